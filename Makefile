@@ -1,0 +1,38 @@
+# The two entry points of the README, plus the tools developers use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test lint check messages benchmarks clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Set up, initialise a local registry with a small sample, and serve it.
+demo: $(STAMP)
+	$(BIN)/inklusi demo
+
+## Set up and run every gate: lint, format, import contracts, tests on SQLite and PostgreSQL.
+test: $(STAMP) lint
+	INKLUSI_TEST_POSTGRES_URL=$${INKLUSI_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+
+## Extract translatable messages and merge them into the Indonesian catalogue.
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location --sort-by-file -k msg -F babel.cfg -o src/inklusi/locale/inklusi.pot src/inklusi
+	$(BIN)/pybabel update --no-fuzzy-matching -D inklusi -i src/inklusi/locale/inklusi.pot -d src/inklusi/locale -l id
+
+benchmarks: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) inklusi-data .pytest_cache

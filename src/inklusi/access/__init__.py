@@ -1,0 +1,1 @@
+"""Organisations, users, roles with area scopes, and authentication."""

@@ -1,0 +1,98 @@
+"""Organisations, permissions, roles and the principal a request acts as. Pure rules.
+
+A user holds grants; a grant is a role (a set of permissions) within an area scope: a province, regency,
+district or village code, or the whole country. A permission applies to an object when some grant that
+carries it covers the object's area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from inklusi.audit.model import Actor
+from inklusi.wilayah.model import is_within
+
+
+class OrganisationKind(StrEnum):
+    central = "central"  # kementerian/lembaga pusat
+    regional = "regional"  # pemerintah daerah, Dinas Sosial
+    ngo = "ngo"  # LKS, yayasan, private foundation
+
+
+class Permission(StrEnum):
+    registry_read = "registry:read"
+    registry_write = "registry:write"
+    audit_read = "audit:read"
+    users_manage = "users:manage"
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label_id: str
+    label_en: str
+    permissions: frozenset[Permission]
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    permissions: frozenset[Permission]
+    area_code: str | None  # None: the whole country
+
+    def covers(self, permission: Permission, area_code: str | None) -> bool:
+        if permission not in self.permissions:
+            return False
+        if self.area_code is None:
+            return True
+        return area_code is not None and is_within(area_code, self.area_code)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a permission reaches: everywhere, or inside these area codes."""
+
+    national: bool
+    areas: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.national and not self.areas
+
+    def covers(self, area_code: str) -> bool:
+        return self.national or any(is_within(area_code, scope) for scope in self.areas)
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: UUID | None
+    username: str
+    display_name: str
+    organisation_id: UUID | None
+    grants: tuple[Grant, ...]
+    language: str = "id"
+
+    @classmethod
+    def system(cls, name: str = "system") -> Principal:
+        """The command line and background jobs: every permission, nationwide."""
+        return cls(None, name, name, None, (Grant("system", frozenset(Permission), None),))
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user_id, self.username, self.organisation_id)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(grant.role for grant in self.grants))
+
+    def can(self, permission: Permission, area_code: str | None = None) -> bool:
+        """``area_code`` None asks for the permission nationwide."""
+        return any(grant.covers(permission, area_code) for grant in self.grants)
+
+    def scope(self, permission: Permission) -> Scope:
+        granted = [grant for grant in self.grants if permission in grant.permissions]
+        national = any(grant.area_code is None for grant in granted)
+        areas = () if national else tuple(sorted({g.area_code for g in granted if g.area_code}))
+        return Scope(national, areas)

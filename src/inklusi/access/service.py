@@ -1,0 +1,269 @@
+"""Use cases for organisations, users, grants and API tokens.
+
+API authentication is the OAuth2 password flow with opaque bearer tokens: ``POST /api/v1/auth/token``
+returns a random token that lives ``INKLUSI_TOKEN_TTL_MINUTES`` (30 by default). Only its SHA-256 is
+stored, so a copy of the database holds no usable token, and a token can be revoked at once (logout).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib import resources
+from uuid import UUID
+
+import yaml
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy.engine import Connection, RowMapping
+
+from inklusi.access import store
+from inklusi.access.model import OrganisationKind, Permission, Principal, Role
+from inklusi.audit import service as audit
+from inklusi.audit.model import Event, Purpose
+from inklusi.context import Context
+from inklusi.db import utcnow
+from inklusi.errors import Conflict, Forbidden, Invalid, Issue, Unauthenticated
+from inklusi.i18n import msg
+from inklusi.ids import new_id
+from inklusi.wilayah import service as wilayah
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+
+
+def builtin_roles() -> list[Role]:
+    text = (resources.files("inklusi.access") / "roles.yaml").read_text(encoding="utf-8")
+    return [
+        Role(
+            name,
+            spec["label_id"],
+            spec["label_en"],
+            frozenset(map(Permission, spec["permissions"])),
+        )
+        for name, spec in yaml.safe_load(text).items()
+    ]
+
+
+def install_roles(ctx: Context) -> list[Role]:
+    with ctx.transaction() as conn:
+        for role in builtin_roles():
+            store.upsert_role(conn, role)
+        return store.roles(conn)
+
+
+def _require(principal: Principal, permission: Permission) -> None:
+    if not principal.can(permission):
+        raise Forbidden(msg("You lack the permission {permission}", permission=permission.value))
+
+
+def _audit(
+    ctx: Context, conn: Connection, principal: Principal, action: str, kind: str, id_, **detail
+) -> None:
+    event = Event(principal.actor, action, kind, str(id_), Purpose.administration, detail=detail)
+    audit.record(ctx, conn, event)
+
+
+def create_organisation(
+    ctx: Context,
+    principal: Principal,
+    name: str,
+    kind: OrganisationKind,
+    home_area_code: str | None = None,
+) -> UUID:
+    _require(principal, Permission.users_manage)
+    if home_area_code and (issues := wilayah.check_code(ctx, home_area_code, "home_area_code")):
+        raise Invalid(issues[0].text, issues)
+    org_id = new_id()
+    with ctx.transaction() as conn:
+        if store.organisation_by_name(conn, name) is not None:
+            raise Conflict(msg("Organisation {name} already exists", name=name))
+        store.insert_organisation(conn, org_id, name, kind, home_area_code, utcnow())
+        _audit(ctx, conn, principal, "organisation.create", "organisation", org_id, name=name)
+    return org_id
+
+
+def organisation_id(ctx: Context, name: str) -> UUID | None:
+    with ctx.transaction(readonly=True) as conn:
+        row = store.organisation_by_name(conn, name)
+    return row["id"] if row else None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        text = msg("A password needs at least {n} characters", n=MIN_PASSWORD_LENGTH)
+        raise Invalid(text, [Issue("password", "password.short", text)])
+
+
+def create_user(
+    ctx: Context,
+    principal: Principal,
+    *,
+    username: str,
+    password: str,
+    organisation_id: UUID,
+    display_name: str | None = None,
+    grants: list[tuple[str, str | None]] = (),  # (role, area code or None for nationwide)
+    language: str = "id",
+) -> UUID:
+    _require(principal, Permission.users_manage)
+    _check_password(password)
+    username = username.strip().lower()
+    user_id = new_id()
+    for _role, area_code in grants:
+        if area_code and (issues := wilayah.check_code(ctx, area_code)):
+            raise Invalid(issues[0].text, issues)
+    with ctx.transaction() as conn:
+        if store.user_by_username(conn, username) is not None:
+            raise Conflict(msg("User {username} already exists", username=username))
+        known_roles = {role.name for role in store.roles(conn)}
+        now = utcnow()
+        store.insert_user(
+            conn,
+            {
+                "id": user_id,
+                "username": username,
+                "display_name": display_name or username,
+                "password_hash": _hasher.hash(password),
+                "organisation_id": organisation_id,
+                "language": language,
+                "created_at": now,
+            },
+        )
+        for role_name, area_code in grants:
+            if role_name not in known_roles:
+                raise Invalid(msg("Role {role} does not exist", role=role_name))
+            store.insert_grant(conn, new_id(), user_id, role_name, area_code, now)
+        _audit(
+            ctx,
+            conn,
+            principal,
+            "user.create",
+            "user",
+            user_id,
+            username=username,
+            grants=[f"{role}@{area or 'national'}" for role, area in grants],
+        )
+    return user_id
+
+
+def grant_role(
+    ctx: Context, principal: Principal, username: str, role_name: str, area_code: str | None
+) -> None:
+    _require(principal, Permission.users_manage)
+    if area_code and (issues := wilayah.check_code(ctx, area_code)):
+        raise Invalid(issues[0].text, issues)
+    with ctx.transaction() as conn:
+        user = _user_or_invalid(conn, username)
+        if role_name not in {role.name for role in store.roles(conn)}:
+            raise Invalid(msg("Role {role} does not exist", role=role_name))
+        store.insert_grant(conn, new_id(), user["id"], role_name, area_code, utcnow())
+        _audit(ctx, conn, principal, "user.grant", "user", user["id"], role=role_name, area=area_code)
+
+
+def set_password(ctx: Context, principal: Principal, username: str, password: str) -> None:
+    _require(principal, Permission.users_manage)
+    _check_password(password)
+    with ctx.transaction() as conn:
+        user = _user_or_invalid(conn, username)
+        store.set_password_hash(conn, user["id"], _hasher.hash(password))
+        _audit(ctx, conn, principal, "user.password", "user", user["id"])
+
+
+def _user_or_invalid(conn: Connection, username: str) -> RowMapping:
+    user = store.user_by_username(conn, username.strip().lower())
+    if user is None:
+        raise Invalid(msg("User {username} does not exist", username=username))
+    return user
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    principal: Principal
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _principal(conn: Connection, user: RowMapping) -> Principal:
+    return Principal(
+        user_id=user["id"],
+        username=user["username"],
+        display_name=user["display_name"],
+        organisation_id=user["organisation_id"],
+        grants=store.grants(conn, user["id"]),
+        language=user["language"],
+    )
+
+
+_DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+
+
+def authenticate(ctx: Context, username: str, password: str) -> Principal:
+    """The principal for a username and password; every attempt is audited."""
+    username = username.strip().lower()
+    with ctx.transaction() as conn:
+        user = store.user_by_username(conn, username)
+        try:
+            _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password)
+            ok = user is not None and user["active"]
+        except (VerifyMismatchError, InvalidHashError):
+            ok = False
+        if ok:
+            principal = _principal(conn, user)
+            if _hasher.check_needs_rehash(user["password_hash"]):
+                store.set_password_hash(conn, user["id"], _hasher.hash(password))
+            audit.record(
+                ctx,
+                conn,
+                Event(principal.actor, "login", "user", str(user["id"]), Purpose.authentication),
+            )
+            return principal
+    audit.record_alone(
+        ctx,
+        Event(
+            Principal.system().actor,
+            "login.failed",
+            "user",
+            str(user["id"]) if user else None,
+            Purpose.authentication,
+            detail={"username": username},
+        ),
+    )
+    raise Unauthenticated(msg("Wrong username or password"))
+
+
+def issue_token(ctx: Context, username: str, password: str) -> IssuedToken:
+    principal = authenticate(ctx, username, password)
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    expires_at = now + timedelta(minutes=ctx.settings.token_ttl_minutes)
+    with ctx.transaction() as conn:
+        store.insert_token(conn, _token_hash(token), principal.user_id, now, expires_at)
+    return IssuedToken(token, expires_at, principal)
+
+
+def principal_for_token(ctx: Context, token: str) -> Principal:
+    with ctx.transaction(readonly=True) as conn:
+        row = store.token_owner(conn, _token_hash(token))
+        if row is None or row["revoked_at"] is not None or not row["active"]:
+            raise Unauthenticated(msg("The token is not valid: log in again"))
+        if row["expires_at"] <= utcnow():
+            raise Unauthenticated(msg("The token has expired: log in again"))
+        return _principal(conn, row)
+
+
+def revoke_token(ctx: Context, token: str) -> bool:
+    with ctx.transaction() as conn:
+        return store.revoke_token(conn, _token_hash(token), utcnow())
+
+
+def list_users(ctx: Context, principal: Principal) -> list[Principal]:
+    _require(principal, Permission.users_manage)
+    with ctx.transaction(readonly=True) as conn:
+        return [_principal(conn, user) for user in store.users(conn)]

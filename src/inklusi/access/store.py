@@ -1,0 +1,123 @@
+"""SQL for organisations, users, roles, grants and tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection, RowMapping
+
+from inklusi.access.model import Grant, OrganisationKind, Permission, Role
+from inklusi.access.tables import api_token, organisation, role, role_grant, user_account
+
+
+def upsert_role(conn: Connection, value: Role) -> None:
+    row = {
+        "label_id": value.label_id,
+        "label_en": value.label_en,
+        "permissions": sorted(p.value for p in value.permissions),
+    }
+    updated = conn.execute(update(role).where(role.c.name == value.name).values(row))
+    if updated.rowcount == 0:
+        conn.execute(insert(role).values(name=value.name, **row))
+
+
+def roles(conn: Connection) -> list[Role]:
+    rows = conn.execute(select(role).order_by(role.c.name)).mappings()
+    return [
+        Role(r["name"], r["label_id"], r["label_en"], frozenset(map(Permission, r["permissions"])))
+        for r in rows
+    ]
+
+
+def insert_organisation(
+    conn: Connection,
+    id_: UUID,
+    name: str,
+    kind: OrganisationKind,
+    home_area_code: str | None,
+    at: datetime,
+) -> None:
+    conn.execute(
+        insert(organisation).values(
+            id=id_, name=name, kind=kind.value, home_area_code=home_area_code, created_at=at
+        )
+    )
+
+
+def organisation_by_name(conn: Connection, name: str) -> RowMapping | None:
+    return conn.execute(select(organisation).where(organisation.c.name == name)).mappings().first()
+
+
+def insert_user(conn: Connection, row: dict[str, object]) -> None:
+    conn.execute(insert(user_account).values(row))
+
+
+def user_by_username(conn: Connection, username: str) -> RowMapping | None:
+    stmt = select(user_account).where(user_account.c.username == username)
+    return conn.execute(stmt).mappings().first()
+
+
+def user_by_id(conn: Connection, user_id: UUID) -> RowMapping | None:
+    return conn.execute(select(user_account).where(user_account.c.id == user_id)).mappings().first()
+
+
+def users(conn: Connection) -> list[RowMapping]:
+    return list(conn.execute(select(user_account).order_by(user_account.c.username)).mappings())
+
+
+def set_password_hash(conn: Connection, user_id: UUID, password_hash: str) -> None:
+    conn.execute(update(user_account).where(user_account.c.id == user_id).values(password_hash=password_hash))
+
+
+def insert_grant(
+    conn: Connection, id_: UUID, user_id: UUID, role_name: str, area_code: str | None, at: datetime
+) -> None:
+    conn.execute(
+        insert(role_grant).values(
+            id=id_, user_id=user_id, role_name=role_name, area_code=area_code, granted_at=at
+        )
+    )
+
+
+def grants(conn: Connection, user_id: UUID) -> tuple[Grant, ...]:
+    rows = conn.execute(
+        select(role_grant.c.role_name, role_grant.c.area_code, role.c.permissions)
+        .join(role, role.c.name == role_grant.c.role_name)
+        .where(role_grant.c.user_id == user_id)
+        .order_by(role_grant.c.granted_at)
+    )
+    return tuple(
+        Grant(name, frozenset(map(Permission, permissions)), area_code)
+        for name, area_code, permissions in rows
+    )
+
+
+def insert_token(
+    conn: Connection, token_hash: str, user_id: UUID, created_at: datetime, expires_at: datetime
+) -> None:
+    conn.execute(
+        insert(api_token).values(
+            token_hash=token_hash, user_id=user_id, created_at=created_at, expires_at=expires_at
+        )
+    )
+
+
+_token_owner = select(api_token.c.expires_at, api_token.c.revoked_at, user_account).join(
+    user_account, user_account.c.id == api_token.c.user_id
+)
+
+
+def token_owner(conn: Connection, token_hash: str) -> RowMapping | None:
+    stmt = _token_owner.where(api_token.c.token_hash == token_hash)
+    return conn.execute(stmt).mappings().first()
+
+
+def revoke_token(conn: Connection, token_hash: str, at: datetime) -> bool:
+    stmt = (
+        update(api_token)
+        .where(api_token.c.token_hash == token_hash, api_token.c.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    return conn.execute(stmt).rowcount > 0

@@ -1,0 +1,39 @@
+"""``/api/v1/audit``: check the chain and read recent entries (permission ``audit:read``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from inklusi.access.model import Permission
+from inklusi.api import ContextDep, PrincipalDep
+from inklusi.audit import service
+from inklusi.audit.model import ChainCheck, Entry
+from inklusi.errors import Forbidden
+from inklusi.i18n import msg
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+def _require_auditor(principal) -> None:
+    if not principal.can(Permission.audit_read):
+        raise Forbidden(msg("You lack the permission {permission}", permission=Permission.audit_read.value))
+
+
+@router.get("/verify")
+def verify(ctx: ContextDep, principal: PrincipalDep) -> ChainCheck:
+    _require_auditor(principal)
+    return service.verify(ctx)
+
+
+@router.get("/entries")
+def entries(
+    ctx: ContextDep,
+    principal: PrincipalDep,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[Entry]:
+    _require_auditor(principal)
+    return service.recent(ctx, limit=limit, object_type=object_type, object_id=object_id)

@@ -1,0 +1,162 @@
+"""The audit chain: what an entry holds, how it is hashed, and how a chain is checked. Pure rules.
+
+Each entry's ``hash`` is HMAC-SHA256, under a key kept outside the database, over the previous entry's hash
+and the entry's canonical JSON. Editing an entry breaks its own hash; deleting one breaks the link of the
+entry after it; moving one breaks links where it left and where it landed. Without the key nobody can
+rewrite the chain to hide that. Deleting entries at the very end leaves no break: compare against a head
+published elsewhere (``inklusi audit head``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+from uuid import UUID
+
+from inklusi.i18n import Text, msg
+
+GENESIS = "0" * 64
+
+
+class Purpose(StrEnum):
+    """Why personal data was read or written (UU 27/2022: purpose limitation)."""
+
+    registry_view = "registry_view"
+    registry_update = "registry_update"
+    data_stewardship = "data_stewardship"
+    case_management = "case_management"
+    programme_targeting = "programme_targeting"
+    administration = "administration"
+    authentication = "authentication"
+    audit_review = "audit_review"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted: a user of an organisation, or the system itself (``user_id`` None)."""
+
+    user_id: UUID | None
+    name: str
+    organisation_id: UUID | None = None
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        return cls(None, name, None)
+
+
+@dataclass(frozen=True)
+class Event:
+    actor: Actor
+    action: str
+    object_type: str
+    object_id: str | None
+    purpose: Purpose
+    area_code: str | None = None
+    detail: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored row of the log."""
+
+    seq: int
+    at: datetime
+    actor_id: UUID | None
+    actor_name: str
+    organisation_id: UUID | None
+    action: str
+    object_type: str
+    object_id: str | None
+    area_code: str | None
+    purpose: str
+    detail: str
+    prev_hash: str
+    hash: str
+
+
+def canonical_detail(detail: Mapping[str, object]) -> str:
+    return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def entry_hash(key: bytes, prev_hash: str, entry: Entry) -> str:
+    """The hash an entry must carry; ``seq`` is not part of it (order is the chain's job)."""
+    body = json.dumps(
+        [
+            entry.at.isoformat(),
+            str(entry.actor_id) if entry.actor_id else None,
+            entry.actor_name,
+            str(entry.organisation_id) if entry.organisation_id else None,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.area_code,
+            entry.purpose,
+            entry.detail,
+        ],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hmac.new(key, f"{prev_hash}\n{body}".encode(), hashlib.sha256).hexdigest()
+
+
+Problem = Literal["edited", "deleted", "reordered"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    problem: Problem
+    seq: int  # the first entry where the chain does not hold
+    linked_seq: int | None = None  # for "reordered": where the entry it was chained to now sits
+
+    def describe(self) -> Text:
+        if self.problem == "edited":
+            return msg("Entry {seq} was edited: its content no longer matches its hash", seq=self.seq)
+        if self.problem == "deleted":
+            return msg(
+                "Entries were deleted just before entry {seq}: its link points to nothing", seq=self.seq
+            )
+        return msg(
+            "Entry {seq} is out of place: it was chained after the entry now at {linked}",
+            seq=self.seq,
+            linked=self.linked_seq,
+        )
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    entries: int
+    finding: Finding | None
+    head_seq: int | None
+    head_hash: str
+
+    @property
+    def intact(self) -> bool:
+        return self.finding is None
+
+
+def check_chain(entries: Iterable[Entry], key: bytes, locate: Callable[[str], int | None]) -> ChainCheck:
+    """Walk the log in ``seq`` order and report the first entry that was edited, deleted or moved.
+
+    ``locate(hash)`` answers where (which seq) an entry with that hash sits now, if anywhere.
+    """
+    expected_prev, count, head_seq = GENESIS, 0, None
+    for entry in entries:
+        count += 1
+        if entry_hash(key, entry.prev_hash, entry) != entry.hash:
+            return ChainCheck(count, Finding("edited", entry.seq), head_seq, expected_prev)
+        if entry.prev_hash != expected_prev:
+            elsewhere = locate(entry.prev_hash)
+            finding = (
+                Finding("deleted", entry.seq)
+                if elsewhere is None
+                else Finding("reordered", entry.seq, elsewhere)
+            )
+            return ChainCheck(count, finding, head_seq, expected_prev)
+        expected_prev, head_seq = entry.hash, entry.seq
+    return ChainCheck(count, None, head_seq, expected_prev)

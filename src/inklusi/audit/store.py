@@ -1,0 +1,59 @@
+"""SQL for the audit log: append under a lock, stream in order, find a hash."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import Connection
+
+from inklusi.audit.model import Entry
+from inklusi.audit.tables import audit_log
+
+_append = insert(audit_log).returning(audit_log.c.seq)
+_last = select(audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+# Any constant works as the lock id; this one spells "audit" in ASCII.
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(478560413044)")
+
+
+def lock_chain(conn: Connection) -> None:
+    """Serialise appends until the transaction ends (SQLite's BEGIN IMMEDIATE already does)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_CHAIN_LOCK)
+
+
+def last_hash(conn: Connection) -> str | None:
+    return conn.execute(_last).scalar()
+
+
+def append(conn: Connection, row: dict[str, object]) -> int:
+    return conn.execute(_append, row).scalar_one()
+
+
+def entries(conn: Connection, batch: int = 10_000) -> Iterator[Entry]:
+    result = conn.execution_options(yield_per=batch).execute(select(audit_log).order_by(audit_log.c.seq))
+    for row in result.mappings():
+        yield Entry(**row)
+
+
+def seq_of_hash(conn: Connection, hash_: str) -> int | None:
+    return conn.execute(select(audit_log.c.seq).where(audit_log.c.hash == hash_)).scalar()
+
+
+def recent(
+    conn: Connection,
+    *,
+    limit: int = 50,
+    object_type: str | None = None,
+    object_id: str | None = None,
+) -> list[Entry]:
+    stmt = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
+    if object_type:
+        stmt = stmt.where(audit_log.c.object_type == object_type)
+    if object_id:
+        stmt = stmt.where(audit_log.c.object_id == object_id)
+    return [Entry(**row) for row in conn.execute(stmt).mappings()]
+
+
+def count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(audit_log)).scalar_one()

@@ -1,0 +1,45 @@
+"""Settings, read from the environment (prefix ``INKLUSI_``) or a ``.env`` file.
+
+Nothing here touches the disk or the network: the data folder, database and secrets are created by
+``inklusi init`` (see :mod:`inklusi.bootstrap`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INKLUSI_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("inklusi-data"), description="Folder for the database and secrets")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite file inklusi.db in the data folder"
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    language: Literal["id", "en"] = "id"
+    token_ttl_minutes: int = Field(30, ge=1, le=24 * 60, description="Lifetime of API tokens")
+    sql_echo: bool = False
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'inklusi.db').as_posix()}"
+
+    @property
+    def secrets_dir(self) -> Path:
+        return self.data_dir / "secrets"
+
+    @property
+    def audit_key_file(self) -> Path:
+        return self.secrets_dir / "audit.key"
+
+    @property
+    def admin_password_file(self) -> Path:
+        return self.secrets_dir / "initial-admin-password"

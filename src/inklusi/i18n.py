@@ -1,0 +1,83 @@
+"""Messages in Bahasa Indonesia (default) and English.
+
+Code writes messages in English with :func:`msg`; the Indonesian text comes from the gettext catalogue in
+``inklusi/locale/id/LC_MESSAGES/inklusi.po`` (``make messages`` extracts new ones). A message keeps its
+parameters apart, so it can be rendered in either language at the edge (API, CLI, web, error reports).
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from io import BytesIO
+from typing import Literal
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+Language = Literal["id", "en"]
+LANGUAGES: tuple[Language, ...] = ("id", "en")
+DEFAULT_LANGUAGE: Language = "id"
+DOMAIN = "inklusi"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A translatable message: the English msgid and its parameters."""
+
+    msgid: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        text = translations(language).gettext(self.msgid)
+        return text.format(**self.params) if self.params else text
+
+    def both(self) -> dict[str, str]:
+        """The message in every language, e.g. for an error report a steward may read in either."""
+        return {language: self.render(language) for language in LANGUAGES}
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def msg(msgid: str, **params: object) -> Text:
+    """Mark a message for translation (``pybabel extract -k msg``)."""
+    return Text(msgid, params)
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalogue for ``language``; English (the msgids) for anything not translated."""
+    if language not in LANGUAGES or language == "en":
+        return gettext.NullTranslations()
+    po_file = resources.files("inklusi") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po_file.open("rb") as handle:
+        catalog = read_po(handle, locale=language, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def pick_language(accept_language: str | None, default: Language = DEFAULT_LANGUAGE) -> Language:
+    """The first supported language in an HTTP ``Accept-Language`` header (quality order)."""
+    if not accept_language:
+        return default
+    ranked: list[tuple[float, str]] = []
+    for part in accept_language.split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((quality, tag.strip().lower().split("-")[0]))
+    for _quality, tag in sorted(ranked, key=lambda item: -item[0]):
+        if tag in LANGUAGES:
+            return tag  # type: ignore[return-value]
+    return default

@@ -1,0 +1,38 @@
+"""Stable, time-ordered identifiers: UUID version 7 (RFC 9562).
+
+The first 48 bits are the Unix time in milliseconds, so IDs sort by creation time and index well; the next
+12 bits are a counter that keeps IDs made in the same millisecond in order (RFC 9562, method 1); the rest is
+random. Python gains ``uuid.uuid7`` only in 3.14.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from uuid import UUID
+
+_lock = threading.Lock()
+_last_ms = 0
+_counter = 0
+
+
+def new_id() -> UUID:
+    global _last_ms, _counter
+    with _lock:
+        ms = time.time_ns() // 1_000_000
+        if ms > _last_ms:
+            _last_ms, _counter = ms, int.from_bytes(os.urandom(2)) & 0x3FF  # leave room to count up
+        else:
+            _counter += 1
+            if _counter > 0xFFF:  # counter overflow: borrow the next millisecond
+                _last_ms, _counter = _last_ms + 1, 0
+        ms, counter = _last_ms, _counter
+    rand_b = int.from_bytes(os.urandom(8)) & ((1 << 62) - 1)
+    value = (ms << 80) | (0x7 << 76) | (counter << 64) | (0b10 << 62) | rand_b
+    return UUID(int=value)
+
+
+def id_time_ms(value: UUID) -> int:
+    """The creation time in Unix milliseconds that a UUIDv7 carries."""
+    return value.int >> 80

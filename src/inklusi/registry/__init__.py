@@ -1,0 +1,1 @@
+"""Households, families and persons, with the full history of every change."""

@@ -1,0 +1,357 @@
+"""Households, families and persons: the registry's data and its rules. Pure, no I/O.
+
+Field names follow the ``*_version`` tables; coded fields take the Regsosek answer codes of
+``codelists.yaml``. Write-side values (``Dwelling``, ``PersonData``, ``FamilyData``, ``HouseholdData``) are
+checked by :func:`check_household` and friends, which return every problem as an :class:`Issue` naming the
+field path (``families[0].members[2].nik``), in Indonesian and English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from enum import IntEnum
+from uuid import UUID
+
+from inklusi.errors import Issue
+from inklusi.i18n import msg
+from inklusi.registry.codelists import codelist
+from inklusi.wilayah.model import AreaLevel, level_of
+from inklusi.wilayah.nik import NumberCheck, Sex
+
+# Roughly Indonesia's bounding box, with a margin: a coordinate outside it is a typo.
+LATITUDE_RANGE = (-11.5, 6.5)
+LONGITUDE_RANGE = (94.5, 141.5)
+FLOOR_AREA_RANGE = (1, 997)  # Regsosek 302
+WASHINGTON_GROUP_FIELDS = (
+    "difficulty_seeing",
+    "difficulty_hearing",
+    "difficulty_walking",
+    "difficulty_remembering",
+    "difficulty_self_care",
+    "difficulty_communicating",
+)
+
+
+class Relationship(IntEnum):
+    """Relationship to the head of the family (Regsosek 409)."""
+
+    head = 1
+    spouse = 2
+    child = 3
+    child_in_law = 4
+    grandchild = 5
+    parent = 6
+    domestic_worker = 7
+    other = 8
+
+
+@dataclass(frozen=True)
+class Dwelling:
+    village_code: str
+    sls: str | None = None
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    tenure: int | None = None
+    floor_area_m2: int | None = None
+    floor_material: int | None = None
+    wall_material: int | None = None
+    roof_material: int | None = None
+    water_source: int | None = None
+    lighting: int | None = None
+    electricity_power: int | None = None
+    cooking_fuel: int | None = None
+    toilet: int | None = None
+    toilet_type: int | None = None
+    excreta_disposal: int | None = None
+
+
+@dataclass(frozen=True)
+class PersonData:
+    name: str
+    sex: Sex
+    nik: str | None = None
+    birth_date: date | None = None
+    birth_place: str | None = None
+    marital_status: int | None = None
+    school_participation: int | None = None
+    education: int | None = None
+    worked_last_week: int | None = None
+    employment_status: int | None = None
+    industry: int | None = None
+    difficulty_seeing: int | None = None
+    difficulty_hearing: int | None = None
+    difficulty_walking: int | None = None
+    difficulty_remembering: int | None = None
+    difficulty_self_care: int | None = None
+    difficulty_communicating: int | None = None
+    chronic_illness: int | None = None
+    health_insurance: int | None = None
+    programmes: frozenset[str] = frozenset()
+
+    @property
+    def has_disability(self) -> bool | None:
+        """Washington Group cut-off: a lot of difficulty (2) or cannot do at all (1) in any domain."""
+        answers = [getattr(self, name) for name in WASHINGTON_GROUP_FIELDS]
+        if all(answer is None for answer in answers):
+            return None
+        return any(answer in (1, 2) for answer in answers)
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+@dataclass(frozen=True)
+class MemberData:
+    person: PersonData
+    relationship: Relationship
+
+
+@dataclass(frozen=True)
+class FamilyData:
+    members: tuple[MemberData, ...]
+    kk_number: str | None = None
+    programmes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class HouseholdData:
+    dwelling: Dwelling
+    families: tuple[FamilyData, ...]
+    assets: Mapping[str, float] = field(default_factory=dict)
+
+
+# --- What the registry holds ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    """When a version was valid, and where it came from."""
+
+    version_id: int
+    valid_from: datetime
+    valid_to: datetime | None
+    source: str
+    batch_id: UUID | None
+    actor_id: UUID | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Member:
+    person_id: UUID
+    person: PersonData
+    person_version: Version
+    relationship: Relationship
+    membership: Version
+
+
+@dataclass(frozen=True)
+class FamilyRecord:
+    id: UUID
+    kk_number: str | None
+    programmes: frozenset[str]
+    members: tuple[Member, ...]
+    version: Version
+
+    @property
+    def head(self) -> Member | None:
+        return next((m for m in self.members if m.relationship is Relationship.head), None)
+
+
+@dataclass(frozen=True)
+class HouseholdRecord:
+    id: UUID
+    dwelling: Dwelling
+    assets: Mapping[str, float]
+    families: tuple[FamilyRecord, ...]
+    version: Version
+    as_of: datetime
+
+    @property
+    def size(self) -> int:
+        return sum(len(family.members) for family in self.families)
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: UUID
+    data: PersonData
+    version: Version
+    household_id: UUID | None
+    family_id: UUID | None
+    relationship: Relationship | None
+
+
+# --- Rules -----------------------------------------------------------------------------------------
+
+DWELLING_CODES = {
+    name: name
+    for name in (
+        "tenure",
+        "floor_material",
+        "wall_material",
+        "roof_material",
+        "water_source",
+        "lighting",
+        "electricity_power",
+        "cooking_fuel",
+        "toilet",
+        "toilet_type",
+        "excreta_disposal",
+    )
+}
+PERSON_CODES = {
+    "sex": "sex",
+    "marital_status": "marital_status",
+    "school_participation": "school_participation",
+    "education": "education",
+    "worked_last_week": "worked_last_week",
+    "employment_status": "employment_status",
+    "industry": "industry",
+    "chronic_illness": "chronic_illness",
+    "health_insurance": "health_insurance",
+    **dict.fromkeys(WASHINGTON_GROUP_FIELDS, "difficulty"),
+}
+
+
+def _check_codes(value: object, coded: dict[str, str], path: str) -> list[Issue]:
+    issues = []
+    for name, list_name in coded.items():
+        answer = getattr(value, name)
+        if answer is not None and not codelist(list_name).accepts(int(answer)):
+            issues.append(
+                Issue(
+                    f"{path}{name}",
+                    "code.unknown",
+                    msg("{value} is not a code of list {list}", value=answer, list=list_name),
+                )
+            )
+    return issues
+
+
+def _check_keys(keys, list_name: str, path: str) -> list[Issue]:
+    known = codelist(list_name).codes
+    return [
+        Issue(
+            f"{path}",
+            "code.unknown",
+            msg("{value} is not a code of list {list}", value=key, list=list_name),
+        )
+        for key in sorted(keys)
+        if key not in known
+    ]
+
+
+def check_dwelling(dwelling: Dwelling, path: str = "dwelling.") -> list[Issue]:
+    issues = _check_codes(dwelling, DWELLING_CODES, path)
+    if level_of(dwelling.village_code) is not AreaLevel.village:
+        issues.append(
+            Issue(
+                f"{path}village_code",
+                "area.not_village",
+                msg("{code} is not a village code (PP.RR.DD.VVVV)", code=dwelling.village_code),
+            )
+        )
+    for name, (low, high) in (("latitude", LATITUDE_RANGE), ("longitude", LONGITUDE_RANGE)):
+        value = getattr(dwelling, name)
+        if value is not None and not low <= value <= high:
+            issues.append(
+                Issue(
+                    f"{path}{name}",
+                    "range",
+                    msg(
+                        "{value} lies outside Indonesia ({low} to {high})",
+                        value=value,
+                        low=low,
+                        high=high,
+                    ),
+                )
+            )
+    area = dwelling.floor_area_m2
+    if area is not None and not FLOOR_AREA_RANGE[0] <= area <= FLOOR_AREA_RANGE[1]:
+        issues.append(
+            Issue(
+                f"{path}floor_area_m2",
+                "range",
+                msg("Floor area must be 1-997 m²; got {value}", value=area),
+            )
+        )
+    return issues
+
+
+def check_person(person: PersonData, path: str, today: date) -> list[Issue]:
+    issues = _check_codes(person, PERSON_CODES, path)
+    issues += _check_keys(person.programmes, "person_programme", f"{path}programmes")
+    if not person.name or not person.name.strip():
+        issues.append(Issue(f"{path}name", "name.missing", msg("The name is empty")))
+    if person.birth_date is not None and person.birth_date > today:
+        issues.append(Issue(f"{path}birth_date", "date.future", msg("The birth date lies in the future")))
+    return issues
+
+
+def check_nik_matches(person: PersonData, nik: NumberCheck, path: str) -> list[Issue]:
+    """The NIK's own problems, plus any disagreement with the declared sex and birth date."""
+    issues = [Issue(f"{path}nik", i.code, i.text, i.severity) for i in nik.issues]
+    if nik.sex is not None and nik.valid and nik.sex != person.sex:
+        text = (
+            msg("The NIK belongs to a woman (birth day + 40), but the record says male")
+            if nik.sex is Sex.female
+            else msg("The NIK belongs to a man, but the record says female")
+        )
+        issues.append(Issue(f"{path}nik", "nik.sex_mismatch", text))
+    if nik.birth_date and person.birth_date and nik.valid and nik.birth_date != person.birth_date:
+        issues.append(
+            Issue(
+                f"{path}nik",
+                "nik.birth_date_mismatch",
+                msg(
+                    "The NIK says born {nik_date}, the record says {date}",
+                    nik_date=nik.birth_date.isoformat(),
+                    date=person.birth_date.isoformat(),
+                ),
+            )
+        )
+    return issues
+
+
+def check_family(family: FamilyData, path: str, today: date) -> list[Issue]:
+    issues = _check_keys(family.programmes, "family_programme", f"{path}programmes")
+    heads = sum(member.relationship is Relationship.head for member in family.members)
+    if not family.members:
+        issues.append(Issue(f"{path}members", "family.empty", msg("A family needs at least one member")))
+    elif heads != 1:
+        issues.append(
+            Issue(
+                f"{path}members",
+                "family.heads",
+                msg("A family needs exactly one head; this one has {n}", n=heads),
+            )
+        )
+    for index, member in enumerate(family.members):
+        issues += check_person(member.person, f"{path}members[{index}].", today)
+    return issues
+
+
+def check_household(data: HouseholdData, today: date) -> list[Issue]:
+    issues = check_dwelling(data.dwelling)
+    issues += _check_keys(data.assets, "asset", "assets")
+    issues += [
+        Issue(f"assets.{key}", "range", msg("A quantity cannot be negative; got {value}", value=value))
+        for key, value in data.assets.items()
+        if value < 0
+    ]
+    if not data.families:
+        issues.append(Issue("families", "household.empty", msg("A household needs at least one family")))
+    for index, family in enumerate(data.families):
+        issues += check_family(family, f"families[{index}].", today)
+    return issues
+
+
+def field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))

@@ -1,0 +1,322 @@
+"""SQL for the temporal registry. Functions take a connection and never commit.
+
+A read "at" a moment takes the versions with ``valid_from <= at < valid_to`` (or open-ended); ``at=None``
+reads the current versions through the partial unique indexes on ``valid_to IS NULL``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Table, and_, false, insert, or_, select, true, update
+from sqlalchemy.engine import Connection, RowMapping
+
+from inklusi.access.model import Scope
+from inklusi.registry.history import Snapshot
+from inklusi.registry.model import (
+    Dwelling,
+    FamilyRecord,
+    HouseholdRecord,
+    Member,
+    PersonData,
+    Relationship,
+    Version,
+    field_names,
+)
+from inklusi.registry.tables import (
+    family,
+    family_member,
+    family_programme,
+    family_version,
+    household,
+    household_asset,
+    household_version,
+    person,
+    person_programme,
+    person_version,
+)
+from inklusi.wilayah.nik import Sex
+
+IDENTITY = {"household": household, "family": family, "person": person}
+VERSIONS: dict[str, tuple[Table, str]] = {
+    "household": (household_version, "household_id"),
+    "family": (family_version, "family_id"),
+    "person": (person_version, "person_id"),
+    "membership": (family_member, "person_id"),
+}
+PROVENANCE = (
+    "version_id",
+    "valid_from",
+    "valid_to",
+    "source",
+    "batch_id",
+    "actor_id",
+    "recorded_at",
+)
+
+_insert_identity = {kind: insert(table) for kind, table in IDENTITY.items()}
+_insert_version = {
+    kind: insert(table).returning(table.c.version_id) for kind, (table, _key) in VERSIONS.items()
+}
+_insert_asset = insert(household_asset)
+_insert_person_programme = insert(person_programme)
+_insert_family_programme = insert(family_programme)
+
+
+def valid_at(table: Table, at: datetime | None) -> ColumnElement[bool]:
+    if at is None:
+        return table.c.valid_to.is_(None)
+    return and_(table.c.valid_from <= at, or_(table.c.valid_to.is_(None), table.c.valid_to > at))
+
+
+def in_scope(column, scope: Scope) -> ColumnElement[bool]:
+    if scope.national:
+        return true()
+    if not scope.areas:
+        return false()
+    return or_(*(column.startswith(code + ".", autoescape=True) for code in scope.areas))
+
+
+# --- Writes ----------------------------------------------------------------------------------------
+
+
+def insert_identity(conn: Connection, kind: str, id_: UUID, at: datetime) -> None:
+    conn.execute(_insert_identity[kind], {"id": id_, "created_at": at})
+
+
+def insert_version(conn: Connection, kind: str, row: Mapping[str, object]) -> int:
+    return conn.execute(_insert_version[kind], dict(row)).scalar_one()
+
+
+def close_version(conn: Connection, kind: str, version_id: int, at: datetime) -> None:
+    table, _key = VERSIONS[kind]
+    conn.execute(
+        update(table).where(table.c.version_id == version_id, table.c.valid_to.is_(None)).values(valid_to=at)
+    )
+
+
+def insert_assets(conn: Connection, version_id: int, assets: Mapping[str, float]) -> None:
+    if assets:
+        rows = [{"version_id": version_id, "asset": k, "quantity": v} for k, v in assets.items()]
+        conn.execute(_insert_asset, rows)
+
+
+def insert_programmes(conn: Connection, kind: str, version_id: int, programmes: Iterable[str]) -> None:
+    statement = _insert_person_programme if kind == "person" else _insert_family_programme
+    rows = [{"version_id": version_id, "programme": p} for p in sorted(programmes)]
+    if rows:
+        conn.execute(statement, rows)
+
+
+# --- Reads -----------------------------------------------------------------------------------------
+
+
+def version_at(conn: Connection, kind: str, id_: UUID, at: datetime | None = None) -> RowMapping | None:
+    table, key = VERSIONS[kind]
+    stmt = select(table).where(table.c[key] == id_, valid_at(table, at))
+    return conn.execute(stmt).mappings().first()
+
+
+def household_at(
+    conn: Connection, household_id: UUID, at: datetime | None, scope: Scope
+) -> RowMapping | None:
+    t = household_version
+    stmt = select(t).where(
+        t.c.household_id == household_id, valid_at(t, at), in_scope(t.c.village_code, scope)
+    )
+    return conn.execute(stmt).mappings().first()
+
+
+def latest_version(conn: Connection, kind: str, id_: UUID) -> RowMapping | None:
+    """The newest version, open or closed (a household that ended still has a last address)."""
+    table, key = VERSIONS[kind]
+    stmt = (
+        select(table)
+        .where(table.c[key] == id_)
+        .order_by(table.c.valid_from.desc(), table.c.version_id.desc())
+        .limit(1)
+    )
+    return conn.execute(stmt).mappings().first()
+
+
+def families_at(conn: Connection, household_id: UUID, at: datetime | None) -> list[RowMapping]:
+    t = family_version
+    stmt = select(t).where(t.c.household_id == household_id, valid_at(t, at)).order_by(t.c.family_id)
+    return list(conn.execute(stmt).mappings())
+
+
+def members_at(conn: Connection, family_ids: list[UUID], at: datetime | None) -> list[RowMapping]:
+    t = family_member
+    stmt = (
+        select(t)
+        .where(t.c.family_id.in_(family_ids), valid_at(t, at))
+        .order_by(t.c.family_id, t.c.relationship, t.c.version_id)
+    )
+    return list(conn.execute(stmt).mappings())
+
+
+def persons_at(conn: Connection, person_ids: list[UUID], at: datetime | None) -> dict[UUID, RowMapping]:
+    t = person_version
+    stmt = select(t).where(t.c.person_id.in_(person_ids), valid_at(t, at))
+    return {row["person_id"]: row for row in conn.execute(stmt).mappings()}
+
+
+def current_membership(conn: Connection, person_id: UUID) -> RowMapping | None:
+    t = family_member
+    stmt = select(t).where(t.c.person_id == person_id, t.c.valid_to.is_(None))
+    return conn.execute(stmt).mappings().first()
+
+
+def current_head(conn: Connection, family_id: UUID) -> RowMapping | None:
+    t = family_member
+    stmt = select(t).where(t.c.family_id == family_id, t.c.relationship == 1, t.c.valid_to.is_(None))
+    return conn.execute(stmt).mappings().first()
+
+
+def membership_at(conn: Connection, person_id: UUID, at: datetime | None) -> RowMapping | None:
+    """The person's membership at ``at``, or, failing that, the last one they had."""
+    t = family_member
+    found = conn.execute(select(t).where(t.c.person_id == person_id, valid_at(t, at))).mappings().first()
+    if found is None:
+        stmt = select(t).where(t.c.person_id == person_id).order_by(t.c.valid_from.desc()).limit(1)
+        found = conn.execute(stmt).mappings().first()
+    return found
+
+
+def assets_of(conn: Connection, version_ids: list[int]) -> dict[int, dict[str, float]]:
+    found: dict[int, dict[str, float]] = defaultdict(dict)
+    stmt = select(household_asset).where(household_asset.c.version_id.in_(version_ids))
+    for row in conn.execute(stmt):
+        found[row.version_id][row.asset] = row.quantity
+    return found
+
+
+def programmes_of(conn: Connection, kind: str, version_ids: list[int]) -> dict[int, frozenset[str]]:
+    table = person_programme if kind == "person" else family_programme
+    found: dict[int, set[str]] = defaultdict(set)
+    for row in conn.execute(select(table).where(table.c.version_id.in_(version_ids))):
+        found[row.version_id].add(row.programme)
+    return defaultdict(frozenset, {k: frozenset(v) for k, v in found.items()})
+
+
+# --- History ---------------------------------------------------------------------------------------
+
+
+def all_versions(conn: Connection, kind: str, ids: list[UUID]) -> list[RowMapping]:
+    table, key = VERSIONS[kind]
+    stmt = select(table).where(table.c[key].in_(ids)).order_by(table.c.valid_from, table.c.version_id)
+    return list(conn.execute(stmt).mappings())
+
+
+def family_ids_ever_in(conn: Connection, household_id: UUID) -> list[UUID]:
+    t = family_version
+    return list(conn.scalars(select(t.c.family_id).where(t.c.household_id == household_id).distinct()))
+
+
+def membership_snapshots(conn: Connection, family_ids: list[UUID]) -> list[Snapshot]:
+    """Every membership of the given families, oldest first, keyed by person."""
+    if not family_ids:
+        return []
+    t = family_member
+    stmt = select(t).where(t.c.family_id.in_(family_ids)).order_by(t.c.valid_from, t.c.version_id)
+    return [
+        Snapshot(
+            row["person_id"],
+            to_version(row),
+            {"family_id": row["family_id"], "relationship": row["relationship"]},
+        )
+        for row in conn.execute(stmt).mappings()
+    ]
+
+
+# --- Rows to records -------------------------------------------------------------------------------
+
+_DWELLING_FIELDS = field_names(Dwelling)
+_PERSON_FIELDS = tuple(name for name in field_names(PersonData) if name != "programmes")
+
+
+def to_version(row: RowMapping) -> Version:
+    return Version(**{name: row[name] for name in PROVENANCE})
+
+
+def to_dwelling(row: RowMapping) -> Dwelling:
+    return Dwelling(**{name: row[name] for name in _DWELLING_FIELDS})
+
+
+def to_person(row: RowMapping, programmes: frozenset[str]) -> PersonData:
+    values = {name: row[name] for name in _PERSON_FIELDS}
+    values["sex"] = Sex(values["sex"])
+    return PersonData(**values, programmes=programmes)
+
+
+def household_record(
+    conn: Connection, household_id: UUID, at: datetime | None, scope: Scope
+) -> HouseholdRecord | None:
+    row = household_at(conn, household_id, at, scope)
+    if row is None:
+        return None
+    family_rows = families_at(conn, household_id, at)
+    family_ids = [f["family_id"] for f in family_rows]
+    member_rows = members_at(conn, family_ids, at) if family_ids else []
+    person_rows = persons_at(conn, [m["person_id"] for m in member_rows], at) if member_rows else {}
+    person_programmes = programmes_of(conn, "person", [p["version_id"] for p in person_rows.values()])
+    family_programmes = programmes_of(conn, "family", [f["version_id"] for f in family_rows])
+    members_by_family: dict[UUID, list[Member]] = defaultdict(list)
+    for m in member_rows:
+        p = person_rows.get(m["person_id"])
+        if p is None:  # the person's own record ended (death) while the membership had not
+            continue
+        members_by_family[m["family_id"]].append(
+            Member(
+                person_id=m["person_id"],
+                person=to_person(p, person_programmes[p["version_id"]]),
+                person_version=to_version(p),
+                relationship=Relationship(m["relationship"]),
+                membership=to_version(m),
+            )
+        )
+    families_out = tuple(
+        FamilyRecord(
+            id=f["family_id"],
+            kk_number=f["kk_number"],
+            programmes=family_programmes[f["version_id"]],
+            members=tuple(members_by_family[f["family_id"]]),
+            version=to_version(f),
+        )
+        for f in family_rows
+    )
+    return HouseholdRecord(
+        id=household_id,
+        dwelling=to_dwelling(row),
+        assets=assets_of(conn, [row["version_id"]]).get(row["version_id"], {}),
+        families=families_out,
+        version=to_version(row),
+        as_of=at or row["valid_from"],
+    )
+
+
+def snapshots(conn: Connection, kind: str, ids: list[UUID]) -> list[Snapshot]:
+    """Every version of the given entities, oldest first, with assets or programmes folded in."""
+    if not ids:
+        return []
+    rows = all_versions(conn, kind, ids)
+    _table, key = VERSIONS[kind]
+    skip = {*PROVENANCE, key}
+    version_ids = [row["version_id"] for row in rows]
+    if kind == "household":
+        assets = assets_of(conn, version_ids)
+        extra = {vid: {f"asset.{k}": v for k, v in assets.get(vid, {}).items()} for vid in version_ids}
+    elif kind in ("person", "family"):
+        programmes = programmes_of(conn, kind, version_ids)
+        extra = {vid: {"programmes": tuple(sorted(programmes[vid]))} for vid in version_ids}
+    else:
+        extra = {}
+    result = []
+    for row in rows:
+        values = {name: value for name, value in row.items() if name not in skip}
+        values.update(extra.get(row["version_id"], {}))
+        result.append(Snapshot(row[key], to_version(row), values))
+    return result

@@ -1,0 +1,188 @@
+"""Households, families, persons and memberships, each as an identity row plus temporal versions.
+
+Every change writes a new version row; the row it replaces gets ``valid_to``. The current state is the
+version with ``valid_to IS NULL`` (a partial unique index allows at most one). Assets and programmes hang
+off the version they belong to, so history covers them too.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Uuid,
+    func,
+    text,
+)
+
+from inklusi.db import UtcDateTime, metadata
+
+CURRENT = text("valid_to IS NULL")
+VersionId = BigInteger().with_variant(Integer, "sqlite")
+
+
+def _version_columns() -> list:
+    """Validity and provenance, the same on every version table."""
+    return [
+        Column("version_id", VersionId, primary_key=True, autoincrement=True),
+        Column("valid_from", UtcDateTime, nullable=False),
+        Column("valid_to", UtcDateTime, nullable=True),
+        Column("source", String(40), nullable=False),
+        Column("batch_id", Uuid, nullable=True),
+        Column("actor_id", Uuid, ForeignKey("user_account.id"), nullable=True),
+        Column("recorded_at", UtcDateTime, nullable=False),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="validity"),
+    ]
+
+
+def _current_only(name: str, *columns: str, where=CURRENT) -> Index:
+    return Index(name, *columns, unique=True, sqlite_where=where, postgresql_where=where)
+
+
+household = Table(
+    "household",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+household_version = Table(
+    "household_version",
+    metadata,
+    *_version_columns(),
+    Column("household_id", Uuid, ForeignKey("household.id"), nullable=False),
+    Column("village_code", String(13), ForeignKey("area.code"), nullable=False),
+    Column("sls", String(32)),
+    Column("address", Text),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("tenure", SmallInteger),
+    Column("floor_area_m2", Integer),
+    Column("floor_material", SmallInteger),
+    Column("wall_material", SmallInteger),
+    Column("roof_material", SmallInteger),
+    Column("water_source", SmallInteger),
+    Column("lighting", SmallInteger),
+    Column("electricity_power", SmallInteger),
+    Column("cooking_fuel", SmallInteger),
+    Column("toilet", SmallInteger),
+    Column("toilet_type", SmallInteger),
+    Column("excreta_disposal", SmallInteger),
+    CheckConstraint(func.length(text("village_code")) == 13, name="village_code_is_village"),
+    CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="latitude"),
+    CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude"),
+    _current_only("uq_household_version_current", "household_id"),
+    Index("ix_household_version_household", "household_id", "valid_from"),
+    Index("ix_household_version_village_code", "village_code"),
+)
+
+household_asset = Table(
+    "household_asset",
+    metadata,
+    Column("version_id", VersionId, ForeignKey("household_version.version_id"), primary_key=True),
+    Column("asset", String(32), primary_key=True),
+    Column("quantity", Float, nullable=False),
+    CheckConstraint("quantity >= 0", name="quantity"),
+)
+
+family = Table(
+    "family",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+family_version = Table(
+    "family_version",
+    metadata,
+    *_version_columns(),
+    Column("family_id", Uuid, ForeignKey("family.id"), nullable=False),
+    Column("household_id", Uuid, ForeignKey("household.id"), nullable=False),
+    Column("kk_number", String(16)),
+    _current_only("uq_family_version_current", "family_id"),
+    _current_only(
+        "uq_family_version_current_kk",
+        "kk_number",
+        where=text("valid_to IS NULL AND kk_number IS NOT NULL"),
+    ),
+    Index("ix_family_version_family", "family_id", "valid_from"),
+    Index("ix_family_version_household_id", "household_id"),
+)
+
+family_programme = Table(
+    "family_programme",
+    metadata,
+    Column("version_id", VersionId, ForeignKey("family_version.version_id"), primary_key=True),
+    Column("programme", String(32), primary_key=True),
+)
+
+person = Table(
+    "person",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+person_version = Table(
+    "person_version",
+    metadata,
+    *_version_columns(),
+    Column("person_id", Uuid, ForeignKey("person.id"), nullable=False),
+    Column("nik", String(16)),
+    Column("name", String(200), nullable=False),
+    Column("sex", SmallInteger, nullable=False),
+    Column("birth_date", Date),
+    Column("birth_place", String(100)),
+    Column("marital_status", SmallInteger),
+    Column("school_participation", SmallInteger),
+    Column("education", SmallInteger),
+    Column("worked_last_week", SmallInteger),
+    Column("employment_status", SmallInteger),
+    Column("industry", SmallInteger),
+    Column("difficulty_seeing", SmallInteger),
+    Column("difficulty_hearing", SmallInteger),
+    Column("difficulty_walking", SmallInteger),
+    Column("difficulty_remembering", SmallInteger),
+    Column("difficulty_self_care", SmallInteger),
+    Column("difficulty_communicating", SmallInteger),
+    Column("chronic_illness", SmallInteger),
+    Column("health_insurance", SmallInteger),
+    CheckConstraint("sex IN (1, 2)", name="sex"),
+    _current_only("uq_person_version_current", "person_id"),
+    Index("ix_person_version_person", "person_id", "valid_from"),
+    Index("ix_person_version_nik", "nik"),
+)
+
+person_programme = Table(
+    "person_programme",
+    metadata,
+    Column("version_id", VersionId, ForeignKey("person_version.version_id"), primary_key=True),
+    Column("programme", String(32), primary_key=True),
+)
+
+family_member = Table(
+    "family_member",
+    metadata,
+    *_version_columns(),
+    Column("family_id", Uuid, ForeignKey("family.id"), nullable=False),
+    Column("person_id", Uuid, ForeignKey("person.id"), nullable=False),
+    Column("relationship", SmallInteger, nullable=False),
+    CheckConstraint("relationship BETWEEN 1 AND 8", name="relationship"),
+    # a person belongs to one family at a time
+    _current_only("uq_family_member_current_person", "person_id"),
+    # a family has one head (relationship 1) at a time
+    _current_only(
+        "uq_family_member_current_head",
+        "family_id",
+        where=text("valid_to IS NULL AND relationship = 1"),
+    ),
+    Index("ix_family_member_family_id", "family_id"),
+)

@@ -1,0 +1,12 @@
+"""Every slice's tables, for Alembic: importing them fills :data:`inklusi.db.metadata`."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+SLICES_WITH_TABLES = ("wilayah", "access", "audit", "registry")
+
+
+def import_all_tables() -> None:
+    for slice_name in SLICES_WITH_TABLES:
+        import_module(f"inklusi.{slice_name}.tables")

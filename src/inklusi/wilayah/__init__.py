@@ -1,0 +1,1 @@
+"""Areas (provinsi, kabupaten/kota, kecamatan, desa/kelurahan) and NIK/KK numbers."""

@@ -1,0 +1,108 @@
+"""Fixtures: a freshly initialised Inklusi on SQLite and on PostgreSQL for every store/service test.
+
+``inklusi init`` runs once per backend per session into a template; each test gets a copy (a file copy on
+SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL). PostgreSQL comes from ``INKLUSI_TEST_POSTGRES_URL``
+(e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); without it those tests skip, unless
+``INKLUSI_REQUIRE_ALL_BACKENDS=1``, which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from inklusi.bootstrap import init
+from inklusi.config import Settings
+from inklusi.context import Context
+
+BACKENDS = ("sqlite", "postgresql")
+ADMIN_PASSWORD = "admin-password-for-tests"
+_counter = itertools.count()
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("INKLUSI_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("INKLUSI_REQUIRE_ALL_BACKENDS"):
+            pytest.fail("INKLUSI_REQUIRE_ALL_BACKENDS is set but INKLUSI_TEST_POSTGRES_URL is not")
+        pytest.skip("PostgreSQL not configured (set INKLUSI_TEST_POSTGRES_URL)")
+    return url
+
+
+def _server_engine(url: str):
+    return create_engine(make_url(url), isolation_level="AUTOCOMMIT")
+
+
+def _with_database(url: str, name: str) -> str:
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    data_dir = tmp_path_factory.mktemp("sqlite-template")
+    init(Settings(data_dir=data_dir, _env_file=None), admin_password=ADMIN_PASSWORD)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def postgres_template(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    url = postgres_url()
+    name = f"inklusi_template_{os.getpid()}"
+    server = _server_engine(url)
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    data_dir = tmp_path_factory.mktemp("postgres-template")
+    init(
+        Settings(data_dir=data_dir, database_url=_with_database(url, name), _env_file=None),
+        admin_password=ADMIN_PASSWORD,
+    )
+    yield name, data_dir
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
+def fresh_settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    data_dir = tmp_path / "inklusi-data"
+    if backend == "sqlite":
+        shutil.copytree(request.getfixturevalue("sqlite_template"), data_dir)
+        yield Settings(data_dir=data_dir, _env_file=None)
+        return
+    template, template_dir = request.getfixturevalue("postgres_template")
+    url = postgres_url()
+    name = f"inklusi_test_{os.getpid()}_{next(_counter)}"
+    server = _server_engine(url)
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    shutil.copytree(template_dir, data_dir)
+    try:
+        yield Settings(data_dir=data_dir, database_url=_with_database(url, name), _env_file=None)
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def settings(backend, request, tmp_path) -> Iterator[Settings]:
+    yield from fresh_settings(backend, request, tmp_path)
+
+
+@pytest.fixture
+def ctx(settings) -> Iterator[Context]:
+    context = Context.open(settings)
+    yield context
+    context.close()
