@@ -106,3 +106,13 @@ def ctx(settings) -> Iterator[Context]:
     context = Context.open(settings)
     yield context
     context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under INKLUSI_REQUIRE_ALL_BACKENDS a skipped test is a failed test: CI must run everything."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("INKLUSI_REQUIRE_ALL_BACKENDS") and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped while INKLUSI_REQUIRE_ALL_BACKENDS is set: {report.longrepr}"

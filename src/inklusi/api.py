@@ -13,7 +13,6 @@ from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordBearer
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inklusi.access import service as access
@@ -73,17 +72,6 @@ def get_purpose(
             known=", ".join(p.value for p in Purpose),
         )
         raise Invalid(text, [Issue("X-Inklusi-Purpose", "purpose.unknown", text)]) from None
-
-
-class IssueOut(BaseModel):
-    field: str
-    code: str
-    severity: str
-    message: dict[str, str]
-
-    @classmethod
-    def of(cls, issue: Issue) -> IssueOut:
-        return cls.model_validate(issue.as_dict())
 
 
 ContextDep = Annotated[Context, Depends(get_context)]

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from inklusi.api import IssueOut
+from inklusi.schemas import IssueOut
 from inklusi.wilayah.model import Area
 from inklusi.wilayah.nik import NumberCheck
 

@@ -1,0 +1,144 @@
+"""The audit log is append-only and hash-chained; ``audit verify`` names the first broken entry."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
+
+from inklusi.audit import service
+from inklusi.audit.model import Actor, Event, Purpose, entry_hash
+from inklusi.audit.store import entries
+from inklusi.cli import app
+
+ACTOR = Actor(None, "tester")
+
+
+def record_events(ctx, n: int) -> None:
+    for i in range(n):
+        service.record_alone(
+            ctx, Event(ACTOR, "test.event", "thing", str(i), Purpose.administration, detail={"i": i})
+        )
+
+
+@contextmanager
+def as_attacker(ctx):
+    """Someone with the database owner's rights lifts the append-only guard."""
+    with ctx.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER audit_log_no_update")
+            conn.exec_driver_sql("DROP TRIGGER audit_log_no_delete")
+        else:
+            conn.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER USER")
+        yield conn
+
+
+def verify_cli(settings) -> tuple[int, str]:
+    env = {"INKLUSI_DATA_DIR": str(settings.data_dir), "INKLUSI_LANGUAGE": "en"}
+    if settings.database_url:
+        env["INKLUSI_DATABASE_URL"] = settings.database_url
+    result = CliRunner().invoke(app, ["audit", "verify"], env=env)
+    return result.exit_code, " ".join(result.output.split())
+
+
+def first_seq(ctx) -> int:
+    with ctx.engine.connect() as conn:
+        return conn.execute(text("SELECT min(seq) FROM audit_log")).scalar()
+
+
+def test_an_intact_chain_verifies(ctx, settings):
+    record_events(ctx, 5)
+    check = service.verify(ctx)
+    assert check.intact
+    assert check.entries >= 5  # init itself audits the creation of the administrator
+    code, output = verify_cli(settings)
+    assert code == 0
+    assert "intact" in output and check.head_hash in output
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET purpose = 'x'", "DELETE FROM audit_log"])
+def test_the_database_refuses_to_change_the_log(ctx, statement):
+    record_events(ctx, 1)
+    with pytest.raises(DBAPIError, match="append-only"), ctx.engine.begin() as conn:
+        conn.execute(text(statement))
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])  # SQLite has no TRUNCATE
+def test_postgresql_refuses_truncate(ctx):
+    with pytest.raises(DBAPIError, match="append-only"), ctx.engine.begin() as conn:
+        conn.execute(text("TRUNCATE audit_log"))
+
+
+def test_verify_names_an_edited_entry(ctx, settings):
+    record_events(ctx, 6)
+    target = first_seq(ctx) + 3
+    with as_attacker(ctx) as conn:
+        conn.execute(text("UPDATE audit_log SET purpose = 'case_management' WHERE seq = :s"), {"s": target})
+    check = service.verify(ctx)
+    assert (check.finding.problem, check.finding.seq) == ("edited", target)
+    code, output = verify_cli(settings)
+    assert code == 1
+    assert f"Entry {target} was edited" in output
+
+
+def test_verify_names_a_deleted_entry(ctx, settings):
+    record_events(ctx, 6)
+    target = first_seq(ctx) + 3
+    with as_attacker(ctx) as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE seq = :s"), {"s": target})
+    check = service.verify(ctx)
+    assert (check.finding.problem, check.finding.seq) == ("deleted", target + 1)
+    code, output = verify_cli(settings)
+    assert code == 1
+    assert f"deleted just before entry {target + 1}" in output
+
+
+def test_verify_names_reordered_entries(ctx, settings):
+    record_events(ctx, 6)
+    a = first_seq(ctx) + 2
+    b = a + 1
+    with as_attacker(ctx) as conn:
+        for old, new in ((a, -1), (b, a), (-1, b)):
+            conn.execute(text("UPDATE audit_log SET seq = :new WHERE seq = :old"), {"old": old, "new": new})
+    check = service.verify(ctx)
+    assert (check.finding.problem, check.finding.seq, check.finding.linked_seq) == ("reordered", a, b)
+    code, output = verify_cli(settings)
+    assert code == 1
+    assert f"Entry {a} is out of place" in output
+
+
+def test_a_rewritten_chain_without_the_key_is_caught(ctx):
+    """An attacker who recomputes hashes with a guessed key still fails verification."""
+    record_events(ctx, 3)
+    target = first_seq(ctx) + 1
+    with ctx.engine.connect() as conn:
+        rows = list(entries(conn))
+    forged = next(e for e in rows if e.seq == target)
+    forged_hash = entry_hash(b"not-the-key", forged.prev_hash, forged)
+    with as_attacker(ctx) as conn:
+        conn.execute(text("UPDATE audit_log SET hash = :h WHERE seq = :s"), {"h": forged_hash, "s": target})
+    assert service.verify(ctx).finding.problem == "edited"
+
+
+def test_concurrent_writers_keep_one_chain(ctx):
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            record_events(ctx, 15)
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    check = service.verify(ctx)
+    assert check.intact
+    assert check.entries >= 60

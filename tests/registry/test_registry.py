@@ -1,0 +1,240 @@
+"""The registry on SQLite and PostgreSQL: versions, history, invariants, validation and scope."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from inklusi.access.model import Grant, Permission, Principal
+from inklusi.audit import service as audit
+from inklusi.errors import Conflict, Forbidden, Invalid, NotFound
+from inklusi.registry import service
+from inklusi.registry.model import Relationship
+from inklusi.registry.tables import family_member, household_version
+from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
+
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+T1 = datetime(2025, 6, 1, tzinfo=UTC)
+T2 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def reader(*scopes: str | None) -> Principal:
+    grants = tuple(Grant("planner", frozenset({Permission.registry_read}), s) for s in scopes)
+    return Principal(None, "reader", "Reader", None, grants)
+
+
+def count_rows(ctx, table) -> int:
+    with ctx.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_register_and_read_back(ctx):
+    data = household()
+    registered = service.register_household(ctx, SYSTEM, data, source="test", valid_from=T0)
+    record = service.get_household(ctx, SYSTEM, registered.household_id)
+    assert record.dwelling == data.dwelling
+    assert record.assets == {"refrigerator": 1, "motorcycle": 2}
+    [family] = record.families
+    assert family.kk_number == data.families[0].kk_number
+    assert family.programmes == {"pkh"}
+    assert [m.person.name for m in family.members] == ["Budi Santoso", "Siti Aminah", "Dewi Lestari"]
+    assert family.head.person.nik == data.families[0].members[0].person.nik
+    assert record.version.source == "test" and record.version.valid_from == T0
+    assert record.size == 3
+
+
+def test_ids_are_time_ordered(ctx):
+    first = service.register_household(ctx, SYSTEM, household(), source="test")
+    second = service.register_household(ctx, SYSTEM, household(), source="test")
+    assert str(first.household_id) < str(second.household_id)
+    assert list(first.person_ids) == sorted(first.person_ids)
+
+
+def test_every_change_is_a_new_version_and_the_past_stays_readable(ctx):
+    hh = service.register_household(ctx, SYSTEM, household(), source="round-1", valid_from=T0).household_id
+    service.update_household(
+        ctx, SYSTEM, hh, {"floor_material": 8}, assets={"refrigerator": 1}, source="round-2", valid_from=T1
+    )
+    assert count_rows(ctx, household_version) == 2
+    now = service.get_household(ctx, SYSTEM, hh)
+    before = service.get_household(ctx, SYSTEM, hh, as_of=T0 + timedelta(days=1))
+    assert (now.dwelling.floor_material, before.dwelling.floor_material) == (8, 2)
+    assert (now.assets, before.assets) == ({"refrigerator": 1}, {"refrigerator": 1, "motorcycle": 2})
+    assert now.version.source == "round-2" and before.version.valid_to == T1
+    with pytest.raises(NotFound):
+        service.get_household(ctx, SYSTEM, hh, as_of=T0 - timedelta(days=1))
+
+
+def test_an_update_that_changes_nothing_writes_nothing(ctx):
+    hh = service.register_household(ctx, SYSTEM, household(), source="test").household_id
+    version = service.get_household(ctx, SYSTEM, hh).version.version_id
+    assert service.update_household(ctx, SYSTEM, hh, {"floor_material": 2}, source="again") == version
+    assert count_rows(ctx, household_version) == 1
+
+
+def test_changes_cannot_be_dated_before_the_current_version(ctx):
+    hh = service.register_household(ctx, SYSTEM, household(), source="test", valid_from=T1).household_id
+    with pytest.raises(Conflict):
+        service.update_household(ctx, SYSTEM, hh, {"floor_material": 8}, source="late", valid_from=T0)
+
+
+def test_history_tells_what_changed_when_and_by_whom(ctx):
+    steward = user(ctx, "steward", ("steward", "31"))
+    registered = service.register_household(ctx, SYSTEM, household(), source="round-1", valid_from=T0)
+    hh = registered.household_id
+    service.update_household(ctx, steward, hh, {"roof_material": 3}, source="change-request", valid_from=T1)
+    child = registered.person_ids[2]
+    service.update_person(
+        ctx, steward, child, {"school_participation": 2, "education": 3}, source="round-2", valid_from=T2
+    )
+    changes = service.get_household_history(ctx, SYSTEM, hh)
+    created = [c for c in changes if c.action == "created"]
+    assert {c.entity for c in created} == {"household", "family"}
+    joined = [c.subject for c in changes if c.action == "joined"]
+    assert joined == ["Budi Santoso", "Siti Aminah", "Dewi Lestari"]
+    roof = next(c for c in changes if c.entity == "household" and c.action == "changed")
+    assert roof.at == T1 and roof.version.source == "change-request"
+    assert roof.version.actor_id == steward.user_id
+    assert [(f.field, f.old, f.new) for f in roof.fields] == [("roof_material", 2, 3)]
+    school = next(c for c in changes if c.entity == "person")
+    assert school.subject == "Dewi Lestari" and school.at == T2
+    assert {f.field for f in school.fields} == {"school_participation", "education"}
+    assert changes == sorted(changes, key=lambda c: c.at)
+
+
+def test_moving_a_person_closes_one_membership_and_opens_another(ctx):
+    a = service.register_household(ctx, SYSTEM, household(), source="test", valid_from=T0)
+    b = service.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="test", valid_from=T0)
+    mover = a.person_ids[2]
+    service.move_person(ctx, SYSTEM, mover, b.family_ids[0], Relationship.other, source="test", valid_from=T1)
+    assert service.get_household(ctx, SYSTEM, a.household_id).size == 2
+    assert service.get_household(ctx, SYSTEM, b.household_id).size == 4
+    assert service.get_household(ctx, SYSTEM, a.household_id, as_of=T0).size == 3
+    person = service.get_person(ctx, SYSTEM, mover)
+    assert person.household_id == b.household_id and person.relationship is Relationship.other
+    left = [c for c in service.get_household_history(ctx, SYSTEM, a.household_id) if c.action == "left"]
+    assert [(c.subject, c.at) for c in left] == [("Dewi Lestari", T1)]
+    with pytest.raises(Conflict):
+        service.move_person(ctx, SYSTEM, a.person_ids[1], b.family_ids[0], Relationship.head, source="test")
+
+
+def test_invalid_input_is_refused_whole_with_every_reason(ctx):
+    data = household(floor_material=42, latitude=40.0)
+    first = data.families[0]
+    second_head = first.members[1].__class__(first.members[1].person, Relationship.head)
+    wrong_sex = first.members[2].person.__class__(
+        **{**first.members[2].person.__dict__, "sex": first.members[0].person.sex}
+    )
+    members = (first.members[0], second_head, first.members[2].__class__(wrong_sex, Relationship.child))
+    data = data.__class__(data.dwelling, (first.__class__(members, first.kk_number),), {"unicorn": 1})
+    with pytest.raises(Invalid) as raised:
+        service.register_household(ctx, SYSTEM, data, source="test")
+    fields = {(i.field, i.code) for i in raised.value.issues}
+    assert fields >= {
+        ("dwelling.floor_material", "code.unknown"),
+        ("dwelling.latitude", "range"),
+        ("assets", "code.unknown"),
+        ("families[0].members", "family.heads"),
+        ("families[0].members[2].nik", "nik.sex_mismatch"),
+    }
+    assert all(i.text.render("id") and i.text.render("en") for i in raised.value.issues)
+    assert count_rows(ctx, household_version) == 0
+
+
+def test_unknown_village_is_refused(ctx):
+    with pytest.raises(Invalid) as raised:
+        service.register_household(ctx, SYSTEM, household("31.71.01.9999"), source="test")
+    assert [i.code for i in raised.value.issues] == ["area.unknown"]
+
+
+def test_the_database_enforces_one_head_one_family_and_known_villages(ctx):
+    registered = service.register_household(ctx, SYSTEM, household(), source="test", valid_from=T0)
+    other = service.register_household(ctx, SYSTEM, household(), source="test", valid_from=T0)
+    membership = {"valid_from": T1, "source": "raw", "recorded_at": T1}
+    attempts = [
+        # a second current head in the same family
+        (
+            family_member,
+            {
+                **membership,
+                "family_id": registered.family_ids[0],
+                "person_id": other.person_ids[0],
+                "relationship": 1,
+            },
+        ),
+        # a person in two families at once
+        (
+            family_member,
+            {
+                **membership,
+                "family_id": other.family_ids[0],
+                "person_id": registered.person_ids[2],
+                "relationship": 3,
+            },
+        ),
+        # a village that does not exist
+        (
+            household_version,
+            {**membership, "household_id": registered.household_id, "village_code": "31.71.01.9999"},
+        ),
+    ]
+    for table, row in attempts:
+        with pytest.raises(IntegrityError), ctx.engine.begin() as conn:
+            conn.execute(insert(table).values(row))
+
+
+def test_a_kk_number_belongs_to_one_current_family(ctx):
+    data = household()
+    service.register_household(ctx, SYSTEM, data, source="test")
+    again = household()
+    clash = again.__class__(
+        again.dwelling,
+        (again.families[0].__class__(again.families[0].members, data.families[0].kk_number),),
+        again.assets,
+    )
+    with pytest.raises(Conflict):
+        service.register_household(ctx, SYSTEM, clash, source="test")
+
+
+def test_a_scoped_user_sees_only_its_area(ctx):
+    jakarta = service.register_household(ctx, SYSTEM, household(JAKARTA_VILLAGE), source="test")
+    bandung = service.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="test")
+    dki = reader("31")
+    assert service.get_household(ctx, dki, jakarta.household_id).dwelling.village_code == JAKARTA_VILLAGE
+    for call in (
+        lambda: service.get_household(ctx, dki, bandung.household_id),
+        lambda: service.get_household_history(ctx, dki, bandung.household_id),
+        lambda: service.get_person(ctx, dki, bandung.person_ids[0]),
+    ):
+        with pytest.raises(NotFound):
+            call()
+    with pytest.raises(Forbidden):
+        service.get_household(ctx, reader(), jakarta.household_id)
+
+
+def test_writes_need_write_permission_in_the_area(ctx):
+    hh = service.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="test").household_id
+    dki_steward = user(ctx, "dki", ("steward", "31"))
+    with pytest.raises(NotFound):  # cannot even see it
+        service.update_household(ctx, dki_steward, hh, {"floor_material": 8}, source="test")
+    with pytest.raises(Forbidden):
+        service.register_household(ctx, dki_steward, household(BANDUNG_VILLAGE), source="test")
+    viewer = user(ctx, "viewer", ("planner", "32"))
+    with pytest.raises(Forbidden):
+        service.update_household(ctx, viewer, hh, {"floor_material": 8}, source="test")
+
+
+def test_reads_and_writes_are_audited_with_purpose(ctx):
+    steward = user(ctx, "auditee", ("steward", "31"))
+    hh = service.register_household(ctx, steward, household(), source="test").household_id
+    service.get_household(ctx, steward, hh)
+    entries = audit.recent(ctx, object_type="household", object_id=str(hh))
+    assert [(e.action, e.purpose, e.actor_id, e.area_code) for e in entries] == [
+        ("household.read", "registry_view", steward.user_id, JAKARTA_VILLAGE),
+        ("household.create", "registry_update", steward.user_id, JAKARTA_VILLAGE),
+    ]
+    assert all(e.organisation_id == steward.organisation_id for e in entries)
+    assert audit.verify(ctx).intact
