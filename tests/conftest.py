@@ -8,6 +8,7 @@ SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL). PostgreSQL comes from `
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from inklusi.bootstrap import init
 from inklusi.config import Settings
@@ -27,12 +29,25 @@ ADMIN_PASSWORD = "admin-password-for-tests"
 _counter = itertools.count()
 
 
-def postgres_url() -> str | None:
+@functools.cache
+def _postgres_unavailable(url: str) -> str | None:
+    try:
+        with _server_engine(url).connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as error:
+        return str(error.orig).strip().splitlines()[0]
+    return None
+
+
+def postgres_url() -> str:
+    """The server to test on; skip (or, when every backend is required, fail) without one."""
+    required = os.environ.get("INKLUSI_REQUIRE_ALL_BACKENDS")
     url = os.environ.get("INKLUSI_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("INKLUSI_REQUIRE_ALL_BACKENDS"):
-            pytest.fail("INKLUSI_REQUIRE_ALL_BACKENDS is set but INKLUSI_TEST_POSTGRES_URL is not")
-        pytest.skip("PostgreSQL not configured (set INKLUSI_TEST_POSTGRES_URL)")
+    problem = "INKLUSI_TEST_POSTGRES_URL is not set" if not url else _postgres_unavailable(url)
+    if problem:
+        if required:
+            pytest.fail(f"PostgreSQL is required (INKLUSI_REQUIRE_ALL_BACKENDS) but: {problem}")
+        pytest.skip(f"PostgreSQL not available: {problem}")
     return url
 
 

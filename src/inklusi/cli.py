@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from rich.progress import Progress
 from rich.table import Table
 
 from inklusi import bootstrap
@@ -66,6 +68,52 @@ def serve(
     """Serve the API (and, later, the web application)."""
     current = settings()
     uvicorn.run(create_app(current), host=host or current.host, port=port or current.port)
+
+
+@app.command("demo")
+def run_demo(
+    data_dir: Annotated[Path, typer.Option(help="Its own data folder, apart from a real registry")] = Path(
+        "inklusi-demo"
+    ),
+    households: Annotated[int, typer.Option(help="Synthetic households to register")] = 300,
+    seed: int = 7,
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    serve_it: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+) -> None:
+    """Initialise a demo registry with synthetic households and a user per role, then serve it."""
+    from inklusi import demo  # pulls in the synthetic generator (NumPy): only when asked for
+
+    current = settings().model_copy(update={"data_dir": data_dir})
+    language = current.language
+    with reporting_errors(), Progress(console=console, transient=True) as progress:
+        task = progress.add_task(msg("Registering households").render(language), total=households)
+        report = demo.prepare(
+            current, households=households, seed=seed, progress=lambda n: progress.update(task, completed=n)
+        )
+    say(
+        msg(
+            "{added} households added; the registry holds {total}.",
+            added=report.households_added,
+            total=report.households_total,
+        )
+    )
+    table = Table(
+        msg("User").render(language), msg("Password").render(language), msg("Roles").render(language)
+    )
+    table.add_row("admin", report.admin_password, "admin@nasional")
+    for user in report.users:
+        roles = ", ".join(f"{role}@{area or 'nasional'}" for role, area in user.grants)
+        table.add_row(user.username, demo.DEMO_PASSWORD, roles)
+    console.print(table)
+    host, port = host or current.host, port or current.port
+    url = f"http://{host}:{port}"
+    say(
+        msg("Inklusi demo: open {url}/api/v1/docs and log in as one of the users above", url=url),
+        "bold green",
+    )
+    if serve_it:
+        uvicorn.run(create_app(current), host=host, port=port)
 
 
 def main() -> None:

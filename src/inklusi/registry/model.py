@@ -338,14 +338,17 @@ def check_family(family: FamilyData, path: str, today: date) -> list[Issue]:
     return issues
 
 
-def check_household(data: HouseholdData, today: date) -> list[Issue]:
-    issues = check_dwelling(data.dwelling)
-    issues += _check_keys(data.assets, "asset", "assets")
-    issues += [
+def check_assets(assets: Mapping[str, float]) -> list[Issue]:
+    issues = _check_keys(assets, "asset", "assets")
+    return issues + [
         Issue(f"assets.{key}", "range", msg("A quantity cannot be negative; got {value}", value=value))
-        for key, value in data.assets.items()
+        for key, value in assets.items()
         if value < 0
     ]
+
+
+def check_household(data: HouseholdData, today: date) -> list[Issue]:
+    issues = check_dwelling(data.dwelling) + check_assets(data.assets)
     if not data.families:
         issues.append(Issue("families", "household.empty", msg("A household needs at least one family")))
     for index, family in enumerate(data.families):

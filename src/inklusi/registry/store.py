@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, and_, false, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, Table, and_, false, func, insert, or_, select, true, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Scope
@@ -56,6 +56,8 @@ PROVENANCE = (
     "actor_id",
     "recorded_at",
 )
+_DWELLING_FIELDS = field_names(Dwelling)
+_PERSON_FIELDS = tuple(name for name in field_names(PersonData) if name != "programmes")
 
 _insert_identity = {kind: insert(table) for kind, table in IDENTITY.items()}
 _insert_version = {
@@ -109,6 +111,16 @@ def insert_programmes(conn: Connection, kind: str, version_id: int, programmes: 
     rows = [{"version_id": version_id, "programme": p} for p in sorted(programmes)]
     if rows:
         conn.execute(statement, rows)
+
+
+def insert_person_version(
+    conn: Connection, provenance: Mapping[str, object], person_id: UUID, person: PersonData
+) -> int:
+    values = {name: getattr(person, name) for name in _PERSON_FIELDS}
+    values["sex"] = int(person.sex)
+    version_id = insert_version(conn, "person", {**provenance, **values, "person_id": person_id})
+    insert_programmes(conn, "person", version_id, person.programmes)
+    return version_id
 
 
 # --- Reads -----------------------------------------------------------------------------------------
@@ -202,6 +214,22 @@ def programmes_of(conn: Connection, kind: str, version_ids: list[int]) -> dict[i
     return defaultdict(frozenset, {k: frozenset(v) for k, v in found.items()})
 
 
+def person_location(
+    conn: Connection, person_id: UUID, at: datetime | None
+) -> tuple[RowMapping | None, str | None]:
+    """The person's membership at ``at`` (or their last) and the village of that family's household."""
+    membership = membership_at(conn, person_id, at)
+    if membership is None:
+        return None, None
+    family_row = version_at(conn, "family", membership["family_id"], at) or latest_version(
+        conn, "family", membership["family_id"]
+    )
+    household_row = version_at(conn, "household", family_row["household_id"], at) or latest_version(
+        conn, "household", family_row["household_id"]
+    )
+    return membership, household_row["village_code"]
+
+
 # --- History ---------------------------------------------------------------------------------------
 
 
@@ -233,9 +261,6 @@ def membership_snapshots(conn: Connection, family_ids: list[UUID]) -> list[Snaps
 
 
 # --- Rows to records -------------------------------------------------------------------------------
-
-_DWELLING_FIELDS = field_names(Dwelling)
-_PERSON_FIELDS = tuple(name for name in field_names(PersonData) if name != "programmes")
 
 
 def to_version(row: RowMapping) -> Version:
@@ -320,3 +345,9 @@ def snapshots(conn: Connection, kind: str, ids: list[UUID]) -> list[Snapshot]:
         values.update(extra.get(row["version_id"], {}))
         result.append(Snapshot(row[key], to_version(row), values))
     return result
+
+
+def count_current(conn: Connection, kind: str) -> int:
+    table, _key = VERSIONS[kind]
+    current = select(func.count()).select_from(table).where(table.c.valid_to.is_(None))
+    return conn.execute(current).scalar_one()

@@ -1,8 +1,8 @@
-"""Use cases of the registry: register, change and read households, families and persons.
+"""Changing the registry: register households, change households and persons, move people.
 
-Every write makes new versions (the old ones get ``valid_to``) and one audit entry, in one transaction.
-Every read of personal data is audited with its purpose. Reads only see households inside the caller's
-area scope; anything outside it is "not found", so the existence of a record does not leak.
+Every change closes the current version and writes the next, plus one audit entry, in one transaction.
+Input is checked first and refused whole, with every problem named; the database enforces the
+invariants as a last line (its refusals become clear conflicts).
 """
 
 from __future__ import annotations
@@ -25,14 +25,12 @@ from inklusi.errors import Conflict, Forbidden, Invalid, Issue, NotFound
 from inklusi.i18n import Text, msg
 from inklusi.ids import new_id
 from inklusi.registry import store
-from inklusi.registry.history import Change, household_history
 from inklusi.registry.model import (
     HouseholdData,
-    HouseholdRecord,
     MemberData,
-    PersonData,
-    PersonRecord,
     Relationship,
+    check_assets,
+    check_dwelling,
     check_household,
     check_nik_matches,
     check_person,
@@ -134,7 +132,7 @@ def register_household(
     """Create a household with its families and members; all or nothing."""
     today = date.today()
     issues = check_household(data, today) + _check_numbers(data, today)
-    if not issues or issues[0].code != "area.not_village":
+    if not any(issue.code == "area.not_village" for issue in issues):  # well-formed: does it exist?
         issues += wilayah.check_code(ctx, data.dwelling.village_code, "dwelling.village_code")
     warnings = _raise_if_errors(issues, msg("The household was not registered"))
     _require_write(principal, data.dwelling.village_code)
@@ -183,7 +181,7 @@ def _insert_member(
 ) -> UUID:
     person_id = new_id()
     store.insert_identity(conn, "person", person_id, now)
-    _insert_person_version(conn, provenance, person_id, member.person)
+    store.insert_person_version(conn, provenance, person_id, member.person)
     store.insert_version(
         conn,
         "membership",
@@ -195,15 +193,6 @@ def _insert_member(
         },
     )
     return person_id
-
-
-def _insert_person_version(conn: Connection, provenance: dict, person_id: UUID, person: PersonData) -> int:
-    values = asdict(person)
-    programmes = values.pop("programmes")
-    values["sex"] = int(person.sex)
-    version_id = store.insert_version(conn, "person", {**provenance, **values, "person_id": person_id})
-    store.insert_programmes(conn, "person", version_id, programmes)
-    return version_id
 
 
 def _succeed(current: RowMapping, valid_from: datetime) -> None:
@@ -245,8 +234,7 @@ def update_household(
         new_assets = dict(assets) if assets is not None else old_assets
         if updated == dwelling and new_assets == old_assets:
             return current["version_id"]
-        probe = HouseholdData(updated, (), new_assets)
-        issues = [i for i in check_household(probe, now.date()) if i.field != "families"]
+        issues = check_dwelling(updated) + check_assets(new_assets)
         _raise_if_errors(issues, msg("The household was not changed"))
         _require_write(principal, updated.village_code)
         _succeed(current, valid_from)
@@ -285,21 +273,6 @@ def _writable_household(conn: Connection, principal: Principal, household_id: UU
     return current
 
 
-def _person_village(
-    conn: Connection, person_id: UUID, at: datetime | None
-) -> tuple[RowMapping | None, str | None]:
-    membership = store.membership_at(conn, person_id, at)
-    if membership is None:
-        return None, None
-    family_row = store.version_at(conn, "family", membership["family_id"], at) or store.latest_version(
-        conn, "family", membership["family_id"]
-    )
-    household_row = store.version_at(
-        conn, "household", family_row["household_id"], at
-    ) or store.latest_version(conn, "household", family_row["household_id"])
-    return membership, household_row["village_code"]
-
-
 def update_person(
     ctx: Context,
     principal: Principal,
@@ -314,7 +287,7 @@ def update_person(
     valid_from = valid_from or now
     with ctx.transaction() as conn:
         current = store.version_at(conn, "person", person_id)
-        _membership, village = _person_village(conn, person_id, None)
+        _membership, village = store.person_location(conn, person_id, None)
         if current is None or village is None or not principal.can(Permission.registry_read, village):
             raise NotFound(msg("Person {id} not found", id=str(person_id)))
         _require_write(principal, village)
@@ -332,7 +305,7 @@ def update_person(
         _raise_if_errors(issues, msg("The person was not changed"))
         _succeed(current, valid_from)
         store.close_version(conn, "person", current["version_id"], valid_from)
-        version_id = _insert_person_version(
+        version_id = store.insert_person_version(
             conn, _provenance(principal, source, batch_id, valid_from, now), person_id, updated
         )
         changed = sorted(k for k in asdict(updated) if getattr(person, k) != getattr(updated, k))
@@ -366,7 +339,7 @@ def move_person(
     valid_from = valid_from or now
     read_scope = principal.scope(Permission.registry_read)
     with ctx.transaction() as conn, _refusals_as_conflicts():
-        membership, old_village = _person_village(conn, person_id, None)
+        membership, old_village = store.person_location(conn, person_id, None)
         target = store.version_at(conn, "family", family_id)
         target_home = target and store.household_at(conn, target["household_id"], None, read_scope)
         if old_village is None or not read_scope.covers(old_village) or target_home is None:
@@ -401,109 +374,3 @@ def move_person(
             relationship=int(relationship),
             source=source,
         )
-
-
-# --- Reads -----------------------------------------------------------------------------------------
-
-
-def _read_scope(principal: Principal):
-    scope = principal.scope(Permission.registry_read)
-    if scope.empty:
-        raise Forbidden(msg("You may not read the registry"))
-    return scope
-
-
-def get_household(
-    ctx: Context,
-    principal: Principal,
-    household_id: UUID,
-    *,
-    as_of: datetime | None = None,
-    purpose: Purpose = Purpose.registry_view,
-) -> HouseholdRecord:
-    """The household as it is now, or as it was at ``as_of``."""
-    scope = _read_scope(principal)
-    with ctx.transaction() as conn:
-        record = store.household_record(conn, household_id, as_of, scope)
-        if record is None:
-            raise NotFound(msg("Household {id} not found", id=str(household_id)))
-        detail = {"as_of": as_of.isoformat()} if as_of else {}
-        event = Event(
-            principal.actor,
-            "household.read",
-            "household",
-            str(household_id),
-            purpose,
-            record.dwelling.village_code,
-            detail,
-        )
-        audit.record(ctx, conn, event)
-        return record
-
-
-def get_household_history(
-    ctx: Context,
-    principal: Principal,
-    household_id: UUID,
-    *,
-    purpose: Purpose = Purpose.registry_view,
-) -> list[Change]:
-    scope = _read_scope(principal)
-    with ctx.transaction() as conn:
-        latest = store.latest_version(conn, "household", household_id)
-        if latest is None or not scope.covers(latest["village_code"]):
-            raise NotFound(msg("Household {id} not found", id=str(household_id)))
-        family_ids = store.family_ids_ever_in(conn, household_id)
-        stays = store.membership_snapshots(conn, family_ids)
-        person_ids = sorted({s.entity_id for s in stays})
-        persons = store.snapshots(conn, "person", person_ids)
-        names = {s.entity_id: str(s.values["name"]) for s in persons}
-        changes = household_history(
-            store.snapshots(conn, "household", [household_id]),
-            store.snapshots(conn, "family", family_ids),
-            stays,
-            persons,
-            names,
-        )
-        event = Event(
-            principal.actor,
-            "household.history",
-            "household",
-            str(household_id),
-            purpose,
-            latest["village_code"],
-        )
-        audit.record(ctx, conn, event)
-        return changes
-
-
-def get_person(
-    ctx: Context,
-    principal: Principal,
-    person_id: UUID,
-    *,
-    as_of: datetime | None = None,
-    purpose: Purpose = Purpose.registry_view,
-) -> PersonRecord:
-    scope = _read_scope(principal)
-    with ctx.transaction() as conn:
-        row = store.version_at(conn, "person", person_id, as_of)
-        membership, village = _person_village(conn, person_id, as_of)
-        if row is None or village is None or not scope.covers(village):
-            raise NotFound(msg("Person {id} not found", id=str(person_id)))
-        programmes = store.programmes_of(conn, "person", [row["version_id"]])[row["version_id"]]
-        family_row = store.version_at(conn, "family", membership["family_id"], as_of)
-        record = PersonRecord(
-            id=person_id,
-            data=store.to_person(row, programmes),
-            version=store.to_version(row),
-            household_id=family_row["household_id"] if family_row else None,
-            family_id=membership["family_id"],
-            relationship=Relationship(membership["relationship"]),
-        )
-        audit.record(
-            ctx,
-            conn,
-            Event(principal.actor, "person.read", "person", str(person_id), purpose, village),
-        )
-        return record

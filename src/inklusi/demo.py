@@ -1,0 +1,105 @@
+"""``inklusi demo``: a registry to look at, in its own data folder, with a user for each role.
+
+Runs ``init``, creates demo organisations and users (one per role, scoped as they would be in practice),
+registers a seeded synthetic sample through the normal registry service (validated and audited like any
+write), then serves. Safe to run again: what exists is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from inklusi import bootstrap
+from inklusi.access import service as access
+from inklusi.access.model import OrganisationKind, Principal
+from inklusi.config import Settings
+from inklusi.context import Context
+from inklusi.registry import service as registry
+from inklusi.synth import registry_data
+
+DEMO_PASSWORD = "demo-inklusi-2026"
+SOURCE = "demo-synthetic"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    display_name: str
+    organisation: str
+    grants: tuple[tuple[str, str | None], ...]
+
+
+ORGANISATIONS = (
+    ("Kementerian Sosial RI", OrganisationKind.central, None),
+    ("Dinas Sosial Provinsi DKI Jakarta", OrganisationKind.regional, "31"),
+    ("Dinas Sosial Provinsi Jawa Barat", OrganisationKind.regional, "32"),
+    ("Yayasan Peduli Sesama Bandung", OrganisationKind.ngo, "32.73"),
+    ("Inspektorat Jenderal", OrganisationKind.central, None),
+)
+USERS = (
+    DemoUser("perencana", "Perencana Pusat", "Kementerian Sosial RI", (("planner", None),)),
+    DemoUser("dinsos.dki", "Pengelola Data DKI", "Dinas Sosial Provinsi DKI Jakarta", (("steward", "31"),)),
+    DemoUser(
+        "dinsos.jabar", "Pengelola Data Jabar", "Dinas Sosial Provinsi Jawa Barat", (("steward", "32"),)
+    ),
+    DemoUser(
+        "pendamping.bandung",
+        "Pendamping Kota Bandung",
+        "Yayasan Peduli Sesama Bandung",
+        (("case_worker", "32.73"),),
+    ),
+    DemoUser("auditor", "Auditor", "Inspektorat Jenderal", (("auditor", None),)),
+)
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    admin_password: str
+    households_added: int
+    households_total: int
+    users: tuple[DemoUser, ...]
+
+
+def prepare(
+    settings: Settings,
+    *,
+    households: int = 300,
+    seed: int = 7,
+    progress: Callable[[int], None] = lambda _n: None,
+) -> DemoReport:
+    report = bootstrap.init(settings)
+    admin_password = report.admin_password or settings.admin_password_file.read_text().strip()
+    ctx = Context.open(settings)
+    try:
+        _ensure_users(ctx)
+        added = 0
+        if registry.count_households(ctx) == 0:
+            system = Principal.system("demo")
+            for data in registry_data(households=households, seed=seed):
+                registry.register_household(ctx, system, data, source=SOURCE)
+                added += 1
+                progress(added)
+        total = registry.count_households(ctx)
+    finally:
+        ctx.close()
+    return DemoReport(admin_password, added, total, USERS)
+
+
+def _ensure_users(ctx: Context) -> None:
+    system = Principal.system("demo")
+    for name, kind, area in ORGANISATIONS:
+        if access.organisation_id(ctx, name) is None:
+            access.create_organisation(ctx, system, name, kind, area)
+    existing = {user.username for user in access.list_users(ctx, system)}
+    for user in USERS:
+        if user.username not in existing:
+            access.create_user(
+                ctx,
+                system,
+                username=user.username,
+                password=DEMO_PASSWORD,
+                organisation_id=access.organisation_id(ctx, user.organisation),
+                display_name=user.display_name,
+                grants=list(user.grants),
+            )

@@ -1,0 +1,30 @@
+"""Use cases of the registry. Every write makes new versions (the old ones get ``valid_to``) and one audit
+entry, in one transaction; every read of personal data is audited with its purpose. Reads see only
+households inside the caller's area scope: anything outside it is "not found", so existence does not leak.
+"""
+
+from inklusi.registry.service.changes import (
+    Registered,
+    move_person,
+    register_household,
+    update_household,
+    update_person,
+)
+from inklusi.registry.service.reads import (
+    count_households,
+    get_household,
+    get_household_history,
+    get_person,
+)
+
+__all__ = [
+    "Registered",
+    "count_households",
+    "get_household",
+    "get_household_history",
+    "get_person",
+    "move_person",
+    "register_household",
+    "update_household",
+    "update_person",
+]

@@ -1,0 +1,133 @@
+"""Reading the registry: households (now or as of a date), their history, persons.
+
+Reads see only households inside the caller's area scope (filtered in SQL); anything outside it is
+"not found", exactly like an id that does not exist. Every read is audited with its purpose.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from inklusi.access.model import Permission, Principal, Scope
+from inklusi.audit import service as audit
+from inklusi.audit.model import Event, Purpose
+from inklusi.context import Context
+from inklusi.errors import Forbidden, NotFound
+from inklusi.i18n import msg
+from inklusi.registry import store
+from inklusi.registry.history import Change, household_history
+from inklusi.registry.model import (
+    HouseholdRecord,
+    PersonRecord,
+    Relationship,
+)
+
+
+def _read_scope(principal: Principal) -> Scope:
+    scope = principal.scope(Permission.registry_read)
+    if scope.empty:
+        raise Forbidden(msg("You may not read the registry"))
+    return scope
+
+
+def get_household(
+    ctx: Context,
+    principal: Principal,
+    household_id: UUID,
+    *,
+    as_of: datetime | None = None,
+    purpose: Purpose = Purpose.registry_view,
+) -> HouseholdRecord:
+    """The household as it is now, or as it was at ``as_of``."""
+    scope = _read_scope(principal)
+    with ctx.transaction() as conn:
+        record = store.household_record(conn, household_id, as_of, scope)
+        if record is None:
+            raise NotFound(msg("Household {id} not found", id=str(household_id)))
+        detail = {"as_of": as_of.isoformat()} if as_of else {}
+        event = Event(
+            principal.actor,
+            "household.read",
+            "household",
+            str(household_id),
+            purpose,
+            record.dwelling.village_code,
+            detail,
+        )
+        audit.record(ctx, conn, event)
+        return record
+
+
+def get_household_history(
+    ctx: Context,
+    principal: Principal,
+    household_id: UUID,
+    *,
+    purpose: Purpose = Purpose.registry_view,
+) -> list[Change]:
+    scope = _read_scope(principal)
+    with ctx.transaction() as conn:
+        latest = store.latest_version(conn, "household", household_id)
+        if latest is None or not scope.covers(latest["village_code"]):
+            raise NotFound(msg("Household {id} not found", id=str(household_id)))
+        family_ids = store.family_ids_ever_in(conn, household_id)
+        stays = store.membership_snapshots(conn, family_ids)
+        person_ids = sorted({s.entity_id for s in stays})
+        persons = store.snapshots(conn, "person", person_ids)
+        names = {s.entity_id: str(s.values["name"]) for s in persons}
+        changes = household_history(
+            store.snapshots(conn, "household", [household_id]),
+            store.snapshots(conn, "family", family_ids),
+            stays,
+            persons,
+            names,
+        )
+        event = Event(
+            principal.actor,
+            "household.history",
+            "household",
+            str(household_id),
+            purpose,
+            latest["village_code"],
+        )
+        audit.record(ctx, conn, event)
+        return changes
+
+
+def get_person(
+    ctx: Context,
+    principal: Principal,
+    person_id: UUID,
+    *,
+    as_of: datetime | None = None,
+    purpose: Purpose = Purpose.registry_view,
+) -> PersonRecord:
+    scope = _read_scope(principal)
+    with ctx.transaction() as conn:
+        row = store.version_at(conn, "person", person_id, as_of)
+        membership, village = store.person_location(conn, person_id, as_of)
+        if row is None or village is None or not scope.covers(village):
+            raise NotFound(msg("Person {id} not found", id=str(person_id)))
+        programmes = store.programmes_of(conn, "person", [row["version_id"]])[row["version_id"]]
+        family_row = store.version_at(conn, "family", membership["family_id"], as_of)
+        record = PersonRecord(
+            id=person_id,
+            data=store.to_person(row, programmes),
+            version=store.to_version(row),
+            household_id=family_row["household_id"] if family_row else None,
+            family_id=membership["family_id"],
+            relationship=Relationship(membership["relationship"]),
+        )
+        audit.record(
+            ctx,
+            conn,
+            Event(principal.actor, "person.read", "person", str(person_id), purpose, village),
+        )
+        return record
+
+
+def count_households(ctx: Context) -> int:
+    """How many households the registry holds now (no personal data: not audited)."""
+    with ctx.transaction(readonly=True) as conn:
+        return store.count_current(conn, "household")
