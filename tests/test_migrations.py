@@ -5,8 +5,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from inklusi.db import alembic_config, metadata, migrate, schema_revision
+from inklusi.db import alembic_config, head_revision, metadata, migrate, schema_revision
+from inklusi.registry import service
 from inklusi.schema import import_all_tables
+from tests.factories import SYSTEM, household
 
 
 def test_migrated_schema_matches_the_declared_tables(ctx):
@@ -22,7 +24,14 @@ def test_migrations_go_down_and_up_again(ctx):
     assert schema_revision(engine) is None
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate(engine)
-    assert schema_revision(engine) == "0001"
+    assert schema_revision(engine) == head_revision(engine) == "0002"
     assert {"area", "audit_log", "household_version", "family_member"} <= set(
         inspect(engine).get_table_names()
     )
+
+
+def test_the_name_index_is_backfilled_when_its_migration_runs(ctx):
+    service.register_household(ctx, SYSTEM, household(), source="test")
+    command.downgrade(alembic_config(ctx.engine), "0001")
+    migrate(ctx.engine)
+    assert [hit.name for hit in service.find_persons(ctx, SYSTEM, "Dewi Lestary")] == ["Dewi Lestari"]

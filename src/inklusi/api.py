@@ -9,32 +9,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordBearer
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inklusi.access import service as access
 from inklusi.access.model import Principal
 from inklusi.audit.model import Purpose
 from inklusi.context import Context
-from inklusi.errors import InklusiError, Invalid, Issue, Unauthenticated
+from inklusi.errors import InklusiError, Invalid, Issue, Unauthenticated, status_title
 from inklusi.i18n import Language, Text, msg, pick_language
 
 API_PREFIX = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
 
-_TITLES = {
-    400: msg("Bad request"),
-    401: msg("Not logged in"),
-    403: msg("Not allowed"),
-    404: msg("Not found"),
-    405: msg("Method not allowed"),
-    409: msg("Conflict"),
-    422: msg("Invalid input"),
-    503: msg("Not ready"),
-}
 
 bearer_token = OAuth2PasswordBearer(tokenUrl=f"{API_PREFIX}/auth/token", auto_error=False)
 
@@ -92,7 +81,7 @@ def problem(
     language = pick_language(request.headers.get("accept-language"))
     body: dict[str, object] = {
         "type": type_uri,
-        "title": _TITLES.get(status, msg("Error")).render(language),
+        "title": status_title(status).render(language),
         "status": status,
         "detail": detail.render(language),
         "instance": request.url.path,
@@ -105,28 +94,16 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    @app.exception_handler(InklusiError)
-    async def _domain_error(request: Request, error: InklusiError) -> JSONResponse:
-        return problem(
-            request, error.status, error.text, type_uri=error.type_uri, code=error.slug, issues=error.issues
-        )
+def problem_response(request: Request, error: InklusiError) -> JSONResponse:
+    return problem(
+        request, error.status, error.text, type_uri=error.type_uri, code=error.slug, issues=error.issues
+    )
 
-    @app.exception_handler(RequestValidationError)
-    async def _request_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        issues = tuple(
-            Issue(
-                ".".join(str(part) for part in item["loc"]),
-                f"request.{item['type']}",
-                Text(item["msg"]),  # pydantic's own words: English only
-            )
-            for item in error.errors()
-        )
-        invalid = Invalid(msg("The request is not valid"), issues)
-        return problem(
-            request, 422, invalid.text, type_uri=invalid.type_uri, code=invalid.slug, issues=issues
-        )
 
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return problem(request, error.status_code, Text(str(error.detail)))
+def invalid_request(error: RequestValidationError) -> Invalid:
+    """FastAPI's validation errors as our own, each with its field (pydantic's words: English only)."""
+    issues = tuple(
+        Issue(".".join(str(part) for part in item["loc"]), f"request.{item['type']}", Text(item["msg"]))
+        for item in error.errors()
+    )
+    return Invalid(msg("The request is not valid"), issues)

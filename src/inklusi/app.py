@@ -1,21 +1,33 @@
-"""The web application: ``create_app(settings)`` builds it; nothing connects until it starts."""
+"""The application: ``create_app(settings)`` builds the API and the web pages; nothing connects until it
+starts. Errors are answered as RFC 9457 problem details under ``/api`` and as HTML pages elsewhere."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inklusi import __version__
 from inklusi.access import api as access_api
-from inklusi.api import API_PREFIX, ContextDep, install_problem_handlers
+from inklusi.access import web as access_web
+from inklusi.api import API_PREFIX, ContextDep, invalid_request, problem_response
 from inklusi.audit import api as audit_api
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.db import schema_revision
+from inklusi.errors import HttpError, InklusiError
+from inklusi.i18n import Text
 from inklusi.registry import api as registry_api
+from inklusi.registry import web as registry_web
+from inklusi.web import area_picker, routes
+from inklusi.web.session import LoginRequired
 from inklusi.wilayah import api as wilayah_api
 
 DESCRIPTION = """
@@ -26,6 +38,12 @@ Authenticate with the OAuth2 password flow (`POST /api/v1/auth/token`), then sen
 audited with its purpose (header `X-Inklusi-Purpose`). Errors are RFC 9457 problem details, in Indonesian
 unless `Accept-Language` prefers English.
 """
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,7 +64,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
     )
-    install_problem_handlers(app)
+    _install_error_pages(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        if not request.url.path.startswith(f"{API_PREFIX}/docs"):  # Swagger UI loads its own scripts
+            response.headers.update(SECURITY_HEADERS)
+        return response
 
     @app.get(f"{API_PREFIX}/health", tags=["system"])
     def health(ctx: ContextDep) -> dict[str, object]:
@@ -61,4 +86,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (access_api, wilayah_api, registry_api, audit_api):
         app.include_router(module.router, prefix=API_PREFIX)
+    for module in (routes, area_picker, access_web, registry_web):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(resources.files("inklusi.web") / "static")), name="static")
     return app
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    def answer(request: Request, error: InklusiError) -> Response:
+        if request.url.path.startswith(API_PREFIX):
+            return problem_response(request, error)
+        return routes.error_page(request, error)
+
+    @app.exception_handler(InklusiError)
+    async def _domain_error(request: Request, error: InklusiError) -> Response:
+        return answer(request, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(request: Request, error: RequestValidationError) -> Response:
+        return answer(request, invalid_request(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+        return answer(request, HttpError(error.status_code, Text(str(error.detail))))
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, error: LoginRequired) -> Response:
+        if request.headers.get("HX-Request"):
+            return Response(status_code=204, headers={"HX-Redirect": error.login_url})
+        return RedirectResponse(error.login_url, status_code=303)

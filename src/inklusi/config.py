@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     port: int = 8000
     language: Literal["id", "en"] = "id"
     token_ttl_minutes: int = Field(30, ge=1, le=24 * 60, description="Lifetime of API tokens")
+    session_ttl_minutes: int = Field(8 * 60, ge=5, le=24 * 60, description="Lifetime of a web login")
+    cookie_secure: bool = Field(True, description="Send the session cookie only over HTTPS (or localhost)")
+    timezone: str = Field("Asia/Jakarta", description="Time zone for times shown to people (WIB)")
     sql_echo: bool = False
 
     @property

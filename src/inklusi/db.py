@@ -15,6 +15,7 @@ from importlib import resources
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
@@ -112,3 +113,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 def schema_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(engine: Engine) -> str | None:
+    """The newest migration this version of Inklusi ships."""
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()

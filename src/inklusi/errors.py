@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from inklusi.i18n import Text
+from inklusi.i18n import Text, msg
 
 Severity = Literal["error", "warning"]
 
@@ -68,3 +68,34 @@ class Conflict(InklusiError):
 
 class NotInitialised(InklusiError):
     status, slug = 503, "not-initialised"
+
+
+class HttpError(InklusiError):
+    """A plain HTTP error from the framework (unknown path, wrong method): RFC 9457 ``about:blank``."""
+
+    slug = "http"
+
+    def __init__(self, status: int, text: Text) -> None:
+        super().__init__(text)
+        self.status = status
+
+    @property
+    def type_uri(self) -> str:
+        return "about:blank"
+
+
+STATUS_TITLES = {
+    400: msg("Bad request"),
+    401: msg("Not logged in"),
+    403: msg("Not allowed"),
+    404: msg("Not found"),
+    405: msg("Method not allowed"),
+    409: msg("Conflict"),
+    422: msg("Invalid input"),
+    503: msg("Not ready"),
+}
+
+
+def status_title(status: int) -> Text:
+    """A short title for an HTTP status, for problem details and error pages."""
+    return STATUS_TITLES.get(status, msg("Error"))

@@ -40,7 +40,7 @@ def assert_problem(response, status: int, code: str | None = None) -> dict:
 
 def test_health(client, backend):
     body = client.get(f"{API}/health").json()
-    assert body == {"status": "ok", "version": body["version"], "database": backend, "schema": "0001"}
+    assert body == {"status": "ok", "version": body["version"], "database": backend, "schema": "0002"}
 
 
 def test_openapi_describes_the_api(client):

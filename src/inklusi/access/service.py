@@ -238,11 +238,12 @@ def authenticate(ctx: Context, username: str, password: str) -> Principal:
     raise Unauthenticated(msg("Wrong username or password"))
 
 
-def issue_token(ctx: Context, username: str, password: str) -> IssuedToken:
+def issue_token(ctx: Context, username: str, password: str, ttl_minutes: int | None = None) -> IssuedToken:
+    """A new token for the API (``INKLUSI_TOKEN_TTL_MINUTES``) or, with ``ttl_minutes``, a web login."""
     principal = authenticate(ctx, username, password)
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    expires_at = now + timedelta(minutes=ctx.settings.token_ttl_minutes)
+    expires_at = now + timedelta(minutes=ttl_minutes or ctx.settings.token_ttl_minutes)
     with ctx.transaction() as conn:
         store.insert_token(conn, _token_hash(token), principal.user_id, now, expires_at)
     return IssuedToken(token, expires_at, principal)
@@ -267,3 +268,11 @@ def list_users(ctx: Context, principal: Principal) -> list[Principal]:
     _require(principal, Permission.users_manage)
     with ctx.transaction(readonly=True) as conn:
         return [_principal(conn, user) for user in store.users(conn)]
+
+
+def display_names(ctx: Context, user_ids: set[UUID]) -> dict[UUID, str]:
+    """Who did something, for histories and audit views (names only, no permission needed)."""
+    if not user_ids:
+        return {}
+    with ctx.transaction(readonly=True) as conn:
+        return store.display_names(conn, user_ids)

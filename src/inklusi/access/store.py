@@ -121,3 +121,8 @@ def revoke_token(conn: Connection, token_hash: str, at: datetime) -> bool:
         .values(revoked_at=at)
     )
     return conn.execute(stmt).rowcount > 0
+
+
+def display_names(conn: Connection, user_ids: set[UUID]) -> dict[UUID, str]:
+    stmt = select(user_account.c.id, user_account.c.display_name).where(user_account.c.id.in_(user_ids))
+    return dict(conn.execute(stmt).all())

@@ -188,6 +188,21 @@ class PersonRecord:
     relationship: Relationship | None
 
 
+@dataclass(frozen=True)
+class PersonHit:
+    """A person found by a search, with where they live now and how well the name matched."""
+
+    person_id: UUID
+    name: str
+    nik: str | None
+    sex: int
+    birth_date: date | None
+    household_id: UUID
+    village_code: str
+    relationship: int
+    score: float = 1.0
+
+
 # --- Rules -----------------------------------------------------------------------------------------
 
 DWELLING_CODES = {

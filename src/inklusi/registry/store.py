@@ -11,7 +11,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, and_, false, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, Table, and_, delete, false, func, insert, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Scope
@@ -26,6 +28,7 @@ from inklusi.registry.model import (
     Version,
     field_names,
 )
+from inklusi.registry.names import name_tokens, variants
 from inklusi.registry.tables import (
     family,
     family_member,
@@ -34,7 +37,9 @@ from inklusi.registry.tables import (
     household,
     household_asset,
     household_version,
+    name_variant,
     person,
+    person_name_token,
     person_programme,
     person_version,
 )
@@ -113,6 +118,33 @@ def insert_programmes(conn: Connection, kind: str, version_id: int, programmes: 
         conn.execute(statement, rows)
 
 
+TOKEN_LENGTH = 40
+_insert_tokens = insert(person_name_token)
+_insert_variants = {
+    "sqlite": sqlite_insert(name_variant).on_conflict_do_nothing(),
+    "postgresql": postgresql_insert(name_variant).on_conflict_do_nothing(),
+}
+
+
+def index_name(conn: Connection, person_id: UUID, name: str | None) -> None:
+    """Replace the person's name tokens (None: the person has no current name any more)."""
+    conn.execute(delete(person_name_token).where(person_name_token.c.person_id == person_id))
+    tokens = list(dict.fromkeys(token[:TOKEN_LENGTH] for token in name_tokens(name or "")))
+    if not tokens:
+        return
+    conn.execute(_insert_tokens, [{"person_id": person_id, "token": token} for token in tokens])
+    known = set(
+        conn.scalars(
+            select(name_variant.c.token).where(
+                name_variant.c.variant.in_(tokens), name_variant.c.variant == name_variant.c.token
+            )
+        )
+    )
+    new = [{"variant": v, "token": t} for t in tokens if t not in known for v in variants(t)]
+    if new:
+        conn.execute(_insert_variants[conn.dialect.name], new)
+
+
 def insert_person_version(
     conn: Connection, provenance: Mapping[str, object], person_id: UUID, person: PersonData
 ) -> int:
@@ -120,6 +152,7 @@ def insert_person_version(
     values["sex"] = int(person.sex)
     version_id = insert_version(conn, "person", {**provenance, **values, "person_id": person_id})
     insert_programmes(conn, "person", version_id, person.programmes)
+    index_name(conn, person_id, person.name)
     return version_id
 
 

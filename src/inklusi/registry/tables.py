@@ -186,3 +186,22 @@ family_member = Table(
     ),
     Index("ix_family_member_family_id", "family_id"),
 )
+
+# --- Name search (derived from the current person versions; rebuilt on every name change) ----------
+
+person_name_token = Table(
+    "person_name_token",
+    metadata,
+    Column("person_id", Uuid, ForeignKey("person.id"), primary_key=True),
+    Column("token", String(40), primary_key=True),
+    Index("ix_person_name_token_token", "token"),
+)
+
+# Every name token ever indexed, under itself and each of its one-deletion variants (SymSpell), so that
+# a misspelt query token finds its neighbours with one indexed lookup.
+name_variant = Table(
+    "name_variant",
+    metadata,
+    Column("variant", String(40), primary_key=True),
+    Column("token", String(40), primary_key=True),
+)

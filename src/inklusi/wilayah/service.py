@@ -63,6 +63,14 @@ def get_with_ancestors(ctx: Context, code: str) -> AreaWithLineage:
         return AreaWithLineage(found, store.get_many(conn, ancestor_codes(code)))
 
 
+def area_names(ctx: Context, codes: set[str]) -> dict[str, str]:
+    """Names of many areas at once (codes that do not exist are left out)."""
+    if not codes:
+        return {}
+    with ctx.transaction(readonly=True) as conn:
+        return {area.code: area.name for area in store.get_many(conn, sorted(codes))}
+
+
 def children(ctx: Context, code: str | None = None) -> list[Area]:
     """The areas directly below ``code``; the provinces when ``code`` is None."""
     with ctx.transaction(readonly=True) as conn:

@@ -10,6 +10,7 @@ from inklusi.registry.service.changes import (
     update_household,
     update_person,
 )
+from inklusi.registry.service.finding import browse_area, find_persons, query_kind
 from inklusi.registry.service.reads import (
     count_households,
     get_household,
@@ -19,11 +20,14 @@ from inklusi.registry.service.reads import (
 
 __all__ = [
     "Registered",
+    "browse_area",
     "count_households",
+    "find_persons",
     "get_household",
     "get_household_history",
     "get_person",
     "move_person",
+    "query_kind",
     "register_household",
     "update_household",
     "update_person",

@@ -24,7 +24,7 @@ from inklusi.registry.model import (
 )
 
 
-def _read_scope(principal: Principal) -> Scope:
+def read_scope(principal: Principal) -> Scope:
     scope = principal.scope(Permission.registry_read)
     if scope.empty:
         raise Forbidden(msg("You may not read the registry"))
@@ -40,7 +40,7 @@ def get_household(
     purpose: Purpose = Purpose.registry_view,
 ) -> HouseholdRecord:
     """The household as it is now, or as it was at ``as_of``."""
-    scope = _read_scope(principal)
+    scope = read_scope(principal)
     with ctx.transaction() as conn:
         record = store.household_record(conn, household_id, as_of, scope)
         if record is None:
@@ -66,7 +66,7 @@ def get_household_history(
     *,
     purpose: Purpose = Purpose.registry_view,
 ) -> list[Change]:
-    scope = _read_scope(principal)
+    scope = read_scope(principal)
     with ctx.transaction() as conn:
         latest = store.latest_version(conn, "household", household_id)
         if latest is None or not scope.covers(latest["village_code"]):
@@ -103,7 +103,7 @@ def get_person(
     as_of: datetime | None = None,
     purpose: Purpose = Purpose.registry_view,
 ) -> PersonRecord:
-    scope = _read_scope(principal)
+    scope = read_scope(principal)
     with ctx.transaction() as conn:
         row = store.version_at(conn, "person", person_id, as_of)
         membership, village = store.person_location(conn, person_id, as_of)

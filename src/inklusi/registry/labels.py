@@ -1,0 +1,81 @@
+"""How registry fields and values read to a person, in Indonesian or English."""
+
+from __future__ import annotations
+
+from inklusi.i18n import Text, msg
+from inklusi.registry.codelists import codelist
+from inklusi.registry.model import DWELLING_CODES, PERSON_CODES
+
+FIELD_LABELS: dict[str, Text] = {
+    "village_code": msg("Village"),
+    "sls": msg("SLS (RT/RW)"),
+    "address": msg("Address"),
+    "latitude": msg("Latitude"),
+    "longitude": msg("Longitude"),
+    "tenure": msg("Ownership of the dwelling"),
+    "floor_area_m2": msg("Floor area (m²)"),
+    "floor_material": msg("Floor"),
+    "wall_material": msg("Walls"),
+    "roof_material": msg("Roof"),
+    "water_source": msg("Drinking water"),
+    "lighting": msg("Lighting"),
+    "electricity_power": msg("Electricity (installed power)"),
+    "cooking_fuel": msg("Cooking fuel"),
+    "toilet": msg("Toilet facility"),
+    "toilet_type": msg("Type of toilet"),
+    "excreta_disposal": msg("Final disposal of excreta"),
+    "name": msg("Name"),
+    "nik": msg("NIK"),
+    "sex": msg("Sex"),
+    "birth_date": msg("Date of birth"),
+    "birth_place": msg("Place of birth"),
+    "marital_status": msg("Marital status"),
+    "school_participation": msg("School participation"),
+    "education": msg("Highest certificate"),
+    "worked_last_week": msg("Worked last week"),
+    "employment_status": msg("Status in main job"),
+    "industry": msg("Industry of main job"),
+    "difficulty_seeing": msg("Difficulty seeing"),
+    "difficulty_hearing": msg("Difficulty hearing"),
+    "difficulty_walking": msg("Difficulty walking or climbing steps"),
+    "difficulty_remembering": msg("Difficulty remembering or concentrating"),
+    "difficulty_self_care": msg("Difficulty with self-care"),
+    "difficulty_communicating": msg("Difficulty communicating"),
+    "chronic_illness": msg("Chronic illness"),
+    "health_insurance": msg("Health insurance"),
+    "programmes": msg("Programmes"),
+    "kk_number": msg("KK number"),
+    "relationship": msg("Relationship to the head"),
+    "family_id": msg("Family"),
+}
+_CODED = {**DWELLING_CODES, **PERSON_CODES, "relationship": "relationship"}
+
+
+def field_label(field: str, language: str) -> str:
+    if field.startswith("asset."):
+        return asset_label(field.removeprefix("asset."), language)
+    label = FIELD_LABELS.get(field)
+    return label.render(language) if label else field
+
+
+def value_label(field: str, value: object, language: str) -> str:
+    """A stored value as words: code lists by their label, programme keys by name, the rest as is."""
+    if value is None or value == ():
+        return "—"
+    if field in _CODED:
+        return codelist(_CODED[field]).label(int(value), language)
+    if field == "programmes":
+        lists = (codelist("person_programme"), codelist("family_programme"))
+        return ", ".join(
+            next((lst.label(key, language) for lst in lists if key in lst.codes), str(key)) for key in value
+        )
+    return str(value)
+
+
+def asset_label(key: str, language: str) -> str:
+    return codelist("asset").label(key, language)
+
+
+def programme_labels(keys, list_name: str, language: str) -> list[str]:
+    found = codelist(list_name)
+    return [found.label(key, language) for key in sorted(keys)]

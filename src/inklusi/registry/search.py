@@ -1,0 +1,103 @@
+"""SQL for finding people and households: by name (typo-tolerant), NIK, KK number and area.
+
+Like the store, functions take a connection and never commit. The name index (``person_name_token``,
+``name_variant``) is kept up to date by :func:`inklusi.registry.store.index_name` on every person write.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.engine import Connection
+
+from inklusi.access.model import Scope
+from inklusi.registry.model import PersonHit
+from inklusi.registry.names import variants
+from inklusi.registry.store import in_scope
+from inklusi.registry.tables import (
+    family_member,
+    family_version,
+    household_version,
+    name_variant,
+    person_name_token,
+    person_version,
+)
+
+
+def vocabulary_near(conn: Connection, token: str) -> list[str]:
+    """Indexed name tokens that share a one-deletion variant with ``token`` (candidates, unverified)."""
+    stmt = select(name_variant.c.token).where(name_variant.c.variant.in_(variants(token))).distinct()
+    return list(conn.scalars(stmt))
+
+
+def _current_people() -> Select:
+    """Current persons with their current family's household, for scope and area filters."""
+    p, m, f, h = person_version, family_member, family_version, household_version
+    return (
+        select(
+            p.c.person_id,
+            p.c.name,
+            p.c.nik,
+            p.c.sex,
+            p.c.birth_date,
+            h.c.household_id,
+            h.c.village_code,
+            m.c.relationship,
+        )
+        .select_from(p)
+        .join(m, and_(m.c.person_id == p.c.person_id, m.c.valid_to.is_(None)))
+        .join(f, and_(f.c.family_id == m.c.family_id, f.c.valid_to.is_(None)))
+        .join(h, and_(h.c.household_id == f.c.household_id, h.c.valid_to.is_(None)))
+        .where(p.c.valid_to.is_(None))
+    )
+
+
+def _filtered(stmt: Select, scope: Scope, within: str | None) -> Select:
+    stmt = stmt.where(in_scope(household_version.c.village_code, scope))
+    if within:
+        stmt = stmt.where(household_version.c.village_code.startswith(within + ".", autoescape=True))
+    return stmt
+
+
+def persons_by_tokens(
+    conn: Connection, token_groups: list[list[str]], scope: Scope, within: str | None, limit: int
+) -> list[PersonHit]:
+    """People whose name has, for every group, one of its tokens."""
+    aliases = [person_name_token.alias(f"t{i}") for i in range(len(token_groups))]
+    stmt = _current_people().join(
+        aliases[0],
+        and_(aliases[0].c.person_id == person_version.c.person_id, aliases[0].c.token.in_(token_groups[0])),
+    )
+    for alias, group in zip(aliases[1:], token_groups[1:], strict=True):
+        stmt = stmt.join(
+            alias, and_(alias.c.person_id == person_version.c.person_id, alias.c.token.in_(group))
+        )
+    stmt = _filtered(stmt, scope, within).limit(limit)
+    return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
+
+
+def persons_by_nik(conn: Connection, nik: str, scope: Scope, within: str | None) -> list[PersonHit]:
+    stmt = _filtered(_current_people().where(person_version.c.nik == nik), scope, within)
+    return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
+
+
+def persons_by_kk(conn: Connection, kk_number: str, scope: Scope, within: str | None) -> list[PersonHit]:
+    stmt = _filtered(_current_people().where(family_version.c.kk_number == kk_number), scope, within)
+    stmt = stmt.order_by(family_member.c.relationship)
+    return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
+
+
+def heads_in_area(
+    conn: Connection, area_code: str, scope: Scope, limit: int, after: UUID | None = None
+) -> list[PersonHit]:
+    """The heads of the households in an area, a page at a time (keyset on household id)."""
+    stmt = _current_people().where(family_member.c.relationship == 1)
+    stmt = stmt.where(
+        (household_version.c.village_code == area_code)
+        | household_version.c.village_code.startswith(area_code + ".", autoescape=True)
+    )
+    if after is not None:
+        stmt = stmt.where(household_version.c.household_id > after)
+    stmt = _filtered(stmt, scope, None).order_by(household_version.c.household_id).limit(limit)
+    return [PersonHit(**row) for row in conn.execute(stmt).mappings()]

@@ -1,0 +1,153 @@
+"""Registry browser pages: search people, browse an area, read a household (now or as of a date) with
+its history, read a person. Every view goes through the registry service, so scope and audit apply."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from inklusi.access import service as access
+from inklusi.errors import Invalid
+from inklusi.i18n import msg
+from inklusi.registry import labels
+from inklusi.registry import service as registry
+from inklusi.registry.history import Change
+from inklusi.web.area_picker import AreaPicker
+from inklusi.web.pages import page_language, render
+from inklusi.web.session import PagePrincipal
+from inklusi.wilayah import service as wilayah
+
+router = APIRouter(include_in_schema=False)
+
+ENTITY_LABELS = {
+    "household": msg("Household"),
+    "family": msg("Family"),
+    "person": msg("Member"),
+    "membership": msg("Member"),
+}
+ACTION_LABELS = {
+    "created": msg("recorded"),
+    "changed": msg("changed"),
+    "joined": msg("joined the family"),
+    "left": msg("left the family"),
+    "ended": msg("ended"),
+}
+PAGE_SIZE = 50
+
+
+def mask_nik(nik: str | None) -> str:
+    """Lists show a NIK's area and serial only; the full number is on the person's own page."""
+    return f"{nik[:6]}••••••{nik[12:]}" if nik and len(nik) == 16 else "—"
+
+
+@router.get("/registry")
+def search_page(
+    request: Request,
+    principal: PagePrincipal,
+    q: Annotated[str, Query(max_length=100)] = "",
+    province: str = "",
+    regency: str = "",
+    district: str = "",
+    village: str = "",
+    after: UUID | None = None,
+) -> Response:
+    ctx = request.app.state.ctx
+    picker = AreaPicker.load(ctx, province, regency, district, village)
+    within = picker.deepest
+    hits, browsing = [], False
+    if q.strip():
+        hits = registry.find_persons(ctx, principal, q.strip(), within=within)
+    elif within:
+        hits, browsing = registry.browse_area(ctx, principal, within, after=after, limit=PAGE_SIZE), True
+    places = wilayah.area_names(ctx, {hit.village_code for hit in hits})
+    template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
+    return render(
+        request,
+        template,
+        active="registry",
+        q=q,
+        picker=picker,
+        hits=hits,
+        browsing=browsing,
+        searched=bool(q.strip() or within),
+        places=places,
+        mask_nik=mask_nik,
+        next_after=hits[-1].household_id if browsing and len(hits) == PAGE_SIZE else None,
+    )
+
+
+def _as_of(value: str | None) -> datetime | None:
+    """A date means the end of that day (in UTC): what the registry held when the day was over."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(msg("{value} is not a date (YYYY-MM-DD)", value=value)) from None
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+@router.get("/households/{household_id}")
+def household_page(
+    request: Request, principal: PagePrincipal, household_id: UUID, as_of: str | None = None
+) -> Response:
+    ctx = request.app.state.ctx
+    language = page_language(request)
+    moment = _as_of(as_of)
+    record = registry.get_household(ctx, principal, household_id, as_of=moment)
+    history = registry.get_household_history(ctx, principal, household_id)
+    place = wilayah.get_with_ancestors(ctx, record.dwelling.village_code)
+    actors = access.display_names(ctx, {c.version.actor_id for c in history if c.version.actor_id})
+    return render(
+        request,
+        "registry/household.html",
+        active="registry",
+        record=record,
+        as_of=as_of,
+        place=place,
+        dwelling=[
+            (labels.field_label(name, language), labels.value_label(name, value, language))
+            for name, value in vars(record.dwelling).items()
+            if name not in ("village_code", "latitude", "longitude")
+        ],
+        assets=[(labels.asset_label(k, language), v) for k, v in sorted(record.assets.items())],
+        history=[_describe(change, language, actors) for change in reversed(history)],
+        labels=labels,
+        mask_nik=mask_nik,
+    )
+
+
+def _describe(change: Change, language: str, actors: dict[UUID, str]) -> dict[str, object]:
+    entity, action = ENTITY_LABELS[change.entity], ACTION_LABELS[change.action]
+    return {
+        "at": change.at,
+        "what": f"{entity.render(language)} {action.render(language)}",
+        "subject": change.subject,
+        "fields": [
+            (
+                labels.field_label(f.field, language),
+                labels.value_label(f.field, f.old, language),
+                labels.value_label(f.field, f.new, language),
+            )
+            for f in change.fields
+            if change.action == "changed"
+        ],
+        "source": change.version.source,
+        "actor": actors.get(change.version.actor_id) if change.version.actor_id else None,
+    }
+
+
+@router.get("/persons/{person_id}")
+def person_page(request: Request, principal: PagePrincipal, person_id: UUID) -> Response:
+    ctx = request.app.state.ctx
+    language = page_language(request)
+    record = registry.get_person(ctx, principal, person_id)
+    facts = [
+        (labels.field_label(name, language), labels.value_label(name, value, language))
+        for name, value in vars(record.data).items()
+    ]
+    return render(request, "registry/person.html", active="registry", record=record, facts=facts)

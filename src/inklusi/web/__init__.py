@@ -1,0 +1,1 @@
+"""The web application's shared parts: layout, static assets, sessions, rendering, area picker."""

@@ -1,0 +1,63 @@
+"""Server-rendered pages: one Jinja2 environment per language, locale-aware filters, and the page response.
+
+Templates live with their slice (``<slice>/templates/<slice>/…``) and the shared layout here
+(``web/templates``). Text in templates goes through gettext (``{{ _("…") }}``), from the same catalogue as
+the rest of Inklusi. Dates and numbers are formatted with Babel for the page's language; times are shown
+in the configured time zone (WIB by default).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+
+from babel.dates import format_date, format_datetime, get_timezone
+from babel.numbers import format_decimal
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+
+from inklusi.i18n import LANGUAGES, Language, Text, translations
+
+TEMPLATE_PACKAGES = ("inklusi.web", "inklusi.access", "inklusi.registry")
+BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
+LANGUAGE_COOKIE = "inklusi_lang"
+
+
+@cache
+def environment(language: Language, timezone: str) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([PackageLoader(package) for package in TEMPLATE_PACKAGES]),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)
+    locale, zone = BABEL_LOCALES[language], get_timezone(timezone)
+    env.filters["date"] = lambda value, style="long": (
+        format_date(value, style, locale=locale) if isinstance(value, date) else ""
+    )
+    env.filters["datetime"] = lambda value, style="medium": (
+        format_datetime(value, style, tzinfo=zone, locale=locale) if isinstance(value, datetime) else ""
+    )
+    env.filters["number"] = lambda value: format_decimal(value, locale=locale) if value is not None else ""
+    env.filters["text"] = lambda value: value.render(language) if isinstance(value, Text) else value
+    env.globals["language"] = language
+    env.globals["languages"] = LANGUAGES
+    return env
+
+
+def page_language(request: Request) -> Language:
+    """The language chosen with the switcher (a cookie); Indonesian until someone chooses English."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in LANGUAGES else "id"  # type: ignore[return-value]
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
+    settings = request.app.state.ctx.settings
+    env = environment(page_language(request), settings.timezone)
+    context.setdefault("principal", getattr(request.state, "principal", None))
+    context.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
+    html = env.get_template(template).render(request=request, **context)
+    return HTMLResponse(html, status_code=status_code)

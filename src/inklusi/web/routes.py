@@ -1,0 +1,47 @@
+"""The pages every slice shares: the start page, the language switch, and HTML error pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from inklusi.errors import InklusiError, status_title
+from inklusi.i18n import LANGUAGES
+from inklusi.web.pages import LANGUAGE_COOKIE, page_language, render
+from inklusi.web.session import set_cookie
+
+router = APIRouter(include_in_schema=False)
+YEAR = 365 * 24 * 3600
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only paths on this site: never redirect to another one."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@router.get("/")
+def start() -> RedirectResponse:
+    return RedirectResponse("/registry", status_code=303)
+
+
+@router.get("/language/{code}")
+def switch_language(request: Request, code: str, next: Annotated[str | None, Query()] = None) -> Response:
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if code in LANGUAGES:
+        set_cookie(response, request, LANGUAGE_COOKIE, code, YEAR)
+    return response
+
+
+def error_page(request: Request, error: InklusiError) -> Response:
+    language = page_language(request)
+    return render(
+        request,
+        "error.html",
+        status_code=error.status,
+        title=status_title(error.status).render(language),
+        detail=error.text.render(language),
+    )

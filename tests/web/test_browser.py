@@ -1,0 +1,178 @@
+"""The web application in real headless Chromium (Debian's), driven by Playwright.
+
+Screenshots of every page go to ``test-output/screenshots`` at 1280 px and 390 px wide.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from inklusi.app import create_app
+from inklusi.config import Settings
+from inklusi.context import Context
+from inklusi.registry import service as registry
+from tests.conftest import ADMIN_PASSWORD
+from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(os.environ.get("INKLUSI_TEST_OUTPUT", "test-output")) / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(sqlite_template, tmp_path_factory):
+    """A running Inklusi with two households (Jakarta, Bandung) and a case worker scoped to Bandung."""
+    data_dir = tmp_path_factory.mktemp("browser") / "inklusi-data"
+    shutil.copytree(sqlite_template, data_dir)
+    settings = Settings(data_dir=data_dir, _env_file=None)
+    ctx = Context.open(settings)
+    jakarta = registry.register_household(ctx, SYSTEM, household(JAKARTA_VILLAGE), source="round-1")
+    registry.update_household(ctx, SYSTEM, jakarta.household_id, {"floor_material": 8}, source="round-2")
+    bandung = registry.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="round-1")
+    user(ctx, "pendamping", ("case_worker", "32.73"))
+    ctx.close()
+    port = free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield {"url": f"http://127.0.0.1:{port}", "jakarta": jakarta, "bandung": bandung}
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+
+
+def log_in(page, site, username: str, password: str) -> None:
+    page.goto(site["url"] + "/registry")
+    assert "/login" in page.url
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(re.compile(r".*/registry$"))
+
+
+def assert_every_field_has_a_label(page) -> None:
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select')]
+               .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+               .map(el => el.name)"""
+    )
+    assert unlabelled == []
+
+
+def test_the_main_flow(page, site):
+    page.goto(site["url"] + "/login")
+    assert page.evaluate("document.documentElement.lang") == "id"
+    assert_every_field_has_a_label(page)
+    shoot(page, "01-login")
+    log_in(page, site, "admin", ADMIN_PASSWORD)
+
+    page.get_by_label("Nama, NIK atau nomor KK").fill("Budi Santsoo")  # a typo
+    page.get_by_role("button", name="Cari").click()
+    results = page.locator("#results")
+    results.get_by_role("link", name="Budi Santoso").first.wait_for()
+    assert_every_field_has_a_label(page)
+    shoot(page, "02-search")
+
+    target = site["jakarta"].household_id
+    assert results.locator("tr", has_text="Gambir").count() >= 1  # the Jakarta household is listed
+    page.locator(f'a[href="/households/{target}"]').first.click()
+    page.wait_for_url(f"**/households/{target}")
+    main = page.locator("main")
+    assert "Budi Santoso" in main.inner_text()
+    history = page.locator("#history").locator("xpath=..").inner_text()
+    assert "Lantai: Keramik → Tanah" in history
+    assert "round-2" in history and "Anggota masuk ke keluarga: Dewi Lestari" in history
+    shoot(page, "03-household-id")
+
+    page.get_by_label("Per tanggal").fill("2020-01-01")
+    page.get_by_role("button", name="Tampilkan").click()
+    assert "tidak ditemukan" in page.locator("main").inner_text()  # it was not registered yet
+
+    page.goto(site["url"] + f"/households/{target}")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(f"**/households/{target}")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    text = page.locator("main").inner_text()
+    assert "History" in text and "Floor: Ceramic tiles → Earth" in text
+    shoot(page, "04-household-en")
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/login")
+    page.goto(site["url"] + f"/households/{target}")
+    assert "/login" in page.url
+
+
+def test_drill_down_by_area(page, site):
+    log_in(page, site, "admin", ADMIN_PASSWORD)
+    page.get_by_label("Provinsi").select_option("32")
+    page.get_by_label("Kabupaten/kota").select_option("32.73")  # appears once the province is chosen
+    page.get_by_role("button", name="Cari").click()
+    page.locator("#results").get_by_role("link", name="Budi Santoso").wait_for()
+    assert f"/households/{site['bandung'].household_id}" in page.locator("#results").inner_html()
+    assert f"/households/{site['jakarta'].household_id}" not in page.locator("#results").inner_html()
+    shoot(page, "05-area")
+
+
+def test_a_scoped_user_cannot_open_a_household_elsewhere_by_url(page, site):
+    log_in(page, site, "pendamping", "pendamping-password")
+    page.goto(site["url"] + f"/households/{site['jakarta'].household_id}")
+    assert "Tidak ditemukan" in page.locator("h1").inner_text()
+    shoot(page, "06-out-of-scope")
+    page.goto(site["url"] + f"/households/{site['bandung'].household_id}")
+    assert "Budi Santoso" in page.locator("main").inner_text()
