@@ -75,7 +75,7 @@ def run_demo(
     data_dir: Annotated[Path, typer.Option(help="Its own data folder, apart from a real registry")] = Path(
         "inklusi-demo"
     ),
-    households: Annotated[int, typer.Option(help="Synthetic households to register")] = 300,
+    households: Annotated[int, typer.Option(help="Synthetic households to register")] = 500,
     seed: int = 7,
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
@@ -109,7 +109,9 @@ def run_demo(
     host, port = host or current.host, port or current.port
     url = f"http://{host}:{port}"
     say(
-        msg("Inklusi demo: open {url}/api/v1/docs and log in as one of the users above", url=url),
+        msg(
+            "Inklusi demo: open {url} and log in as one of the users above (API: {url}/api/v1/docs)", url=url
+        ),
         "bold green",
     )
     if serve_it:

@@ -7,7 +7,7 @@ The schema comes only from the Alembic migrations in ``inklusi/migrations``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -16,8 +16,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -118,3 +119,45 @@ def schema_revision(engine: Engine) -> str | None:
 def head_revision(engine: Engine) -> str | None:
     """The newest migration this version of Inklusi ships."""
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, object]]) -> None:
+    """Insert many rows through the driver's fastest path: COPY on PostgreSQL, executemany on SQLite.
+
+    Values go through each column type's own conversion (UUIDs, UTC timestamps) but skip SQLAlchemy's
+    per-row statement machinery, which costs more than the database itself on large loads. Every row
+    must have the same keys. Database errors come back as SQLAlchemy's (``IntegrityError`` …).
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    names = list(rows[0])
+    converters = [(name, _converter(table.c[name], dialect)) for name in names]
+    values = [tuple(convert(row[name]) for name, convert in converters) for row in rows]
+    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+    if dialect.name != "postgresql":
+        placeholders = ", ".join("?" * len(names))
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({quoted}) VALUES ({placeholders})", values)
+        return
+    statement = f"COPY {table.name} ({quoted}) FROM STDIN"
+    try:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in values:
+                copy.write_row(row)
+    except dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error
+
+
+def _converter(column, dialect) -> Callable[[object], object]:
+    """The column type's bind conversion, remembering its last answer (loads repeat values a lot)."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return lambda value: value
+    last: list[object] = [object(), None]
+
+    def convert(value: object) -> object:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return convert

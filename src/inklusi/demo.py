@@ -1,8 +1,8 @@
 """``inklusi demo``: a registry to look at, in its own data folder, with a user for each role.
 
 Runs ``init``, creates demo organisations and users (one per role, scoped as they would be in practice),
-registers a seeded synthetic sample through the normal registry service (validated and audited like any
-write), then serves. Safe to run again: what exists is kept.
+loads a seeded synthetic sample through the registry service (checked and audited like any write), then
+serves. Safe to run again: what exists is kept.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from inklusi.access.model import OrganisationKind, Principal
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.registry import service as registry
-from inklusi.synth import registry_data
+from inklusi.synth import SynthConfig, registry_data
 
 DEMO_PASSWORD = "demo-inklusi-2026"
 SOURCE = "demo-synthetic"
@@ -64,7 +64,7 @@ class DemoReport:
 def prepare(
     settings: Settings,
     *,
-    households: int = 300,
+    households: int = 500,
     seed: int = 7,
     progress: Callable[[int], None] = lambda _n: None,
 ) -> DemoReport:
@@ -75,11 +75,11 @@ def prepare(
         _ensure_users(ctx)
         added = 0
         if registry.count_households(ctx) == 0:
-            system = Principal.system("demo")
-            for data in registry_data(households=households, seed=seed):
-                registry.register_household(ctx, system, data, source=SOURCE)
-                added += 1
-                progress(added)
+            sample = registry_data(SynthConfig(households=households, seed=seed))
+            loaded = registry.load_households(
+                ctx, Principal.system("demo"), sample, source=SOURCE, chunk_size=500, progress=progress
+            )
+            added = loaded.households
         total = registry.count_households(ctx)
     finally:
         ctx.close()

@@ -11,10 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from inklusi.access.model import Grant, Permission, Principal
 from inklusi.audit import service as audit
 from inklusi.errors import Conflict, Forbidden, Invalid, NotFound
+from inklusi.ids import new_id
 from inklusi.registry import service
 from inklusi.registry.model import Relationship
-from inklusi.registry.tables import family_member, household_version
-from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
+from inklusi.registry.tables import family_member, household, household_version, person
+from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, user
+from tests.factories import household as sample_household
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 T1 = datetime(2025, 6, 1, tzinfo=UTC)
@@ -32,7 +34,7 @@ def count_rows(ctx, table) -> int:
 
 
 def test_register_and_read_back(ctx):
-    data = household()
+    data = sample_household()
     registered = service.register_household(ctx, SYSTEM, data, source="test", valid_from=T0)
     record = service.get_household(ctx, SYSTEM, registered.household_id)
     assert record.dwelling == data.dwelling
@@ -47,14 +49,16 @@ def test_register_and_read_back(ctx):
 
 
 def test_ids_are_time_ordered(ctx):
-    first = service.register_household(ctx, SYSTEM, household(), source="test")
-    second = service.register_household(ctx, SYSTEM, household(), source="test")
+    first = service.register_household(ctx, SYSTEM, sample_household(), source="test")
+    second = service.register_household(ctx, SYSTEM, sample_household(), source="test")
     assert str(first.household_id) < str(second.household_id)
     assert list(first.person_ids) == sorted(first.person_ids)
 
 
 def test_every_change_is_a_new_version_and_the_past_stays_readable(ctx):
-    hh = service.register_household(ctx, SYSTEM, household(), source="round-1", valid_from=T0).household_id
+    hh = service.register_household(
+        ctx, SYSTEM, sample_household(), source="round-1", valid_from=T0
+    ).household_id
     service.update_household(
         ctx, SYSTEM, hh, {"floor_material": 8}, assets={"refrigerator": 1}, source="round-2", valid_from=T1
     )
@@ -69,21 +73,23 @@ def test_every_change_is_a_new_version_and_the_past_stays_readable(ctx):
 
 
 def test_an_update_that_changes_nothing_writes_nothing(ctx):
-    hh = service.register_household(ctx, SYSTEM, household(), source="test").household_id
+    hh = service.register_household(ctx, SYSTEM, sample_household(), source="test").household_id
     version = service.get_household(ctx, SYSTEM, hh).version.version_id
     assert service.update_household(ctx, SYSTEM, hh, {"floor_material": 2}, source="again") == version
     assert count_rows(ctx, household_version) == 1
 
 
 def test_changes_cannot_be_dated_before_the_current_version(ctx):
-    hh = service.register_household(ctx, SYSTEM, household(), source="test", valid_from=T1).household_id
+    hh = service.register_household(
+        ctx, SYSTEM, sample_household(), source="test", valid_from=T1
+    ).household_id
     with pytest.raises(Conflict):
         service.update_household(ctx, SYSTEM, hh, {"floor_material": 8}, source="late", valid_from=T0)
 
 
 def test_history_tells_what_changed_when_and_by_whom(ctx):
     steward = user(ctx, "steward", ("steward", "31"))
-    registered = service.register_household(ctx, SYSTEM, household(), source="round-1", valid_from=T0)
+    registered = service.register_household(ctx, SYSTEM, sample_household(), source="round-1", valid_from=T0)
     hh = registered.household_id
     service.update_household(ctx, steward, hh, {"roof_material": 3}, source="change-request", valid_from=T1)
     child = registered.person_ids[2]
@@ -106,8 +112,10 @@ def test_history_tells_what_changed_when_and_by_whom(ctx):
 
 
 def test_moving_a_person_closes_one_membership_and_opens_another(ctx):
-    a = service.register_household(ctx, SYSTEM, household(), source="test", valid_from=T0)
-    b = service.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="test", valid_from=T0)
+    a = service.register_household(ctx, SYSTEM, sample_household(), source="test", valid_from=T0)
+    b = service.register_household(
+        ctx, SYSTEM, sample_household(BANDUNG_VILLAGE), source="test", valid_from=T0
+    )
     mover = a.person_ids[2]
     service.move_person(ctx, SYSTEM, mover, b.family_ids[0], Relationship.other, source="test", valid_from=T1)
     assert service.get_household(ctx, SYSTEM, a.household_id).size == 2
@@ -122,7 +130,7 @@ def test_moving_a_person_closes_one_membership_and_opens_another(ctx):
 
 
 def test_invalid_input_is_refused_whole_with_every_reason(ctx):
-    data = household(floor_material=42, latitude=40.0)
+    data = sample_household(floor_material=42, latitude=40.0)
     first = data.families[0]
     second_head = first.members[1].__class__(first.members[1].person, Relationship.head)
     wrong_sex = first.members[2].person.__class__(
@@ -146,50 +154,49 @@ def test_invalid_input_is_refused_whole_with_every_reason(ctx):
 
 def test_unknown_village_is_refused(ctx):
     with pytest.raises(Invalid) as raised:
-        service.register_household(ctx, SYSTEM, household("31.71.01.9999"), source="test")
+        service.register_household(ctx, SYSTEM, sample_household("31.71.01.9999"), source="test")
     assert [i.code for i in raised.value.issues] == ["area.unknown"]
 
 
 def test_the_database_enforces_one_head_one_family_and_known_villages(ctx):
-    registered = service.register_household(ctx, SYSTEM, household(), source="test", valid_from=T0)
-    other = service.register_household(ctx, SYSTEM, household(), source="test", valid_from=T0)
-    membership = {"valid_from": T1, "source": "raw", "recorded_at": T1}
+    registered = service.register_household(ctx, SYSTEM, sample_household(), source="test", valid_from=T0)
+    other = service.register_household(ctx, SYSTEM, sample_household(), source="test", valid_from=T0)
+    version = {"valid_from": T1, "source": "raw", "recorded_at": T1}
+    newcomer, empty_household = new_id(), new_id()  # a person in no family, a household with no version
+    with ctx.engine.begin() as conn:
+        conn.execute(insert(person).values(id=newcomer, created_at=T1))
+        conn.execute(insert(household).values(id=empty_household, created_at=T1))
     attempts = [
         # a second current head in the same family
         (
             family_member,
-            {
-                **membership,
-                "family_id": registered.family_ids[0],
-                "person_id": other.person_ids[0],
-                "relationship": 1,
-            },
+            {"family_id": registered.family_ids[0], "person_id": newcomer, "relationship": 1},
+            ("uq_family_member_current_head", "family_member.family_id"),
         ),
         # a person in two families at once
         (
             family_member,
-            {
-                **membership,
-                "family_id": other.family_ids[0],
-                "person_id": registered.person_ids[2],
-                "relationship": 3,
-            },
+            {"family_id": other.family_ids[0], "person_id": registered.person_ids[2], "relationship": 3},
+            ("uq_family_member_current_person", "family_member.person_id"),
         ),
         # a village that does not exist
         (
             household_version,
-            {**membership, "household_id": registered.household_id, "village_code": "31.71.01.9999"},
+            {"household_id": empty_household, "village_code": "31.71.01.9999"},
+            ("fk_household_version_village_code_area", "FOREIGN KEY"),
         ),
     ]
-    for table, row in attempts:
-        with pytest.raises(IntegrityError), ctx.engine.begin() as conn:
-            conn.execute(insert(table).values(row))
+    for table, row, (postgresql_says, sqlite_says) in attempts:
+        with pytest.raises(IntegrityError) as refused, ctx.engine.begin() as conn:
+            conn.execute(insert(table).values(version_id=new_id(), **version, **row))
+        reason = str(refused.value.orig)
+        assert postgresql_says in reason or sqlite_says in reason, reason
 
 
 def test_a_kk_number_belongs_to_one_current_family(ctx):
-    data = household()
+    data = sample_household()
     service.register_household(ctx, SYSTEM, data, source="test")
-    again = household()
+    again = sample_household()
     clash = again.__class__(
         again.dwelling,
         (again.families[0].__class__(again.families[0].members, data.families[0].kk_number),),
@@ -200,8 +207,8 @@ def test_a_kk_number_belongs_to_one_current_family(ctx):
 
 
 def test_a_scoped_user_sees_only_its_area(ctx):
-    jakarta = service.register_household(ctx, SYSTEM, household(JAKARTA_VILLAGE), source="test")
-    bandung = service.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="test")
+    jakarta = service.register_household(ctx, SYSTEM, sample_household(JAKARTA_VILLAGE), source="test")
+    bandung = service.register_household(ctx, SYSTEM, sample_household(BANDUNG_VILLAGE), source="test")
     dki = reader("31")
     assert service.get_household(ctx, dki, jakarta.household_id).dwelling.village_code == JAKARTA_VILLAGE
     for call in (
@@ -216,12 +223,14 @@ def test_a_scoped_user_sees_only_its_area(ctx):
 
 
 def test_writes_need_write_permission_in_the_area(ctx):
-    hh = service.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="test").household_id
+    hh = service.register_household(
+        ctx, SYSTEM, sample_household(BANDUNG_VILLAGE), source="test"
+    ).household_id
     dki_steward = user(ctx, "dki", ("steward", "31"))
     with pytest.raises(NotFound):  # cannot even see it
         service.update_household(ctx, dki_steward, hh, {"floor_material": 8}, source="test")
     with pytest.raises(Forbidden):
-        service.register_household(ctx, dki_steward, household(BANDUNG_VILLAGE), source="test")
+        service.register_household(ctx, dki_steward, sample_household(BANDUNG_VILLAGE), source="test")
     viewer = user(ctx, "viewer", ("planner", "32"))
     with pytest.raises(Forbidden):
         service.update_household(ctx, viewer, hh, {"floor_material": 8}, source="test")
@@ -229,7 +238,7 @@ def test_writes_need_write_permission_in_the_area(ctx):
 
 def test_reads_and_writes_are_audited_with_purpose(ctx):
     steward = user(ctx, "auditee", ("steward", "31"))
-    hh = service.register_household(ctx, steward, household(), source="test").household_id
+    hh = service.register_household(ctx, steward, sample_household(), source="test").household_id
     service.get_household(ctx, steward, hh)
     entries = audit.recent(ctx, object_type="household", object_id=str(hh))
     assert [(e.action, e.purpose, e.actor_id, e.area_code) for e in entries] == [

@@ -123,7 +123,7 @@ class FamilyData:
 class HouseholdData:
     dwelling: Dwelling
     families: tuple[FamilyData, ...]
-    assets: Mapping[str, float] = field(default_factory=dict)
+    assets: Mapping[str, float] = field(default_factory=dict)  # asset key → quantity; 0 = none (not stored)
 
 
 # --- What the registry holds ----------------------------------------------------------------------
@@ -133,7 +133,7 @@ class HouseholdData:
 class Version:
     """When a version was valid, and where it came from."""
 
-    version_id: int
+    version_id: UUID
     valid_from: datetime
     valid_to: datetime | None
     source: str

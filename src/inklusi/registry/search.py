@@ -1,7 +1,7 @@
 """SQL for finding people and households: by name (typo-tolerant), NIK, KK number and area.
 
 Like the store, functions take a connection and never commit. The name index (``person_name_token``,
-``name_variant``) is kept up to date by :func:`inklusi.registry.store.index_name` on every person write.
+``name_variant``) is kept up to date by :func:`inklusi.registry.store.index_names` on every person write.
 """
 
 from __future__ import annotations

@@ -11,12 +11,14 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, and_, delete, false, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, Table, and_, delete, false, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Scope
+from inklusi.db import bulk_insert
+from inklusi.ids import new_id
 from inklusi.registry.history import Snapshot
 from inklusi.registry.model import (
     Dwelling,
@@ -64,14 +66,6 @@ PROVENANCE = (
 _DWELLING_FIELDS = field_names(Dwelling)
 _PERSON_FIELDS = tuple(name for name in field_names(PersonData) if name != "programmes")
 
-_insert_identity = {kind: insert(table) for kind, table in IDENTITY.items()}
-_insert_version = {
-    kind: insert(table).returning(table.c.version_id) for kind, (table, _key) in VERSIONS.items()
-}
-_insert_asset = insert(household_asset)
-_insert_person_programme = insert(person_programme)
-_insert_family_programme = insert(family_programme)
-
 
 def valid_at(table: Table, at: datetime | None) -> ColumnElement[bool]:
     if at is None:
@@ -87,72 +81,97 @@ def in_scope(column, scope: Scope) -> ColumnElement[bool]:
     return or_(*(column.startswith(code + ".", autoescape=True) for code in scope.areas))
 
 
-# --- Writes ----------------------------------------------------------------------------------------
+# --- Writes (one household or a million go the same way: db.bulk_insert) ---------------------------
+
+ATTACHED = {t.name: t for t in (household_asset, person_programme, family_programme)}
 
 
-def insert_identity(conn: Connection, kind: str, id_: UUID, at: datetime) -> None:
-    conn.execute(_insert_identity[kind], {"id": id_, "created_at": at})
+def insert_identities(conn: Connection, kind: str, ids: list[UUID], at: datetime) -> None:
+    bulk_insert(conn, IDENTITY[kind], [{"id": id_, "created_at": at} for id_ in ids])
 
 
-def insert_version(conn: Connection, kind: str, row: Mapping[str, object]) -> int:
-    return conn.execute(_insert_version[kind], dict(row)).scalar_one()
+def insert_versions(conn: Connection, kind: str, rows: list[Mapping[str, object]]) -> list[UUID]:
+    """Insert versions; returns their new ids (UUIDv7), in the order of ``rows``."""
+    ids = [new_id() for _ in rows]
+    table, _key = VERSIONS[kind]
+    bulk_insert(conn, table, [{**row, "version_id": id_} for id_, row in zip(ids, rows, strict=True)])
+    return ids
 
 
-def close_version(conn: Connection, kind: str, version_id: int, at: datetime) -> None:
+def insert_version(conn: Connection, kind: str, row: Mapping[str, object]) -> UUID:
+    return insert_versions(conn, kind, [row])[0]
+
+
+def insert_rows(conn: Connection, table_name: str, rows: list[dict[str, object]]) -> None:
+    """Assets (``household_asset``) and programmes (``person_programme``, ``family_programme``)."""
+    bulk_insert(conn, ATTACHED[table_name], rows)
+
+
+def close_version(conn: Connection, kind: str, version_id: UUID, at: datetime) -> None:
     table, _key = VERSIONS[kind]
     conn.execute(
         update(table).where(table.c.version_id == version_id, table.c.valid_to.is_(None)).values(valid_to=at)
     )
 
 
-def insert_assets(conn: Connection, version_id: int, assets: Mapping[str, float]) -> None:
-    if assets:
-        rows = [{"version_id": version_id, "asset": k, "quantity": v} for k, v in assets.items()]
-        conn.execute(_insert_asset, rows)
+def insert_assets(conn: Connection, version_id: UUID, assets: Mapping[str, float]) -> None:
+    rows = [{"version_id": version_id, "asset": k, "quantity": v} for k, v in assets.items() if v]
+    insert_rows(conn, "household_asset", rows)
 
 
-def insert_programmes(conn: Connection, kind: str, version_id: int, programmes: Iterable[str]) -> None:
-    statement = _insert_person_programme if kind == "person" else _insert_family_programme
+def insert_programmes(conn: Connection, kind: str, version_id: UUID, programmes: Iterable[str]) -> None:
     rows = [{"version_id": version_id, "programme": p} for p in sorted(programmes)]
-    if rows:
-        conn.execute(statement, rows)
+    insert_rows(conn, f"{kind}_programme", rows)
 
 
 TOKEN_LENGTH = 40
-_insert_tokens = insert(person_name_token)
 _insert_variants = {
     "sqlite": sqlite_insert(name_variant).on_conflict_do_nothing(),
     "postgresql": postgresql_insert(name_variant).on_conflict_do_nothing(),
 }
 
 
-def index_name(conn: Connection, person_id: UUID, name: str | None) -> None:
-    """Replace the person's name tokens (None: the person has no current name any more)."""
-    conn.execute(delete(person_name_token).where(person_name_token.c.person_id == person_id))
-    tokens = list(dict.fromkeys(token[:TOKEN_LENGTH] for token in name_tokens(name or "")))
-    if not tokens:
+def index_names(conn: Connection, names: Mapping[UUID, str | None], *, fresh: bool = False) -> None:
+    """Replace the name tokens of these people (a None name: no current name any more).
+
+    ``fresh``: the people are new, so there are no old tokens to delete (the bulk path).
+    """
+    if not fresh:
+        conn.execute(delete(person_name_token).where(person_name_token.c.person_id.in_(list(names))))
+    rows, vocabulary = [], set()
+    for person_id, name in names.items():
+        for token in dict.fromkeys(token[:TOKEN_LENGTH] for token in name_tokens(name or "")):
+            rows.append({"person_id": person_id, "token": token})
+            vocabulary.add(token)
+    if not rows:
         return
-    conn.execute(_insert_tokens, [{"person_id": person_id, "token": token} for token in tokens])
+    bulk_insert(conn, person_name_token, rows)
     known = set(
         conn.scalars(
             select(name_variant.c.token).where(
-                name_variant.c.variant.in_(tokens), name_variant.c.variant == name_variant.c.token
+                name_variant.c.variant.in_(sorted(vocabulary)), name_variant.c.variant == name_variant.c.token
             )
         )
     )
-    new = [{"variant": v, "token": t} for t in tokens if t not in known for v in variants(t)]
+    new = [{"variant": v, "token": t} for t in sorted(vocabulary - known) for v in variants(t)]
     if new:
         conn.execute(_insert_variants[conn.dialect.name], new)
 
 
-def insert_person_version(
-    conn: Connection, provenance: Mapping[str, object], person_id: UUID, person: PersonData
-) -> int:
+def person_row(person: PersonData) -> dict[str, object]:
+    """A person's attributes as ``person_version`` columns (programmes go to their own table)."""
     values = {name: getattr(person, name) for name in _PERSON_FIELDS}
     values["sex"] = int(person.sex)
-    version_id = insert_version(conn, "person", {**provenance, **values, "person_id": person_id})
+    return values
+
+
+def insert_person_version(
+    conn: Connection, provenance: Mapping[str, object], person_id: UUID, person: PersonData
+) -> UUID:
+    row = {**provenance, **person_row(person), "person_id": person_id}
+    version_id = insert_version(conn, "person", row)
     insert_programmes(conn, "person", version_id, person.programmes)
-    index_name(conn, person_id, person.name)
+    index_names(conn, {person_id: person.name})
     return version_id
 
 
@@ -231,17 +250,17 @@ def membership_at(conn: Connection, person_id: UUID, at: datetime | None) -> Row
     return found
 
 
-def assets_of(conn: Connection, version_ids: list[int]) -> dict[int, dict[str, float]]:
-    found: dict[int, dict[str, float]] = defaultdict(dict)
+def assets_of(conn: Connection, version_ids: list[UUID]) -> dict[UUID, dict[str, float]]:
+    found: dict[UUID, dict[str, float]] = defaultdict(dict)
     stmt = select(household_asset).where(household_asset.c.version_id.in_(version_ids))
     for row in conn.execute(stmt):
         found[row.version_id][row.asset] = row.quantity
     return found
 
 
-def programmes_of(conn: Connection, kind: str, version_ids: list[int]) -> dict[int, frozenset[str]]:
+def programmes_of(conn: Connection, kind: str, version_ids: list[UUID]) -> dict[UUID, frozenset[str]]:
     table = person_programme if kind == "person" else family_programme
-    found: dict[int, set[str]] = defaultdict(set)
+    found: dict[UUID, set[str]] = defaultdict(set)
     for row in conn.execute(select(table).where(table.c.version_id.in_(version_ids))):
         found[row.version_id].add(row.programme)
     return defaultdict(frozenset, {k: frozenset(v) for k, v in found.items()})

@@ -6,7 +6,6 @@ off the version they belong to, so history covers them too.
 """
 
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
     Column,
     Date,
@@ -26,13 +25,12 @@ from sqlalchemy import (
 from inklusi.db import UtcDateTime, metadata
 
 CURRENT = text("valid_to IS NULL")
-VersionId = BigInteger().with_variant(Integer, "sqlite")
 
 
 def _version_columns() -> list:
     """Validity and provenance, the same on every version table."""
     return [
-        Column("version_id", VersionId, primary_key=True, autoincrement=True),
+        Column("version_id", Uuid, primary_key=True),  # UUIDv7, made by the application
         Column("valid_from", UtcDateTime, nullable=False),
         Column("valid_to", UtcDateTime, nullable=True),
         Column("source", String(40), nullable=False),
@@ -87,7 +85,7 @@ household_version = Table(
 household_asset = Table(
     "household_asset",
     metadata,
-    Column("version_id", VersionId, ForeignKey("household_version.version_id"), primary_key=True),
+    Column("version_id", Uuid, ForeignKey("household_version.version_id"), primary_key=True),
     Column("asset", String(32), primary_key=True),
     Column("quantity", Float, nullable=False),
     CheckConstraint("quantity >= 0", name="quantity"),
@@ -120,7 +118,7 @@ family_version = Table(
 family_programme = Table(
     "family_programme",
     metadata,
-    Column("version_id", VersionId, ForeignKey("family_version.version_id"), primary_key=True),
+    Column("version_id", Uuid, ForeignKey("family_version.version_id"), primary_key=True),
     Column("programme", String(32), primary_key=True),
 )
 
@@ -164,7 +162,7 @@ person_version = Table(
 person_programme = Table(
     "person_programme",
     metadata,
-    Column("version_id", VersionId, ForeignKey("person_version.version_id"), primary_key=True),
+    Column("version_id", Uuid, ForeignKey("person_version.version_id"), primary_key=True),
     Column("programme", String(32), primary_key=True),
 )
 

@@ -41,13 +41,14 @@ def csrf_token_for(session_token: str) -> str:
 def page_principal(request: Request) -> Principal:
     """The logged-in user of a page request, or a redirect to the login page."""
     ctx: Context = request.app.state.ctx
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
-        raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        raise LoginRequired(here)
     try:
         principal = access.principal_for_token(ctx, token)
     except Unauthenticated:
-        raise LoginRequired(request.url.path) from None
+        raise LoginRequired(here) from None
     request.state.principal = principal
     request.state.csrf_token = csrf_token_for(token)
     return principal

@@ -139,12 +139,7 @@ def upgrade() -> None:
 
     op.create_table(
         "family_member",
-        sa.Column(
-            "version_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("version_id", sa.Uuid(), nullable=False),
         sa.Column("valid_from", sa.DateTime(timezone=True), nullable=False),
         sa.Column("valid_to", sa.DateTime(timezone=True), nullable=True),
         sa.Column("source", sa.String(length=40), nullable=False),
@@ -185,12 +180,7 @@ def upgrade() -> None:
 
     op.create_table(
         "family_version",
-        sa.Column(
-            "version_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("version_id", sa.Uuid(), nullable=False),
         sa.Column("valid_from", sa.DateTime(timezone=True), nullable=False),
         sa.Column("valid_to", sa.DateTime(timezone=True), nullable=True),
         sa.Column("source", sa.String(length=40), nullable=False),
@@ -237,12 +227,7 @@ def upgrade() -> None:
 
     op.create_table(
         "household_version",
-        sa.Column(
-            "version_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("version_id", sa.Uuid(), nullable=False),
         sa.Column("valid_from", sa.DateTime(timezone=True), nullable=False),
         sa.Column("valid_to", sa.DateTime(timezone=True), nullable=True),
         sa.Column("source", sa.String(length=40), nullable=False),
@@ -314,12 +299,7 @@ def upgrade() -> None:
 
     op.create_table(
         "person_version",
-        sa.Column(
-            "version_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
+        sa.Column("version_id", sa.Uuid(), nullable=False),
         sa.Column("valid_from", sa.DateTime(timezone=True), nullable=False),
         sa.Column("valid_to", sa.DateTime(timezone=True), nullable=True),
         sa.Column("source", sa.String(length=40), nullable=False),
@@ -387,7 +367,7 @@ def upgrade() -> None:
 
     op.create_table(
         "family_programme",
-        sa.Column("version_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("version_id", sa.Uuid(), nullable=False),
         sa.Column("programme", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
             ["version_id"],
@@ -398,7 +378,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "household_asset",
-        sa.Column("version_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("version_id", sa.Uuid(), nullable=False),
         sa.Column("asset", sa.String(length=32), nullable=False),
         sa.Column("quantity", sa.Float(), nullable=False),
         sa.CheckConstraint("quantity >= 0", name=op.f("ck_household_asset_quantity")),
@@ -411,7 +391,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "person_programme",
-        sa.Column("version_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("version_id", sa.Uuid(), nullable=False),
         sa.Column("programme", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
             ["version_id"],

@@ -3,14 +3,9 @@ entry, in one transaction; every read of personal data is audited with its purpo
 households inside the caller's area scope: anything outside it is "not found", so existence does not leak.
 """
 
-from inklusi.registry.service.changes import (
-    Registered,
-    move_person,
-    register_household,
-    update_household,
-    update_person,
-)
+from inklusi.registry.service.changes import move_person, update_household, update_person
 from inklusi.registry.service.finding import browse_area, find_persons, query_kind
+from inklusi.registry.service.loading import Loaded, Registered, load_households, register_household
 from inklusi.registry.service.reads import (
     count_households,
     get_household,
@@ -19,6 +14,7 @@ from inklusi.registry.service.reads import (
 )
 
 __all__ = [
+    "Loaded",
     "Registered",
     "browse_area",
     "count_households",
@@ -26,6 +22,7 @@ __all__ = [
     "get_household",
     "get_household_history",
     "get_person",
+    "load_households",
     "move_person",
     "query_kind",
     "register_household",

@@ -1,0 +1,116 @@
+"""What every change to the registry goes through: input checks, write permission, provenance, the
+audit entry, and the database's refusals turned into clear conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from inklusi.access.model import Permission, Principal
+from inklusi.audit import service as audit
+from inklusi.audit.model import Event, Purpose
+from inklusi.context import Context
+from inklusi.errors import Conflict, Forbidden, Invalid, Issue
+from inklusi.i18n import Text, msg
+from inklusi.registry.model import HouseholdData, check_household, check_nik_matches
+from inklusi.wilayah import service as wilayah
+
+# When the database refuses a write: how PostgreSQL names the constraint, how SQLite describes it, and
+# what to tell the user.
+_REFUSALS = (
+    (
+        "uq_family_version_current_kk",
+        "family_version.kk_number",
+        msg("This KK number already belongs to another family"),
+    ),
+    (
+        "uq_family_member_current_person",
+        "family_member.person_id",
+        msg("This person already belongs to a family"),
+    ),
+    (
+        "uq_family_member_current_head",
+        "family_member.family_id",
+        msg("This family already has a head"),
+    ),
+)
+
+
+@contextmanager
+def refusals_as_conflicts() -> Iterator[None]:
+    try:
+        yield
+    except IntegrityError as error:
+        reason = str(error.orig)
+        for postgresql_name, sqlite_text, message in _REFUSALS:
+            if postgresql_name in reason or sqlite_text in reason:
+                raise Conflict(message) from error
+        raise
+
+
+def raise_if_errors(issues: list[Issue], summary: Text) -> tuple[Issue, ...]:
+    """Raise :class:`Invalid` with every issue if any is an error; return the warnings."""
+    if any(issue.severity == "error" for issue in issues):
+        raise Invalid(summary, issues)
+    return tuple(issues)
+
+
+def check_numbers(data: HouseholdData, today: date) -> list[Issue]:
+    issues: list[Issue] = []
+    for f_index, family in enumerate(data.families):
+        if family.kk_number:
+            check = wilayah.check_kk(family.kk_number, today, f"families[{f_index}].kk_number")
+            issues += check.issues
+        for m_index, member in enumerate(family.members):
+            if member.person.nik:
+                path = f"families[{f_index}].members[{m_index}]."
+                issues += check_nik_matches(member.person, wilayah.check_nik(member.person.nik, today), path)
+    return issues
+
+
+def require_write(principal: Principal, village_code: str) -> None:
+    if not principal.can(Permission.registry_write, village_code):
+        raise Forbidden(msg("You may not change the registry in area {code}", code=village_code))
+
+
+def provenance(
+    principal: Principal, source: str, batch_id: UUID | None, valid_from: datetime, now: datetime
+) -> dict[str, object]:
+    return {
+        "valid_from": valid_from,
+        "source": source,
+        "batch_id": batch_id,
+        "actor_id": principal.user_id,
+        "recorded_at": now,
+    }
+
+
+def audit_write(
+    ctx: Context,
+    conn: Connection,
+    principal: Principal,
+    action: str,
+    kind: str,
+    id_: UUID,
+    village_code: str | None,
+    **detail: object,
+) -> None:
+    """The audit entry of a change, in the change's own transaction."""
+    event = Event(principal.actor, action, kind, str(id_), Purpose.registry_update, village_code, detail)
+    audit.record(ctx, conn, event)
+
+
+def registration_issues(data: HouseholdData, today: date, known_villages: Container[str]) -> list[Issue]:
+    """Everything wrong with a new household; ``known_villages`` holds (at least) its village if it exists."""
+    issues = check_household(data, today) + check_numbers(data, today)
+    village = data.dwelling.village_code
+    if not any(issue.code == "area.not_village" for issue in issues) and village not in known_villages:
+        issues.append(
+            Issue("dwelling.village_code", "area.unknown", msg("Area {code} does not exist", code=village))
+        )
+    return issues

@@ -1,0 +1,130 @@
+"""The web pages over HTTP: sessions, CSRF, cookies, headers, redirects, languages, errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from inklusi.app import create_app
+from inklusi.audit import service as audit
+from inklusi.registry import service as registry
+from tests.conftest import ADMIN_PASSWORD
+from tests.factories import SYSTEM, household
+
+
+@pytest.fixture
+def client(settings, ctx):
+    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
+        yield test_client
+
+
+def login(client, username="admin", password=ADMIN_PASSWORD, next_path="/registry"):
+    form = client.get("/login").text
+    token = re.search(r'name="login_csrf" value="([^"]+)"', form).group(1)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "login_csrf": token, "next": next_path},
+        follow_redirects=False,
+    )
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_pages_need_a_login_and_come_back_after_it(client):
+    response = client.get("/registry?q=budi", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/registry%3Fq%3Dbudi"
+    assert client.get("/registry", headers={"HX-Request": "true"}).headers["HX-Redirect"].startswith("/login")
+    done = login(client, next_path="/registry?q=budi")
+    assert done.status_code == 303 and done.headers["location"] == "/registry?q=budi"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_session_cookie_is_http_only_secure_and_same_site(client):
+    cookie = login(client).headers["set-cookie"]
+    assert "inklusi_session=" in cookie
+    assert all(flag in cookie.lower() for flag in ("httponly", "secure", "samesite=lax", "path=/"))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_login_without_its_form_token_is_refused(client):
+    client.get("/login")
+    forged = client.post(
+        "/login", data={"username": "admin", "password": ADMIN_PASSWORD, "login_csrf": "guess"}
+    )
+    assert forged.status_code == 403
+    assert "inklusi_session" not in forged.headers.get("set-cookie", "")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_wrong_password_shows_the_form_again_with_the_reason(client):
+    response = login(client, password="not-the-password")
+    assert response.status_code == 401
+    assert "Nama pengguna atau kata sandi salah" in response.text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_logout_needs_the_csrf_token_and_ends_the_session(client):
+    login(client)
+    page = client.get("/registry").text
+    assert client.post("/logout", data={"csrf_token": "forged"}).status_code == 403
+    assert client.get("/registry", follow_redirects=False).status_code == 200  # still logged in
+    assert (
+        client.post("/logout", data={"csrf_token": csrf_of(page)}, follow_redirects=False).status_code == 303
+    )
+    assert client.get("/registry", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_redirects_stay_on_this_site(client):
+    assert login(client, next_path="https://evil.example/").headers["location"] == "/"
+    assert login(client, next_path="//evil.example/").headers["location"] == "/"
+    switch = client.get("/language/en?next=https://evil.example/", follow_redirects=False)
+    assert switch.headers["location"] == "/"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_security_headers(client):
+    headers = client.get("/login").headers
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+
+
+def test_language_switch_and_locale_formatting(client, ctx):
+    hh = registry.register_household(ctx, SYSTEM, household(), source="round-1").household_id
+    login(client)
+    indonesian = client.get(f"/households/{hh}").text
+    assert '<html lang="id">' in indonesian and "Riwayat" in indonesian and "14 Mar 1980" in indonesian
+    client.get(f"/language/en?next=/households/{hh}")
+    english = client.get(f"/households/{hh}").text
+    assert '<html lang="en">' in english and "History" in english and "14 Mar 1980" in english
+    assert "Head of family" in english and "Kepala keluarga" in indonesian
+
+
+def test_page_views_are_audited(client, ctx):
+    hh = registry.register_household(ctx, SYSTEM, household(), source="round-1").household_id
+    login(client)
+    client.get(f"/households/{hh}")
+    client.get("/registry?q=Siti+Aminah")
+    actions = [entry.action for entry in audit.recent(ctx, limit=10)]
+    assert {"household.read", "household.history", "registry.search"} <= set(actions)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_errors_are_pages_not_json(client):
+    login(client)
+    missing = client.get("/households/00000000-0000-7000-8000-000000000000")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "Tidak ditemukan" in missing.text
+    bad_date = client.get("/households/00000000-0000-7000-8000-000000000000?as_of=kemarin")
+    assert bad_date.status_code == 422 and "bukan tanggal" in bad_date.text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_assets_are_served_from_the_package(client):
+    assert client.get("/static/htmx.min.js").status_code == 200
+    assert "font-family" in client.get("/static/inklusi.css").text
