@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint check messages benchmarks clean
+.PHONY: demo test test-slow lint messages benchmarks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: $(STAMP)
 test: $(STAMP) lint
 	INKLUSI_TEST_POSTGRES_URL=$${INKLUSI_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/pytest
 
+## The slow tests too (large synthetic populations).
+test-slow: $(STAMP)
+	INKLUSI_TEST_POSTGRES_URL=$${INKLUSI_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/pytest -m slow
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -29,10 +33,12 @@ lint: $(STAMP)
 ## Extract translatable messages and merge them into the Indonesian catalogue.
 messages: $(STAMP)
 	$(BIN)/pybabel extract --no-location --sort-by-file -k msg -F babel.cfg -o src/inklusi/locale/inklusi.pot src/inklusi
-	$(BIN)/pybabel update --no-fuzzy-matching -D inklusi -i src/inklusi/locale/inklusi.pot -d src/inklusi/locale -l id
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D inklusi -i src/inklusi/locale/inklusi.pot -d src/inklusi/locale -l id
 
+## Benchmarks (long): see docs/benchmarks.md for what each prints.
 benchmarks: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.synth_bench
+	$(BIN)/python -m benchmarks.search_bench
 
 clean:
 	rm -rf $(VENV) inklusi-data .pytest_cache
