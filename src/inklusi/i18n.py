@@ -22,6 +22,7 @@ from babel.support import Translations
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
 DEFAULT_LANGUAGE: Language = "id"
+BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}  # for dates and numbers
 DOMAIN = "inklusi"
 
 

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 import uvicorn
@@ -20,6 +21,7 @@ from inklusi.app import create_app
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.registry import service as registry
+from inklusi.synth import SynthConfig, registry_data
 from tests.conftest import ADMIN_PASSWORD
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
 
@@ -57,6 +59,7 @@ def site(sqlite_template, tmp_path_factory):
     registry.update_household(ctx, SYSTEM, jakarta.household_id, {"floor_material": 8}, source="round-2")
     bandung = registry.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="round-1")
     user(ctx, "pendamping", ("case_worker", "32.73"))
+    synthetic = synthetic_household_with_history(ctx)
     ctx.close()
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -67,9 +70,30 @@ def site(sqlite_template, tmp_path_factory):
         if server.started:
             break
         time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "jakarta": jakarta, "bandung": bandung}
+    yield {"url": f"http://127.0.0.1:{port}", "jakarta": jakarta, "bandung": bandung, "synthetic": synthetic}
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def synthetic_household_with_history(ctx) -> UUID:
+    """A generated household of five or more, with a second round that changed its roof and assets."""
+    registry.load_households(
+        ctx, SYSTEM, registry_data(SynthConfig(households=200, seed=3)), source="synthetic-round-1"
+    )
+    hits = registry.browse_area(ctx, SYSTEM, "33", limit=200)  # Jawa Tengah
+    chosen = next(
+        hit.household_id for hit in hits if registry.get_household(ctx, SYSTEM, hit.household_id).size >= 5
+    )
+    record = registry.get_household(ctx, SYSTEM, chosen)
+    registry.update_household(
+        ctx,
+        SYSTEM,
+        chosen,
+        {"roof_material": 1 if record.dwelling.roof_material != 1 else 2},
+        assets={**record.assets, "smartphone": record.assets.get("smartphone", 0) + 1},
+        source="synthetic-round-2",
+    )
+    return chosen
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +108,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
+    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900}, locale="id-ID")
     yield context.new_page()
     context.close()
 
@@ -156,6 +180,19 @@ def test_the_main_flow(page, site):
     page.wait_for_url("**/login")
     page.goto(site["url"] + f"/households/{target}")
     assert "/login" in page.url
+
+
+def test_a_synthetic_household_reads_well_in_both_languages(page, site):
+    log_in(page, site, "admin", ADMIN_PASSWORD)
+    page.goto(site["url"] + f"/households/{site['synthetic']}")
+    text = page.locator("main").inner_text()
+    assert "Jawa Tengah" in text and "Riwayat" in text and "synthetic-round-2" in text
+    assert page.locator("main table tbody tr").count() >= 5
+    shoot(page, "07-synthetic-household-id")
+    page.get_by_role("link", name="English").click()
+    assert "Central Java" not in page.locator("main").inner_text()  # place names stay Indonesian
+    assert "History" in page.locator("main").inner_text()
+    shoot(page, "08-synthetic-household-en")
 
 
 def test_drill_down_by_area(page, site):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from inklusi.i18n import Text, msg
+from babel.numbers import format_decimal
+
+from inklusi.i18n import BABEL_LOCALES, Text, msg
 from inklusi.registry.codelists import codelist
 from inklusi.registry.model import DWELLING_CODES, PERSON_CODES
 
@@ -64,6 +66,8 @@ def value_label(field: str, value: object, language: str) -> str:
         return "—"
     if field in _CODED:
         return codelist(_CODED[field]).label(int(value), language)
+    if isinstance(value, float):
+        return format_decimal(value, locale=BABEL_LOCALES.get(language, "id_ID"))
     if field == "programmes":
         lists = (codelist("person_programme"), codelist("family_programme"))
         return ", ".join(

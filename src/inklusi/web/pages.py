@@ -17,10 +17,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from inklusi.i18n import LANGUAGES, Language, Text, translations
+from inklusi.i18n import BABEL_LOCALES, LANGUAGES, Language, Text, translations
 
 TEMPLATE_PACKAGES = ("inklusi.web", "inklusi.access", "inklusi.registry")
-BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
 LANGUAGE_COOKIE = "inklusi_lang"
 
 

@@ -1,0 +1,65 @@
+"""`inklusi demo` as a newcomer runs it: it sets everything up, prints where to go and who to be, serves."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+
+from inklusi.demo import DEMO_PASSWORD
+from tests.web.test_browser import free_port
+
+
+def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
+    port = free_port()
+    env = {**os.environ, "INKLUSI_LANGUAGE": "en", "COLUMNS": "200"}
+    env.pop("INKLUSI_DATABASE_URL", None)
+    command = [
+        sys.executable,
+        "-m",
+        "inklusi",
+        "demo",
+        "--data-dir",
+        str(tmp_path / "demo"),
+        "--households",
+        "60",
+        "--port",
+        str(port),
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        output = ""
+        deadline = time.monotonic() + 180
+        while f"http://127.0.0.1:{port}" not in output and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            output += line
+        assert f"open http://127.0.0.1:{port} and log in" in output, output
+        assert "60 households added; the registry holds 60." in output
+        for username in ("admin", "dinsos.jabar", "pendamping.bandung", "auditor"):
+            assert username in output
+        assert DEMO_PASSWORD in output
+        for _ in range(100):
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert health.json()["status"] == "ok"
+        token = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/auth/token",
+            data={"username": "perencana", "password": DEMO_PASSWORD},
+        )
+        assert token.status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/login").status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    again = subprocess.run([*command[:-2], "--no-serve"], env=env, capture_output=True, text=True, check=True)
+    assert "0 households added; the registry holds 60." in again.stdout
+    assert Path(tmp_path / "demo" / "secrets" / "audit.key").exists()
