@@ -11,7 +11,7 @@ from inklusi.app import create_app
 from inklusi.audit import service as audit
 from inklusi.registry import service as registry
 from tests.conftest import ADMIN_PASSWORD
-from tests.factories import SYSTEM, household
+from tests.factories import SYSTEM, household, user
 
 
 @pytest.fixture
@@ -128,3 +128,14 @@ def test_errors_are_pages_not_json(client):
 def test_assets_are_served_from_the_package(client):
     assert client.get("/static/htmx.min.js").status_code == 200
     assert "font-family" in client.get("/static/inklusi.css").text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_start_page_fits_the_role(client, ctx):
+    user(ctx, "auditor1", ("auditor", None))
+    login(client, "auditor1", "auditor1-password")
+    start = client.get("/")
+    assert start.status_code == 200 and "audit/verify" in start.text and 'href="/registry"' not in start.text
+    client.cookies.clear()
+    login(client)
+    assert client.get("/", follow_redirects=False).headers["location"] == "/registry"

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from inklusi.access.model import Permission
 from inklusi.errors import InklusiError, status_title
 from inklusi.i18n import LANGUAGES
 from inklusi.web.pages import LANGUAGE_COOKIE, page_language, render
-from inklusi.web.session import set_cookie
+from inklusi.web.session import PagePrincipal, set_cookie
 
 router = APIRouter(include_in_schema=False)
 YEAR = 365 * 24 * 3600
@@ -24,8 +25,11 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 @router.get("/")
-def start() -> RedirectResponse:
-    return RedirectResponse("/registry", status_code=303)
+def start(request: Request, principal: PagePrincipal) -> Response:
+    """The registry for those who may read it; otherwise a page saying what the user can do."""
+    if principal.can(Permission.registry_read):
+        return RedirectResponse("/registry", status_code=303)
+    return render(request, "start.html")
 
 
 @router.get("/language/{code}")
