@@ -78,7 +78,9 @@ def prepare(settings: Settings, persons: int) -> tuple[float, int]:
         registry_data(SynthConfig(households=households, seed=11)),
         source="benchmark",
         chunk_size=2000,
-        progress=lambda n: print(f"\r  loaded {n:,} households", end="", flush=True),
+        progress=lambda n: (
+            print(f"\r  loaded {n:,} households", end="", flush=True) if n % 50_000 < 2000 else None
+        ),
     )
     seconds = time.perf_counter() - started
     print()
@@ -88,9 +90,10 @@ def prepare(settings: Settings, persons: int) -> tuple[float, int]:
     return seconds, loaded.persons
 
 
-def run(settings: Settings, persons: int, queries: int) -> None:
-    load_seconds, loaded = prepare(settings, persons)
-    print(f"  load: {loaded:,} persons in {load_seconds:.0f} s ({loaded / load_seconds:,.0f} persons/s)")
+def run(settings: Settings, persons: int, queries: int, *, load: bool = True) -> None:
+    if load:
+        load_seconds, loaded = prepare(settings, persons)
+        print(f"  load: {loaded:,} persons in {load_seconds:.0f} s ({loaded / load_seconds:,.0f} persons/s)")
     ctx = Context.open(settings)
     rng = random.Random(5)
     with ctx.engine.connect() as conn:
@@ -157,25 +160,36 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument(
+        "--keep", type=Path, help="Keep the loaded registries here and reuse them when they exist"
+    )
     args = parser.parse_args()
     for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
         print(f"{backend}: {args.persons:,} persons")
-        with tempfile.TemporaryDirectory(prefix="inklusi-search-") as folder:
-            settings = Settings(data_dir=Path(folder), _env_file=None)
+        with tempfile.TemporaryDirectory(prefix="inklusi-search-") as scratch:
+            folder = args.keep / backend if args.keep else Path(scratch)
+            reuse = (folder / "secrets" / "audit.key").exists()
+            settings = Settings(data_dir=folder, _env_file=None)
             if backend == "postgresql":
-                settings = settings.model_copy(update={"database_url": fresh_database(args.pg_url)})
-            run(settings, args.persons, args.queries)
+                name = f"inklusi_search_bench_{args.persons}"
+                url = existing_database(args.pg_url, name) if reuse else fresh_database(args.pg_url, name)
+                settings = settings.model_copy(update={"database_url": url})
+            run(settings, args.persons, args.queries, load=not reuse)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     print(f"peak resident memory of this process: {peak:.2f} GiB")
 
 
-def fresh_database(server_url: str, name: str = "inklusi_search_bench") -> str:
+def existing_database(server_url: str, name: str) -> str:
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def fresh_database(server_url: str, name: str) -> str:
     engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    return existing_database(server_url, name)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response = await call_next(request)
         if not request.url.path.startswith(f"{API_PREFIX}/docs"):  # Swagger UI loads its own scripts
             response.headers.update(SECURITY_HEADERS)
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"  # personal data stays off shared machines' disks
         return response
 
     @app.get(f"{API_PREFIX}/health", tags=["system"])

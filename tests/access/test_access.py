@@ -44,7 +44,7 @@ def test_wrong_passwords_and_unknown_users_fail_alike_and_are_audited(ctx):
         with pytest.raises(Unauthenticated) as raised:
             service.authenticate(ctx, username, password)
         assert raised.value.text.msgid == "Wrong username or password"
-    failed = [e for e in audit.recent(ctx) if e.action == "login.failed"]
+    failed = [e for e in audit.recent(ctx, SYSTEM.actor) if e.action == "login.failed"]
     assert len(failed) == 2
 
 
@@ -105,3 +105,32 @@ def test_user_management_is_checked(ctx):
     planner = user(ctx, "planner", ("planner", None))
     with pytest.raises(Forbidden):
         service.create_organisation(ctx, planner, "Other", OrganisationKind.ngo)
+
+
+def test_a_new_password_or_deactivation_ends_every_session(ctx):
+    user(ctx, "leaver", ("planner", "32"))
+    first = service.issue_token(ctx, "leaver", "leaver-password")
+    service.set_password(ctx, SYSTEM, "leaver", "a-brand-new-password")
+    with pytest.raises(Unauthenticated):
+        service.principal_for_token(ctx, first.token)
+    second = service.issue_token(ctx, "leaver", "a-brand-new-password")
+    service.set_active(ctx, SYSTEM, "leaver", active=False)
+    with pytest.raises(Unauthenticated):
+        service.principal_for_token(ctx, second.token)
+    with pytest.raises(Unauthenticated):
+        service.authenticate(ctx, "leaver", "a-brand-new-password")
+    service.set_active(ctx, SYSTEM, "leaver", active=True)
+    assert service.authenticate(ctx, "leaver", "a-brand-new-password").username == "leaver"
+
+
+def test_a_role_can_be_taken_away(ctx):
+    user(ctx, "mover", ("steward", "32"), ("planner", None))
+    assert service.revoke_role(ctx, SYSTEM, "mover", "steward", "32") == 1
+    principal = service.authenticate(ctx, "mover", "mover-password")
+    assert principal.roles == ("planner",)
+
+
+def test_holding_a_permission_somewhere_is_not_holding_it_everywhere():
+    local = Principal(None, "x", "x", None, (Grant("steward", frozenset({Permission.registry_read}), "31"),))
+    assert local.holds(Permission.registry_read) and not local.can(Permission.registry_read)
+    assert not local.holds(Permission.audit_read)

@@ -126,6 +126,8 @@ def test_history_and_as_of_over_http(client, ctx):
     first = history[0]["at"]
     old = client.get(f"{API}/households/{hh}", params={"as_of": first}, headers=headers).json()
     assert old["dwelling"]["floor_material"] == 2
+    naive = client.get(f"{API}/households/{hh}", params={"as_of": "2025-06-01T10:00:00"}, headers=headers)
+    assert assert_problem(naive, 422)["errors"][0]["field"] == "query.as_of"
 
 
 def test_purpose_is_audited_and_checked(client, ctx):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
@@ -112,16 +113,32 @@ def test_verify_names_reordered_entries(ctx, settings):
 
 
 def test_a_rewritten_chain_without_the_key_is_caught(ctx):
-    """An attacker who recomputes hashes with a guessed key still fails verification."""
-    record_events(ctx, 3)
+    """An attacker edits an entry and re-chains everything after it, with any key but the real one."""
+    record_events(ctx, 4)
     target = first_seq(ctx) + 1
     with ctx.engine.connect() as conn:
-        rows = list(entries(conn))
-    forged = next(e for e in rows if e.seq == target)
-    forged_hash = entry_hash(b"not-the-key", forged.prev_hash, forged)
+        rows = [e for e in entries(conn) if e.seq >= target]
+    prev_hash = rows[0].prev_hash
     with as_attacker(ctx) as conn:
-        conn.execute(text("UPDATE audit_log SET hash = :h WHERE seq = :s"), {"h": forged_hash, "s": target})
-    assert service.verify(ctx).finding.problem == "edited"
+        for index, entry in enumerate(rows):
+            entry = replace(entry, prev_hash=prev_hash)
+            if index == 0:
+                entry = replace(entry, purpose="case_management")  # the edit to hide
+            forged = entry_hash(b"a guessed key", prev_hash, entry)
+            conn.execute(
+                text("UPDATE audit_log SET purpose = :p, prev_hash = :ph, hash = :h WHERE seq = :s"),
+                {"p": entry.purpose, "ph": prev_hash, "h": forged, "s": entry.seq},
+            )
+            prev_hash = forged
+    check = service.verify(ctx)
+    assert (check.finding.problem, check.finding.seq) == ("edited", target)
+
+
+def test_reading_the_log_is_itself_recorded(ctx):
+    record_events(ctx, 2)
+    service.recent(ctx, ACTOR, object_type="thing")
+    last = service.recent(ctx, ACTOR, limit=1)[0]
+    assert (last.action, last.actor_name, last.purpose) == ("audit.read", "tester", "audit_review")
 
 
 def test_concurrent_writers_keep_one_chain(ctx):

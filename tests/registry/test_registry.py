@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -240,10 +241,105 @@ def test_reads_and_writes_are_audited_with_purpose(ctx):
     steward = user(ctx, "auditee", ("steward", "31"))
     hh = service.register_household(ctx, steward, sample_household(), source="test").household_id
     service.get_household(ctx, steward, hh)
-    entries = audit.recent(ctx, object_type="household", object_id=str(hh))
+    entries = audit.recent(ctx, SYSTEM.actor, object_type="household", object_id=str(hh))
     assert [(e.action, e.purpose, e.actor_id, e.area_code) for e in entries] == [
         ("household.read", "registry_view", steward.user_id, JAKARTA_VILLAGE),
         ("household.create", "registry_update", steward.user_id, JAKARTA_VILLAGE),
     ]
     assert all(e.organisation_id == steward.organisation_id for e in entries)
     assert audit.verify(ctx).intact
+
+
+def test_the_nik_of_someone_born_a_century_ago_still_matches():
+    from inklusi.registry.model import PersonData, check_nik_matches
+    from inklusi.wilayah import service as wilayah
+    from inklusi.wilayah.nik import Sex, format_nik
+
+    born = datetime(1925, 3, 1).date()  # the NIK reads 010325: 2025 by the century rule
+    nik = format_nik("31.71.01", born, Sex.male, 7)
+    person = PersonData(name="Kakek Sepuh", sex=Sex.male, nik=nik, birth_date=born)
+    assert check_nik_matches(person, wilayah.check_nik(nik), "") == []
+
+
+@pytest.mark.parametrize("grant_area", [JAKARTA_VILLAGE, JAKARTA_VILLAGE[:8], JAKARTA_VILLAGE[:5]])
+def test_village_district_and_regency_grants_reach_their_households(ctx, grant_area):
+    inside = service.register_household(ctx, SYSTEM, sample_household(JAKARTA_VILLAGE), source="t")
+    outside = service.register_household(ctx, SYSTEM, sample_household(BANDUNG_VILLAGE), source="t")
+    local = reader(grant_area)
+    assert service.get_household(ctx, local, inside.household_id).size == 3
+    assert service.get_household_history(ctx, local, inside.household_id)
+    assert service.get_person(ctx, local, inside.person_ids[0]).household_id == inside.household_id
+    assert {h.household_id for h in service.find_persons(ctx, local, "Budi Santoso")} == {inside.household_id}
+    assert {h.household_id for h in service.browse_area(ctx, local, grant_area)} == {inside.household_id}
+    with pytest.raises(NotFound):
+        service.get_household(ctx, local, outside.household_id)
+
+
+def test_changes_cannot_take_effect_in_the_future(ctx):
+    hh = service.register_household(ctx, SYSTEM, sample_household(), source="t").household_id
+    later = datetime.now(UTC) + timedelta(days=1)
+    with pytest.raises(Invalid) as raised:
+        service.update_household(ctx, SYSTEM, hh, {"floor_material": 8}, source="t", valid_from=later)
+    assert raised.value.issues[0].code == "date.future"
+    with pytest.raises(Invalid):
+        service.register_household(ctx, SYSTEM, sample_household(), source="t", valid_from=later)
+
+
+def test_moving_a_household_to_an_unknown_village_is_refused_clearly(ctx):
+    hh = service.register_household(ctx, SYSTEM, sample_household(), source="t").household_id
+    with pytest.raises(Invalid) as raised:
+        service.update_household(ctx, SYSTEM, hh, {"village_code": "31.71.01.9999"}, source="t")
+    assert [(i.field, i.code) for i in raised.value.issues] == [("dwelling.village_code", "area.unknown")]
+
+
+def test_today_is_the_moment_of_the_current_view(ctx):
+    hh = service.register_household(ctx, SYSTEM, sample_household(), source="t", valid_from=T0).household_id
+    record = service.get_household(ctx, SYSTEM, hh)
+    assert abs((record.as_of - datetime.now(UTC)).total_seconds()) < 60
+
+
+def test_a_household_that_moved_belongs_to_its_new_area_past_included(ctx):
+    hh = service.register_household(ctx, SYSTEM, sample_household(), source="t", valid_from=T0).household_id
+    service.update_household(ctx, SYSTEM, hh, {"village_code": BANDUNG_VILLAGE}, source="t", valid_from=T1)
+    with pytest.raises(NotFound):
+        service.get_household(ctx, reader("31"), hh, as_of=T0 + timedelta(days=1))
+    old = service.get_household(ctx, reader("32"), hh, as_of=T0 + timedelta(days=1))
+    assert old.dwelling.village_code == JAKARTA_VILLAGE
+    assert service.get_household_history(ctx, reader("32"), hh)
+
+
+def test_concurrent_changes_either_win_or_are_refused(ctx):
+    """Writers racing on one household: each succeeds or gets a Conflict; the history stays one line."""
+    import threading
+
+    hh = service.register_household(ctx, SYSTEM, sample_household(), source="t").household_id
+    outcomes: list[str] = []
+
+    def writer(floor: int) -> None:
+        for round_ in range(8):
+            try:
+                service.update_household(
+                    ctx, SYSTEM, hh, {"floor_area_m2": floor * 100 + round_}, source="race"
+                )
+                outcomes.append("ok")
+            except Conflict:
+                outcomes.append("conflict")
+            except Exception as error:  # any other failure is a bug, reported by the assert below
+                outcomes.append(repr(error))
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in (1, 2, 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(outcomes) <= {"ok", "conflict"}, outcomes
+    with ctx.engine.connect() as conn:
+        versions = conn.execute(
+            select(household_version.c.valid_from, household_version.c.valid_to)
+            .where(household_version.c.household_id == hh)
+            .order_by(household_version.c.valid_from, household_version.c.recorded_at)
+        ).all()
+    assert sum(valid_to is None for _start, valid_to in versions) == 1
+    assert len(versions) == 1 + outcomes.count("ok")
+    for (_s1, end), (start, _e2) in pairwise(versions):
+        assert end == start  # each version ends where the next begins: no gaps, no overlaps

@@ -8,6 +8,7 @@ from itertools import pairwise
 import pytest
 
 from inklusi.audit import service as audit
+from inklusi.audit.model import Purpose
 from inklusi.registry import service
 from inklusi.registry.model import FamilyData, HouseholdData, MemberData, PersonData, Relationship
 from inklusi.registry.names import close_enough, name_tokens, similarity
@@ -105,19 +106,31 @@ def test_search_stays_inside_the_scope_and_the_area(ctx):
     assert {h.village_code for h in within} == {BANDUNG_VILLAGE}
 
 
+def two_family_household() -> HouseholdData:
+    first, second = household(), household()
+    return HouseholdData(first.dwelling, (first.families[0], second.families[0]), first.assets)
+
+
 def test_browse_an_area_page_by_page(ctx):
-    ids = [service.register_household(ctx, SYSTEM, household(), source="t").household_id for _ in range(5)]
+    """Pages end anywhere, even between the two heads of a household of two families."""
+    registered = [service.register_household(ctx, SYSTEM, household(), source="t") for _ in range(2)]
+    registered.append(service.register_household(ctx, SYSTEM, two_family_household(), source="t"))
+    registered += [service.register_household(ctx, SYSTEM, household(), source="t") for _ in range(2)]
     service.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="t")
-    first = service.browse_area(ctx, SYSTEM, "31.71", limit=3)
-    rest = service.browse_area(ctx, SYSTEM, "31.71", after=first[-1].household_id, limit=3)
-    assert [h.household_id for h in first + rest] == ids
-    assert all(h.relationship == 1 for h in first + rest)
+    seen, after = [], None
+    while page := service.browse_area(ctx, SYSTEM, "31.71", after=after, limit=3):
+        seen += page
+        after = (page[-1].household_id, page[-1].person_id)
+    assert [hit.household_id for hit in seen] == [r.household_id for r in registered[:3]] + [
+        registered[2].household_id
+    ] + [r.household_id for r in registered[3:]]
+    assert len({hit.person_id for hit in seen}) == 6 and all(hit.relationship == 1 for hit in seen)
     assert service.browse_area(ctx, reader("32"), "31") == []
 
 
 def test_searches_are_audited(ctx):
-    service.find_persons(ctx, SYSTEM, "Budi", purpose=service.get_household.__kwdefaults__["purpose"])
-    [entry] = [e for e in audit.recent(ctx) if e.action == "registry.search"]
+    service.find_persons(ctx, SYSTEM, "Budi", purpose=Purpose.registry_view)
+    [entry] = [e for e in audit.recent(ctx, SYSTEM.actor) if e.action == "registry.search"]
     assert '"query":"Budi"' in entry.detail and entry.purpose == "registry_view"
 
 

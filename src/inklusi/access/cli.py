@@ -66,6 +66,28 @@ def grant(username: str, role: Annotated[str, typer.Argument(help="ROLE or ROLE@
     say(msg("Granted {role} to {username}", role=role, username=username), "green")
 
 
+@users.command("revoke")
+def revoke(username: str, role: Annotated[str, typer.Argument(help="ROLE or ROLE@AREA_CODE")]) -> None:
+    with open_context() as ctx:
+        removed = service.revoke_role(ctx, SYSTEM, username, *parse_grant(role))
+    say(msg("{n} grants of {role} taken from {username}", n=removed, role=role, username=username), "green")
+
+
+@users.command("deactivate")
+def deactivate(username: str) -> None:
+    """End every session of the user and refuse their logins."""
+    with open_context() as ctx:
+        service.set_active(ctx, SYSTEM, username, active=False)
+    say(msg("User {username} deactivated", username=username), "green")
+
+
+@users.command("activate")
+def activate(username: str) -> None:
+    with open_context() as ctx:
+        service.set_active(ctx, SYSTEM, username, active=True)
+    say(msg("User {username} activated", username=username), "green")
+
+
 @users.command("password")
 def password(
     username: str,

@@ -87,8 +87,12 @@ class Principal:
     def roles(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(grant.role for grant in self.grants))
 
+    def holds(self, permission: Permission) -> bool:
+        """The permission somewhere: in some area or nationwide (for menus, not for access to data)."""
+        return any(permission in grant.permissions for grant in self.grants)
+
     def can(self, permission: Permission, area_code: str | None = None) -> bool:
-        """``area_code`` None asks for the permission nationwide."""
+        """The permission for ``area_code``; ``None`` asks for it nationwide."""
         return any(grant.covers(permission, area_code) for grant in self.grants)
 
     def scope(self, permission: Permission) -> Scope:

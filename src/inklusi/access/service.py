@@ -164,12 +164,38 @@ def grant_role(
 
 
 def set_password(ctx: Context, principal: Principal, username: str, password: str) -> None:
+    """A new password; every token and web session of the user ends with the old one."""
     _require(principal, Permission.users_manage)
     _check_password(password)
+    password_hash = _hasher.hash(password)
     with ctx.transaction() as conn:
         user = _user_or_invalid(conn, username)
-        store.set_password_hash(conn, user["id"], _hasher.hash(password))
-        _audit(ctx, conn, principal, "user.password", "user", user["id"])
+        store.set_password_hash(conn, user["id"], password_hash)
+        ended = store.revoke_tokens_of(conn, user["id"], utcnow())
+        _audit(ctx, conn, principal, "user.password", "user", user["id"], sessions_ended=ended)
+
+
+def set_active(ctx: Context, principal: Principal, username: str, active: bool) -> None:
+    """Deactivate a user (every token and session ends at once) or activate them again."""
+    _require(principal, Permission.users_manage)
+    with ctx.transaction() as conn:
+        user = _user_or_invalid(conn, username)
+        store.set_active(conn, user["id"], active)
+        ended = 0 if active else store.revoke_tokens_of(conn, user["id"], utcnow())
+        action = "user.activate" if active else "user.deactivate"
+        _audit(ctx, conn, principal, action, "user", user["id"], sessions_ended=ended)
+
+
+def revoke_role(
+    ctx: Context, principal: Principal, username: str, role_name: str, area_code: str | None
+) -> int:
+    """Take a role (in an area, or nationwide) away from a user; returns how many grants ended."""
+    _require(principal, Permission.users_manage)
+    with ctx.transaction() as conn:
+        user = _user_or_invalid(conn, username)
+        removed = store.delete_grants(conn, user["id"], role_name, area_code)
+        _audit(ctx, conn, principal, "user.revoke", "user", user["id"], role=role_name, area=area_code)
+        return removed
 
 
 def _user_or_invalid(conn: Connection, username: str) -> RowMapping:
@@ -205,37 +231,39 @@ _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
 
 def authenticate(ctx: Context, username: str, password: str) -> Principal:
-    """The principal for a username and password; every attempt is audited."""
+    """The principal for a username and password; every attempt is audited.
+
+    The (deliberately slow) password check runs outside any write transaction, so a flood of login
+    attempts cannot hold the database's write lock.
+    """
     username = username.strip().lower()
-    with ctx.transaction() as conn:
+    with ctx.transaction(readonly=True) as conn:
         user = store.user_by_username(conn, username)
-        try:
-            _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password)
-            ok = user is not None and user["active"]
-        except (VerifyMismatchError, InvalidHashError):
-            ok = False
-        if ok:
-            principal = _principal(conn, user)
-            if _hasher.check_needs_rehash(user["password_hash"]):
-                store.set_password_hash(conn, user["id"], _hasher.hash(password))
-            audit.record(
-                ctx,
-                conn,
-                Event(principal.actor, "login", "user", str(user["id"]), Purpose.authentication),
-            )
-            return principal
-    audit.record_alone(
-        ctx,
-        Event(
+    try:
+        _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password)
+        ok = user is not None and user["active"]
+    except (VerifyMismatchError, InvalidHashError):
+        ok = False
+    if not ok:
+        failed = Event(
             Principal.system().actor,
             "login.failed",
             "user",
             str(user["id"]) if user else None,
             Purpose.authentication,
             detail={"username": username},
-        ),
-    )
-    raise Unauthenticated(msg("Wrong username or password"))
+        )
+        audit.record_alone(ctx, failed)
+        raise Unauthenticated(msg("Wrong username or password"))
+    rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(user["password_hash"]) else None
+    with ctx.transaction() as conn:
+        principal = _principal(conn, user)
+        if rehashed:
+            store.set_password_hash(conn, user["id"], rehashed)
+        audit.record(
+            ctx, conn, Event(principal.actor, "login", "user", str(user["id"]), Purpose.authentication)
+        )
+    return principal
 
 
 def issue_token(ctx: Context, username: str, password: str, ttl_minutes: int | None = None) -> IssuedToken:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Grant, OrganisationKind, Permission, Role
@@ -126,3 +126,24 @@ def revoke_token(conn: Connection, token_hash: str, at: datetime) -> bool:
 def display_names(conn: Connection, user_ids: set[UUID]) -> dict[UUID, str]:
     stmt = select(user_account.c.id, user_account.c.display_name).where(user_account.c.id.in_(user_ids))
     return dict(conn.execute(stmt).all())
+
+
+def set_active(conn: Connection, user_id: UUID, active: bool) -> None:
+    conn.execute(update(user_account).where(user_account.c.id == user_id).values(active=active))
+
+
+def revoke_tokens_of(conn: Connection, user_id: UUID, at: datetime) -> int:
+    stmt = (
+        update(api_token)
+        .where(api_token.c.user_id == user_id, api_token.c.revoked_at.is_(None), api_token.c.expires_at > at)
+        .values(revoked_at=at)
+    )
+    return conn.execute(stmt).rowcount
+
+
+def delete_grants(conn: Connection, user_id: UUID, role_name: str, area_code: str | None) -> int:
+    area = role_grant.c.area_code.is_(None) if area_code is None else role_grant.c.area_code == area_code
+    stmt = delete(role_grant).where(
+        role_grant.c.user_id == user_id, role_grant.c.role_name == role_name, area
+    )
+    return conn.execute(stmt).rowcount

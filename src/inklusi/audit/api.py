@@ -36,4 +36,4 @@ def entries(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[Entry]:
     _require_auditor(principal)
-    return service.recent(ctx, limit=limit, object_type=object_type, object_id=object_id)
+    return service.recent(ctx, principal.actor, limit=limit, object_type=object_type, object_id=object_id)

@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from inklusi.audit import service
+from inklusi.audit.model import Actor
 from inklusi.console import console, open_context, say
 from inklusi.i18n import msg
 
@@ -36,7 +37,9 @@ def verify() -> None:
 def log(limit: int = 20, object_type: str | None = None, object_id: str | None = None) -> None:
     """Show the most recent entries."""
     with open_context() as ctx:
-        rows = service.recent(ctx, limit=limit, object_type=object_type, object_id=object_id)
+        rows = service.recent(
+            ctx, Actor.system("cli"), limit=limit, object_type=object_type, object_id=object_id
+        )
     table = Table("seq", "at", "actor", "action", "object", "purpose", "area")
     for entry in rows:
         table.add_row(

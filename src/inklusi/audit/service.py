@@ -10,9 +10,11 @@ from sqlalchemy.engine import Connection
 from inklusi.audit import store
 from inklusi.audit.model import (
     GENESIS,
+    Actor,
     ChainCheck,
     Entry,
     Event,
+    Purpose,
     canonical_detail,
     check_chain,
     entry_hash,
@@ -57,7 +59,16 @@ def verify(ctx: Context) -> ChainCheck:
 
 
 def recent(
-    ctx: Context, *, limit: int = 50, object_type: str | None = None, object_id: str | None = None
+    ctx: Context,
+    reader: Actor,
+    *,
+    limit: int = 50,
+    object_type: str | None = None,
+    object_id: str | None = None,
 ) -> list[Entry]:
-    with ctx.transaction(readonly=True) as conn:
-        return store.recent(conn, limit=limit, object_type=object_type, object_id=object_id)
+    """The newest entries; reading the log is itself recorded (entries hold searched names and NIKs)."""
+    with ctx.transaction() as conn:
+        found = store.recent(conn, limit=limit, object_type=object_type, object_id=object_id)
+        detail = {"object_type": object_type, "object_id": object_id, "entries": len(found)}
+        record(ctx, conn, Event(reader, "audit.read", "audit_log", None, Purpose.audit_review, detail=detail))
+    return found

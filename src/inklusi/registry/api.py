@@ -5,11 +5,11 @@ Outside the scope the answer is 404, exactly as for an id that does not exist.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 
 from inklusi.api import ContextDep, PrincipalDep, PurposeDep
 from inklusi.registry import service
@@ -19,7 +19,9 @@ from inklusi.registry.model import HouseholdRecord, PersonRecord
 from inklusi.registry.schemas import CodeListOut
 
 router = APIRouter(tags=["registry"])
-AsOf = Annotated[datetime | None, Query(description="Read the state at this moment (ISO 8601)")]
+AsOf = Annotated[
+    AwareDatetime | None, Query(description="Read the state at this moment (ISO 8601, with a time zone)")
+]
 
 
 @router.get("/households/{household_id}")

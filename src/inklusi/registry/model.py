@@ -320,7 +320,12 @@ def check_nik_matches(person: PersonData, nik: NumberCheck, path: str) -> list[I
             else msg("The NIK belongs to a man, but the record says female")
         )
         issues.append(Issue(f"{path}nik", "nik.sex_mismatch", text))
-    if nik.birth_date and person.birth_date and nik.valid and nik.birth_date != person.birth_date:
+    if (
+        nik.birth_date
+        and person.birth_date
+        and nik.valid
+        and not _same_nik_date(nik.birth_date, person.birth_date)
+    ):
         issues.append(
             Issue(
                 f"{path}nik",
@@ -333,6 +338,15 @@ def check_nik_matches(person: PersonData, nik: NumberCheck, path: str) -> list[I
             )
         )
     return issues
+
+
+def _same_nik_date(from_nik: date, declared: date) -> bool:
+    """A NIK writes the year with two digits: 1925 and 2025 look the same in it."""
+    return (from_nik.day, from_nik.month, from_nik.year % 100) == (
+        declared.day,
+        declared.month,
+        declared.year % 100,
+    )
 
 
 def check_family(family: FamilyData, path: str, today: date) -> list[Issue]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.engine import Connection
 
 from inklusi.access.model import Scope
 from inklusi.registry.model import PersonHit
 from inklusi.registry.names import variants
-from inklusi.registry.store import in_scope
+from inklusi.registry.store import in_area, in_scope
 from inklusi.registry.tables import (
     family_member,
     family_version,
@@ -56,7 +56,7 @@ def _current_people() -> Select:
 def _filtered(stmt: Select, scope: Scope, within: str | None) -> Select:
     stmt = stmt.where(in_scope(household_version.c.village_code, scope))
     if within:
-        stmt = stmt.where(household_version.c.village_code.startswith(within + ".", autoescape=True))
+        stmt = stmt.where(in_area(household_version.c.village_code, within))
     return stmt
 
 
@@ -89,15 +89,22 @@ def persons_by_kk(conn: Connection, kk_number: str, scope: Scope, within: str | 
 
 
 def heads_in_area(
-    conn: Connection, area_code: str, scope: Scope, limit: int, after: UUID | None = None
+    conn: Connection, area_code: str, scope: Scope, limit: int, after: tuple[UUID, UUID] | None = None
 ) -> list[PersonHit]:
-    """The heads of the households in an area, a page at a time (keyset on household id)."""
-    stmt = _current_people().where(family_member.c.relationship == 1)
-    stmt = stmt.where(
-        (household_version.c.village_code == area_code)
-        | household_version.c.village_code.startswith(area_code + ".", autoescape=True)
-    )
+    """Heads of family in the households of an area, a page at a time.
+
+    Keyset paging on (household, person): a household of two families has two heads, and a page may end
+    between them. ``after`` is the (household_id, person_id) of the last row of the previous page.
+    """
+    p, h = person_version, household_version
+    stmt = _current_people().where(family_member.c.relationship == 1, in_area(h.c.village_code, area_code))
     if after is not None:
-        stmt = stmt.where(household_version.c.household_id > after)
-    stmt = _filtered(stmt, scope, None).order_by(household_version.c.household_id).limit(limit)
+        household_id, person_id = after
+        stmt = stmt.where(
+            or_(
+                h.c.household_id > household_id,
+                and_(h.c.household_id == household_id, p.c.person_id > person_id),
+            )
+        )
+    stmt = _filtered(stmt, scope, None).order_by(h.c.household_id, p.c.person_id).limit(limit)
     return [PersonHit(**row) for row in conn.execute(stmt).mappings()]

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Scope
-from inklusi.db import bulk_insert
+from inklusi.db import bulk_insert, utcnow
 from inklusi.ids import new_id
 from inklusi.registry.history import Snapshot
 from inklusi.registry.model import (
@@ -73,12 +73,18 @@ def valid_at(table: Table, at: datetime | None) -> ColumnElement[bool]:
     return and_(table.c.valid_from <= at, or_(table.c.valid_to.is_(None), table.c.valid_to > at))
 
 
+def in_area(column, code: str) -> ColumnElement[bool]:
+    """The SQL twin of :func:`inklusi.wilayah.model.is_within`: the area itself or anything inside it."""
+    return or_(column == code, column.startswith(code + ".", autoescape=True))
+
+
 def in_scope(column, scope: Scope) -> ColumnElement[bool]:
+    """The SQL twin of :meth:`inklusi.access.model.Scope.covers`."""
     if scope.national:
         return true()
     if not scope.areas:
         return false()
-    return or_(*(column.startswith(code + ".", autoescape=True) for code in scope.areas))
+    return or_(*(in_area(column, code) for code in scope.areas))
 
 
 # --- Writes (one household or a million go the same way: db.bulk_insert) ---------------------------
@@ -107,11 +113,13 @@ def insert_rows(conn: Connection, table_name: str, rows: list[dict[str, object]]
     bulk_insert(conn, ATTACHED[table_name], rows)
 
 
-def close_version(conn: Connection, kind: str, version_id: UUID, at: datetime) -> None:
+def close_version(conn: Connection, kind: str, version_id: UUID, at: datetime) -> bool:
+    """End a current version; False if it was no longer current (someone else changed it meanwhile)."""
     table, _key = VERSIONS[kind]
-    conn.execute(
+    stmt = (
         update(table).where(table.c.version_id == version_id, table.c.valid_to.is_(None)).values(valid_to=at)
     )
+    return conn.execute(stmt).rowcount == 1
 
 
 def insert_assets(conn: Connection, version_id: UUID, assets: Mapping[str, float]) -> None:
@@ -329,10 +337,23 @@ def to_person(row: RowMapping, programmes: frozenset[str]) -> PersonData:
     return PersonData(**values, programmes=programmes)
 
 
+def household_in_scope(conn: Connection, household_id: UUID, scope: Scope) -> RowMapping | None:
+    """The household's newest version, if it lies inside ``scope``.
+
+    The rule for every read, past states included: a household belongs to the area where it is now (or
+    was last). One that moved away is no longer readable by the old area's users, history and all.
+    """
+    latest = latest_version(conn, "household", household_id)
+    return latest if latest is not None and scope.covers(latest["village_code"]) else None
+
+
 def household_record(
     conn: Connection, household_id: UUID, at: datetime | None, scope: Scope
 ) -> HouseholdRecord | None:
-    row = household_at(conn, household_id, at, scope)
+    """The household as it is now (``at`` None) or was at ``at``; None if out of scope or not yet there."""
+    if household_in_scope(conn, household_id, scope) is None:
+        return None
+    row = version_at(conn, "household", household_id, at)
     if row is None:
         return None
     family_rows = families_at(conn, household_id, at)
@@ -371,7 +392,7 @@ def household_record(
         assets=assets_of(conn, [row["version_id"]]).get(row["version_id"], {}),
         families=families_out,
         version=to_version(row),
-        as_of=at or row["valid_from"],
+        as_of=at or utcnow(),
     )
 
 

@@ -3,9 +3,11 @@ its history, read a person. Every view goes through the registry service, so sco
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Annotated
+from urllib.parse import urlencode
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -16,6 +18,7 @@ from inklusi.i18n import msg
 from inklusi.registry import labels
 from inklusi.registry import service as registry
 from inklusi.registry.history import Change
+from inklusi.registry.model import PersonHit
 from inklusi.web.area_picker import AreaPicker
 from inklusi.web.pages import page_language, render
 from inklusi.web.session import PagePrincipal
@@ -53,7 +56,8 @@ def search_page(
     regency: str = "",
     district: str = "",
     village: str = "",
-    after: UUID | None = None,
+    after_household: UUID | None = None,
+    after_person: UUID | None = None,
 ) -> Response:
     ctx = request.app.state.ctx
     picker = AreaPicker.load(ctx, province, regency, district, village)
@@ -62,6 +66,7 @@ def search_page(
     if q.strip():
         hits = registry.find_persons(ctx, principal, q.strip(), within=within)
     elif within:
+        after = (after_household, after_person) if after_household and after_person else None
         hits, browsing = registry.browse_area(ctx, principal, within, after=after, limit=PAGE_SIZE), True
     places = wilayah.area_names(ctx, {hit.village_code for hit in hits})
     template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
@@ -76,19 +81,25 @@ def search_page(
         searched=bool(q.strip() or within),
         places=places,
         mask_nik=mask_nik,
-        next_after=hits[-1].household_id if browsing and len(hits) == PAGE_SIZE else None,
+        next_page=_next_page(request, hits[-1]) if browsing and len(hits) == PAGE_SIZE else None,
     )
 
 
-def _as_of(value: str | None) -> datetime | None:
-    """A date means the end of that day (in UTC): what the registry held when the day was over."""
+def _next_page(request: Request, last: PersonHit) -> str:
+    query = {k: v for k, v in request.query_params.items() if not k.startswith("after_")}
+    query |= {"after_household": str(last.household_id), "after_person": str(last.person_id)}
+    return f"/registry?{urlencode(query)}"
+
+
+def _as_of(value: str | None, timezone: str) -> datetime | None:
+    """A date means the end of that day where the user is (WIB by default): what the registry held then."""
     if not value:
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
         raise Invalid(msg("{value} is not a date (YYYY-MM-DD)", value=value)) from None
-    return datetime.combine(day, time.max, tzinfo=UTC)
+    return datetime.combine(day, time.max, tzinfo=ZoneInfo(timezone))
 
 
 @router.get("/households/{household_id}")
@@ -97,7 +108,7 @@ def household_page(
 ) -> Response:
     ctx = request.app.state.ctx
     language = page_language(request)
-    moment = _as_of(as_of)
+    moment = _as_of(as_of, ctx.settings.timezone)
     record = registry.get_household(ctx, principal, household_id, as_of=moment)
     history = registry.get_household_history(ctx, principal, household_id)
     place = wilayah.get_with_ancestors(ctx, record.dwelling.village_code)

@@ -27,7 +27,7 @@ def safe_next(target: str | None, default: str = "/") -> str:
 @router.get("/")
 def start(request: Request, principal: PagePrincipal) -> Response:
     """The registry for those who may read it; otherwise a page saying what the user can do."""
-    if principal.can(Permission.registry_read):
+    if principal.holds(Permission.registry_read):
         return RedirectResponse("/registry", status_code=303)
     return render(request, "start.html")
 

@@ -177,12 +177,15 @@ def _check_area(six: str, codes: CodeBook, field: str) -> tuple[str | None, list
         )
         return None, [Issue(field, "area.regency_unknown", issue)]
     if district not in codes.known:
-        issue = msg(
-            "District code {code} does not exist in regency {regency}",
+        # Districts move to new regencies when a regency is split (pemekaran), and older NIKs keep the old
+        # code; with no list of retired district codes, an unknown one in a known regency is a warning.
+        warning = msg(
+            "District code {code} is not in the current list of regency {regency}: it may have moved in a "
+            "regional split, or be mistyped",
             code=district,
             regency=regency,
         )
-        return None, [Issue(field, "area.district_unknown", issue)]
+        return district, [Issue(field, "area.district_unknown", warning, "warning")]
     return district, []
 
 

@@ -29,16 +29,22 @@ from inklusi.registry.model import (
 )
 from inklusi.registry.service.guards import (
     audit_write,
+    moment,
     provenance,
     raise_if_errors,
     refusals_as_conflicts,
     require_write,
+    village_issues,
 )
 from inklusi.wilayah import service as wilayah
 
 
-def _succeed(current: RowMapping, valid_from: datetime) -> None:
-    """A new version may not start before the one it replaces (no rewriting of the past)."""
+def _supersede(conn: Connection, kind: str, current: RowMapping, valid_from: datetime) -> None:
+    """End ``current`` at ``valid_from``, the start of its successor.
+
+    A successor may not start before the version it replaces (no rewriting of the past), and the version
+    must still be current: if another change ended it meanwhile, this one is refused, not merged.
+    """
     if valid_from < current["valid_from"]:
         raise Conflict(
             msg(
@@ -46,6 +52,8 @@ def _succeed(current: RowMapping, valid_from: datetime) -> None:
                 at=current["valid_from"].isoformat(),
             )
         )
+    if not store.close_version(conn, kind, current["version_id"], valid_from):
+        raise Conflict(msg("Someone else changed this record at the same time: reload it and try again"))
 
 
 def update_household(
@@ -64,7 +72,7 @@ def update_household(
     Returns the current version id; if nothing actually changes, no version is written.
     """
     now = utcnow()
-    valid_from = valid_from or now
+    valid_from = moment(valid_from, now)
     with ctx.transaction() as conn, refusals_as_conflicts():
         current = _writable_household(conn, principal, household_id)
         dwelling = store.to_dwelling(current)
@@ -77,10 +85,11 @@ def update_household(
         if updated == dwelling and new_assets == old_assets:
             return current["version_id"]
         issues = check_dwelling(updated) + check_assets(new_assets)
+        if updated.village_code != dwelling.village_code:
+            issues += village_issues(updated.village_code, wilayah.area_names(ctx, {updated.village_code}))
         raise_if_errors(issues, msg("The household was not changed"))
         require_write(principal, updated.village_code)
-        _succeed(current, valid_from)
-        store.close_version(conn, "household", current["version_id"], valid_from)
+        _supersede(conn, "household", current, valid_from)
         version_id = store.insert_version(
             conn,
             "household",
@@ -126,7 +135,7 @@ def update_person(
     valid_from: datetime | None = None,
 ) -> UUID:
     now = utcnow()
-    valid_from = valid_from or now
+    valid_from = moment(valid_from, now)
     with ctx.transaction() as conn:
         current = store.version_at(conn, "person", person_id)
         _membership, village = store.person_location(conn, person_id, None)
@@ -145,8 +154,7 @@ def update_person(
         if updated.nik:
             issues += check_nik_matches(updated, wilayah.check_nik(updated.nik, now.date()), "")
         raise_if_errors(issues, msg("The person was not changed"))
-        _succeed(current, valid_from)
-        store.close_version(conn, "person", current["version_id"], valid_from)
+        _supersede(conn, "person", current, valid_from)
         version_id = store.insert_person_version(
             conn, provenance(principal, source, batch_id, valid_from, now), person_id, updated
         )
@@ -178,7 +186,7 @@ def move_person(
 ) -> None:
     """End the person's current membership (if any) and start one in ``family_id``."""
     now = utcnow()
-    valid_from = valid_from or now
+    valid_from = moment(valid_from, now)
     read_scope = principal.scope(Permission.registry_read)
     with ctx.transaction() as conn, refusals_as_conflicts():
         membership, old_village = store.person_location(conn, person_id, None)
@@ -192,8 +200,7 @@ def move_person(
             raise Conflict(msg("This family already has a head"))
         written = provenance(principal, source, batch_id, valid_from, now)
         if membership is not None and membership["valid_to"] is None:
-            _succeed(membership, valid_from)
-            store.close_version(conn, "membership", membership["version_id"], valid_from)
+            _supersede(conn, "membership", membership, valid_from)
         store.insert_version(
             conn,
             "membership",

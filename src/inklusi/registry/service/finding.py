@@ -76,7 +76,7 @@ def browse_area(
     principal: Principal,
     area_code: str,
     *,
-    after: UUID | None = None,
+    after: tuple[UUID, UUID] | None = None,
     limit: int = 50,
     purpose: Purpose = Purpose.registry_view,
 ) -> list[PersonHit]:
@@ -84,7 +84,7 @@ def browse_area(
     scope = read_scope(principal)
     with ctx.transaction() as conn:
         heads = search.heads_in_area(conn, area_code, scope, limit, after)
-        detail = {"after": str(after) if after else None, "found": len(heads)}
+        detail = {"after": [str(part) for part in after] if after else None, "found": len(heads)}
         event = Event(principal.actor, "registry.browse", "area", area_code, purpose, area_code, detail)
         audit.record(ctx, conn, event)
     return heads

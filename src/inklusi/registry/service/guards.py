@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy.engine import Connection
@@ -19,6 +19,7 @@ from inklusi.errors import Conflict, Forbidden, Invalid, Issue
 from inklusi.i18n import Text, msg
 from inklusi.registry.model import HouseholdData, check_household, check_nik_matches
 from inklusi.wilayah import service as wilayah
+from inklusi.wilayah.model import AreaLevel, level_of
 
 # When the database refuses a write: how PostgreSQL names the constraint, how SQLite describes it, and
 # what to tell the user.
@@ -105,12 +106,28 @@ def audit_write(
     audit.record(ctx, conn, event)
 
 
+def village_issues(village: str, known_villages: Container[str]) -> list[Issue]:
+    """A well-formed village code that is not in the area list (malformed ones are the model's job)."""
+    if level_of(village) is not AreaLevel.village or village in known_villages:
+        return []
+    return [Issue("dwelling.village_code", "area.unknown", msg("Area {code} does not exist", code=village))]
+
+
 def registration_issues(data: HouseholdData, today: date, known_villages: Container[str]) -> list[Issue]:
     """Everything wrong with a new household; ``known_villages`` holds (at least) its village if it exists."""
     issues = check_household(data, today) + check_numbers(data, today)
-    village = data.dwelling.village_code
-    if not any(issue.code == "area.not_village" for issue in issues) and village not in known_villages:
-        issues.append(
-            Issue("dwelling.village_code", "area.unknown", msg("Area {code} does not exist", code=village))
-        )
-    return issues
+    return issues + village_issues(data.dwelling.village_code, known_villages)
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def moment(valid_from: datetime | None, now: datetime) -> datetime:
+    """When a change takes effect: now, or an earlier moment; never the future (it would become "current"
+    before it is true)."""
+    if valid_from is None:
+        return now
+    if valid_from > now + CLOCK_SKEW:
+        text = msg("A change cannot take effect in the future ({at})", at=valid_from.isoformat())
+        raise Invalid(text, [Issue("valid_from", "date.future", text)])
+    return valid_from

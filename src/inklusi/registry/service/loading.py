@@ -26,6 +26,7 @@ from inklusi.registry import store
 from inklusi.registry.model import HouseholdData
 from inklusi.registry.service.guards import (
     audit_write,
+    moment,
     provenance,
     raise_if_errors,
     refusals_as_conflicts,
@@ -73,8 +74,9 @@ def register_household(
     warnings = raise_if_errors(issues, msg("The household was not registered"))
     require_write(principal, data.dwelling.village_code)
     now = utcnow()
+    effective = moment(valid_from, now)
     with ctx.transaction() as conn, refusals_as_conflicts():
-        written = _write(conn, [data], provenance(principal, source, batch_id, valid_from or now, now), now)
+        written = _write(conn, [data], provenance(principal, source, batch_id, effective, now), now)
         household_id = written.household_ids[0]
         audit_write(
             ctx,
@@ -104,7 +106,7 @@ def load_households(
     """Register many households in one transaction; one audit entry names the batch."""
     batch_id = batch_id or new_id()
     today, now = date.today(), utcnow()
-    written_provenance = provenance(principal, source, batch_id, valid_from or now, now)
+    written_provenance = provenance(principal, source, batch_id, moment(valid_from, now), now)
     remaining = iter(households)
     done = persons = warnings = 0
     with ctx.transaction() as conn, refusals_as_conflicts():

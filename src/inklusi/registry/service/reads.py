@@ -68,8 +68,8 @@ def get_household_history(
 ) -> list[Change]:
     scope = read_scope(principal)
     with ctx.transaction() as conn:
-        latest = store.latest_version(conn, "household", household_id)
-        if latest is None or not scope.covers(latest["village_code"]):
+        latest = store.household_in_scope(conn, household_id, scope)
+        if latest is None:
             raise NotFound(msg("Household {id} not found", id=str(household_id)))
         family_ids = store.family_ids_ever_in(conn, household_id)
         stays = store.membership_snapshots(conn, family_ids)
@@ -106,7 +106,8 @@ def get_person(
     scope = read_scope(principal)
     with ctx.transaction() as conn:
         row = store.version_at(conn, "person", person_id, as_of)
-        membership, village = store.person_location(conn, person_id, as_of)
+        _now, village = store.person_location(conn, person_id, None)  # scope: where they live now
+        membership, _then = store.person_location(conn, person_id, as_of)
         if row is None or village is None or not scope.covers(village):
             raise NotFound(msg("Person {id} not found", id=str(person_id)))
         programmes = store.programmes_of(conn, "person", [row["version_id"]])[row["version_id"]]
