@@ -16,6 +16,7 @@ from inklusi.app import create_app
 from inklusi.audit.cli import audit
 from inklusi.console import console, reporting_errors, say, settings
 from inklusi.i18n import msg
+from inklusi.registry.cli import registry
 from inklusi.synth.cli import synth
 from inklusi.wilayah.cli import areas, nik
 
@@ -29,6 +30,7 @@ app.add_typer(nik, name="nik")
 app.add_typer(audit, name="audit")
 app.add_typer(users, name="users")
 app.add_typer(orgs, name="orgs")
+app.add_typer(registry, name="registry")
 app.command("synth")(synth)
 
 

@@ -138,3 +138,17 @@ def test_birthdays_in_hits(ctx):
     service.register_household(ctx, SYSTEM, household(members=1), source="t")
     [hit] = service.find_persons(ctx, SYSTEM, "budi santoso")
     assert hit.birth_date == date(1980, 3, 14) and hit.sex == 1
+
+
+def test_two_typos_in_a_long_name_are_found(ctx):
+    service.register_household(
+        ctx, SYSTEM, one_person_household("Sri Wahyuningsih", Sex.female, JAKARTA_VILLAGE), source="t"
+    )
+    assert [h.name for h in service.find_persons(ctx, SYSTEM, "Sri Wahyuningh")] == ["Sri Wahyuningsih"]
+    assert [h.name for h in service.find_persons(ctx, SYSTEM, "Sri Wahyunigsh")] == ["Sri Wahyuningsih"]
+
+
+def test_the_name_index_can_be_rebuilt(ctx):
+    service.register_household(ctx, SYSTEM, household(), source="t")
+    assert service.rebuild_name_index(ctx) == 3
+    assert [h.name for h in service.find_persons(ctx, SYSTEM, "Dewi Lestary")] == ["Dewi Lestari"]

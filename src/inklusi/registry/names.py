@@ -57,9 +57,20 @@ def normalised_name(name: str) -> str:
     return " ".join(name_tokens(name))
 
 
+def _deletions(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
 def variants(token: str) -> set[str]:
-    """The token and every string one deletion away from it."""
-    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+    """The token and every string one deletion away from it (two, for long tokens).
+
+    Two tokens within the distance :func:`allowed_distance` tolerates share at least one variant, so the
+    candidates for a misspelt word come from one indexed lookup.
+    """
+    found = {token} | _deletions(token)
+    if allowed_distance(token) > 1:
+        found |= {shorter for once in _deletions(token) for shorter in _deletions(once)}
+    return found
 
 
 def allowed_distance(token: str) -> int:
@@ -69,9 +80,13 @@ def allowed_distance(token: str) -> int:
     return 1 if len(token) <= 7 else 2
 
 
+def token_distance(query_token: str, name_token: str) -> int:
+    """Edits between two tokens (optimal string alignment: a swap of neighbours is one edit)."""
+    return OSA.distance(query_token, name_token)
+
+
 def close_enough(query_token: str, name_token: str) -> bool:
-    limit = allowed_distance(query_token)
-    return OSA.distance(query_token, name_token, score_cutoff=limit) <= limit
+    return token_distance(query_token, name_token) <= allowed_distance(query_token)
 
 
 def similarity(query: list[str], name: list[str]) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from inklusi.access.model import Scope
@@ -60,19 +60,43 @@ def _filtered(stmt: Select, scope: Scope, within: str | None) -> Select:
     return stmt
 
 
+POSTING_CAP = 20_000  # counting a token's people stops here: enough to tell rare from common
+
+
+def _postings(conn: Connection, group: list[str]) -> int:
+    t = person_name_token
+    capped = select(t.c.person_id).where(t.c.token.in_(group)).limit(POSTING_CAP).subquery()
+    return conn.execute(select(func.count()).select_from(capped)).scalar_one()
+
+
 def persons_by_tokens(
-    conn: Connection, token_groups: list[list[str]], scope: Scope, within: str | None, limit: int
+    conn: Connection,
+    token_groups: list[list[str]],
+    scope: Scope,
+    within: str | None,
+    limit: int,
+    name_length: int | None = None,
 ) -> list[PersonHit]:
-    """People whose name has, for every group, one of its tokens."""
-    aliases = [person_name_token.alias(f"t{i}") for i in range(len(token_groups))]
-    stmt = _current_people().join(
-        aliases[0],
-        and_(aliases[0].c.person_id == person_version.c.person_id, aliases[0].c.token.in_(token_groups[0])),
-    )
-    for alias, group in zip(aliases[1:], token_groups[1:], strict=True):
-        stmt = stmt.join(
-            alias, and_(alias.c.person_id == person_version.c.person_id, alias.c.token.in_(group))
+    """Up to ``limit`` people whose name has, for every group, one of its tokens (in no set order).
+
+    The rarest group drives: its people are checked for the other groups on the token index, then
+    joined to their current household, for the scope, only until ``limit`` are found. A common word
+    (Muhammad, Siti) never has its people read unless every word of the query is as common.
+    """
+    ordered = sorted(token_groups, key=lambda group: _postings(conn, group))
+    driver = person_name_token.alias("driver")
+    matching = select(driver.c.person_id).where(driver.c.token.in_(ordered[0]))
+    if name_length is not None:  # names of exactly this many tokens
+        matching = matching.where(driver.c.name_length == name_length)
+    for index, group in enumerate(ordered[1:]):
+        other = person_name_token.alias(f"t{index}")
+        matching = matching.where(
+            exists().where(other.c.person_id == driver.c.person_id, other.c.token.in_(group))
         )
+    found = matching.subquery(
+        "matching"
+    )  # a person twice (two tokens of one group) is deduplicated by the caller
+    stmt = _current_people().join(found, found.c.person_id == person_version.c.person_id)
     stmt = _filtered(stmt, scope, within).limit(limit)
     return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
 

@@ -148,9 +148,9 @@ def index_names(conn: Connection, names: Mapping[UUID, str | None], *, fresh: bo
         conn.execute(delete(person_name_token).where(person_name_token.c.person_id.in_(list(names))))
     rows, vocabulary = [], set()
     for person_id, name in names.items():
-        for token in dict.fromkeys(token[:TOKEN_LENGTH] for token in name_tokens(name or "")):
-            rows.append({"person_id": person_id, "token": token})
-            vocabulary.add(token)
+        distinct = list(dict.fromkeys(token[:TOKEN_LENGTH] for token in name_tokens(name or "")))
+        rows += [{"person_id": person_id, "token": t, "name_length": len(distinct)} for t in distinct]
+        vocabulary.update(distinct)
     if not rows:
         return
     bulk_insert(conn, person_name_token, rows)
@@ -424,3 +424,17 @@ def count_current(conn: Connection, kind: str) -> int:
     table, _key = VERSIONS[kind]
     current = select(func.count()).select_from(table).where(table.c.valid_to.is_(None))
     return conn.execute(current).scalar_one()
+
+
+def clear_name_index(conn: Connection) -> None:
+    conn.execute(delete(person_name_token))
+    conn.execute(delete(name_variant))
+
+
+def current_names(conn: Connection, after: UUID | None, limit: int) -> list[tuple[UUID, str]]:
+    """Current names in person-id order, a page at a time (for rebuilding the index)."""
+    t = person_version
+    stmt = select(t.c.person_id, t.c.name).where(t.c.valid_to.is_(None)).order_by(t.c.person_id).limit(limit)
+    if after is not None:
+        stmt = stmt.where(t.c.person_id > after)
+    return [(row.person_id, row.name) for row in conn.execute(stmt)]

@@ -192,7 +192,9 @@ person_name_token = Table(
     metadata,
     Column("person_id", Uuid, ForeignKey("person.id"), primary_key=True),
     Column("token", String(40), primary_key=True),
-    Index("ix_person_name_token_token", "token"),
+    # how many tokens the whole name has: "Wahyuni" answers the query "Wahyuni" before "Sri Wahyuni"
+    Column("name_length", SmallInteger, nullable=False),
+    Index("ix_person_name_token_token", "token", "name_length"),
 )
 
 # Every name token ever indexed, under itself and each of its one-deletion variants (SymSpell), so that

@@ -27,12 +27,13 @@ def upgrade() -> None:
         "person_name_token",
         sa.Column("person_id", sa.Uuid(), nullable=False),
         sa.Column("token", sa.String(length=40), nullable=False),
+        sa.Column("name_length", sa.SmallInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"], ["person.id"], name=op.f("fk_person_name_token_person_id_person")
         ),
         sa.PrimaryKeyConstraint("person_id", "token", name=op.f("pk_person_name_token")),
     )
-    op.create_index("ix_person_name_token_token", "person_name_token", ["token"], unique=False)
+    op.create_index("ix_person_name_token_token", "person_name_token", ["token", "name_length"], unique=False)
     _backfill(person_name_token, name_variant)
 
 
@@ -51,9 +52,10 @@ def _backfill(person_name_token: sa.Table, name_variant: sa.Table) -> None:
     )
     tokens, vocabulary = [], set()
     for person_id, name in conn.execute(current):
-        for token in dict.fromkeys(name_tokens(name)):
-            tokens.append({"person_id": person_id, "token": token[:40]})
-            vocabulary.add(token[:40])
+        distinct = list(dict.fromkeys(token[:40] for token in name_tokens(name)))
+        for token in distinct:
+            tokens.append({"person_id": person_id, "token": token, "name_length": len(distinct)})
+            vocabulary.add(token)
     if tokens:
         conn.execute(person_name_token.insert(), tokens)
         rows = [{"variant": v, "token": t} for t in vocabulary for v in variants(t)]

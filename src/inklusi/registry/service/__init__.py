@@ -4,7 +4,7 @@ households inside the caller's area scope: anything outside it is "not found", s
 """
 
 from inklusi.registry.service.changes import move_person, update_household, update_person
-from inklusi.registry.service.finding import browse_area, find_persons, query_kind
+from inklusi.registry.service.finding import browse_area, find_persons, query_kind, rebuild_name_index
 from inklusi.registry.service.loading import Loaded, Registered, load_households, register_household
 from inklusi.registry.service.reads import (
     count_households,
@@ -25,6 +25,7 @@ __all__ = [
     "load_households",
     "move_person",
     "query_kind",
+    "rebuild_name_index",
     "register_household",
     "update_household",
     "update_person",

@@ -10,16 +10,18 @@ from dataclasses import replace
 from typing import Literal
 from uuid import UUID
 
-from inklusi.access.model import Principal
+from sqlalchemy.engine import Connection
+
+from inklusi.access.model import Principal, Scope
 from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
-from inklusi.registry import search
+from inklusi.registry import search, store
 from inklusi.registry.model import PersonHit
-from inklusi.registry.names import close_enough, name_tokens, similarity
+from inklusi.registry.names import allowed_distance, name_tokens, similarity, token_distance
 from inklusi.registry.service.reads import read_scope
 
-CANDIDATES = 500  # name matches scored per search, before the best are kept
+CANDIDATES = 200  # people taken per pass of a name search, before the best are kept
 QueryKind = Literal["number", "name"]
 
 
@@ -54,21 +56,42 @@ def find_persons(
     return hits[:limit]
 
 
-def _by_name(conn, text: str, scope, within: str | None, limit: int) -> list[PersonHit]:
+def _by_name(conn: Connection, text: str, scope: Scope, within: str | None, limit: int) -> list[PersonHit]:
+    """Exact spellings first; names one typo away only if nobody is spelled exactly so; two typos only
+    if nobody is one typo away. At each distance, names with as many words as the query come first
+    ("Wahyuni" before "Sri Wahyuni").
+
+    Each pass takes at most ``CANDIDATES`` people, so a common name costs no more than a rare one, and
+    the closest names are never crowded out by farther ones. The candidates are then ranked by how close
+    the whole name is.
+    """
     tokens = name_tokens(text)
-    groups = []
-    for token in tokens:
-        near = [
-            candidate for candidate in search.vocabulary_near(conn, token) if close_enough(token, candidate)
-        ]
-        if not near:
-            return []  # some word of the query matches no name at all
-        groups.append(near)
-    if not groups:
+    if not tokens:
         return []
-    hits = search.persons_by_tokens(conn, groups, scope, within, CANDIDATES)
-    scored = [replace(hit, score=similarity(tokens, name_tokens(hit.name))) for hit in hits]
+    near = {token: _neighbours(conn, token) for token in tokens}
+    found: dict[UUID, PersonHit] = {}
+    for reach in range(max(allowed_distance(token) for token in tokens) + 1):
+        groups = [[name for name, distance in near[token].items() if distance <= reach] for token in tokens]
+        if not all(groups):  # some word of the query is like no name (yet) at this distance
+            continue
+        for length in (len(tokens), None):
+            for hit in search.persons_by_tokens(conn, groups, scope, within, CANDIDATES, length):
+                found.setdefault(hit.person_id, hit)
+            if len(found) >= limit:
+                break
+        if found:
+            break
+    scored = [replace(hit, score=similarity(tokens, name_tokens(hit.name))) for hit in found.values()]
     return sorted(scored, key=lambda hit: (-hit.score, hit.name, str(hit.person_id)))[:limit]
+
+
+def _neighbours(conn: Connection, token: str) -> dict[str, int]:
+    """Indexed name tokens within the tolerated distance of ``token``, with their distance."""
+    return {
+        name: distance
+        for name in search.vocabulary_near(conn, token)
+        if (distance := token_distance(token, name)) <= allowed_distance(token)
+    }
 
 
 def browse_area(
@@ -88,3 +111,15 @@ def browse_area(
         event = Event(principal.actor, "registry.browse", "area", area_code, purpose, area_code, detail)
         audit.record(ctx, conn, event)
     return heads
+
+
+def rebuild_name_index(ctx: Context, *, chunk: int = 20_000, progress=lambda _n: None) -> int:
+    """Index every current name again (after the name rules changed); one transaction, returns the count."""
+    done, after = 0, None
+    with ctx.transaction() as conn:
+        store.clear_name_index(conn)
+        while names := store.current_names(conn, after, chunk):
+            store.index_names(conn, dict(names), fresh=True)
+            done, after = done + len(names), names[-1][0]
+            progress(done)
+    return done
