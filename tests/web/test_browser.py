@@ -195,6 +195,27 @@ def test_a_synthetic_household_reads_well_in_both_languages(page, site):
     shoot(page, "08-synthetic-household-en")
 
 
+def test_keyboard_alone_is_enough_to_log_in_and_search(page, site):
+    page.goto(site["url"] + "/login")
+    assert page.evaluate("document.activeElement.id") == "username"  # the form takes the focus
+    page.keyboard.type("admin")
+    page.keyboard.press("Tab")
+    page.keyboard.type(ADMIN_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/registry$"))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Langsung ke isi"  # the skip link
+    page.keyboard.press("Enter")
+    for _ in range(10):  # from the main content, Tab reaches the search box
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("Siti Aminah")
+    page.keyboard.press("Enter")
+    page.locator("#results").get_by_role("link", name="Siti Aminah").first.wait_for()
+
+
 def test_drill_down_by_area(page, site):
     log_in(page, site, "admin", ADMIN_PASSWORD)
     page.get_by_label("Provinsi").select_option("32")
