@@ -60,13 +60,11 @@ def _filtered(stmt: Select, scope: Scope, within: str | None) -> Select:
     return stmt
 
 
-POSTING_CAP = 20_000  # counting a token's people stops here: enough to tell rare from common
-
-
-def _postings(conn: Connection, group: list[str]) -> int:
+def postings(conn: Connection, tokens: list[str]) -> dict[str, int]:
+    """How many people have each token (one index-only query; tokens nobody has are left out)."""
     t = person_name_token
-    capped = select(t.c.person_id).where(t.c.token.in_(group)).limit(POSTING_CAP).subquery()
-    return conn.execute(select(func.count()).select_from(capped)).scalar_one()
+    stmt = select(t.c.token, func.count()).where(t.c.token.in_(tokens)).group_by(t.c.token)
+    return dict(conn.execute(stmt).all())
 
 
 def persons_by_tokens(
@@ -79,23 +77,21 @@ def persons_by_tokens(
 ) -> list[PersonHit]:
     """Up to ``limit`` people whose name has, for every group, one of its tokens (in no set order).
 
-    The rarest group drives: its people are checked for the other groups on the token index, then
-    joined to their current household, for the scope, only until ``limit`` are found. A common word
-    (Muhammad, Siti) never has its people read unless every word of the query is as common.
+    The first group drives (pass the rarest first, see :func:`postings`): its people are checked for the
+    other groups on the token index, then joined to their current household, for the scope, only until
+    ``limit`` are found. A person found twice (two tokens of one group) is left for the caller to merge.
     """
-    ordered = sorted(token_groups, key=lambda group: _postings(conn, group))
     driver = person_name_token.alias("driver")
-    matching = select(driver.c.person_id).where(driver.c.token.in_(ordered[0]))
+    matching = select(driver.c.person_id).where(driver.c.token.in_(token_groups[0]))
     if name_length is not None:  # names of exactly this many tokens
         matching = matching.where(driver.c.name_length == name_length)
-    for index, group in enumerate(ordered[1:]):
+    for index, group in enumerate(token_groups[1:]):
         other = person_name_token.alias(f"t{index}")
         matching = matching.where(
             exists().where(other.c.person_id == driver.c.person_id, other.c.token.in_(group))
         )
-    found = matching.subquery(
-        "matching"
-    )  # a person twice (two tokens of one group) is deduplicated by the caller
+    # Materialised, so the planner settles the (cheap, index-only) name match before any household join
+    found = matching.cte("matching").prefix_with("MATERIALIZED")
     stmt = _current_people().join(found, found.c.person_id == person_version.c.person_id)
     stmt = _filtered(stmt, scope, within).limit(limit)
     return [PersonHit(**row) for row in conn.execute(stmt).mappings()]

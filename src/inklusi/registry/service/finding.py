@@ -69,11 +69,13 @@ def _by_name(conn: Connection, text: str, scope: Scope, within: str | None, limi
     if not tokens:
         return []
     near = {token: _neighbours(conn, token) for token in tokens}
+    people = search.postings(conn, sorted({name for names in near.values() for name in names}))
     found: dict[UUID, PersonHit] = {}
     for reach in range(max(allowed_distance(token) for token in tokens) + 1):
         groups = [[name for name, distance in near[token].items() if distance <= reach] for token in tokens]
         if not all(groups):  # some word of the query is like no name (yet) at this distance
             continue
+        groups.sort(key=lambda group: sum(people.get(name, 0) for name in group))  # the rarest drives
         for length in (len(tokens), None):
             for hit in search.persons_by_tokens(conn, groups, scope, within, CANDIDATES, length):
                 found.setdefault(hit.person_id, hit)
