@@ -89,8 +89,6 @@ def in_scope(column, scope: Scope) -> ColumnElement[bool]:
 
 # --- Writes (one household or a million go the same way: db.bulk_insert) ---------------------------
 
-ATTACHED = {t.name: t for t in (household_asset, person_programme, family_programme)}
-
 
 def insert_identities(conn: Connection, kind: str, ids: list[UUID], at: datetime) -> None:
     bulk_insert(conn, IDENTITY[kind], [{"id": id_, "created_at": at} for id_ in ids])
@@ -108,11 +106,6 @@ def insert_version(conn: Connection, kind: str, row: Mapping[str, object]) -> UU
     return insert_versions(conn, kind, [row])[0]
 
 
-def insert_rows(conn: Connection, table_name: str, rows: list[dict[str, object]]) -> None:
-    """Assets (``household_asset``) and programmes (``person_programme``, ``family_programme``)."""
-    bulk_insert(conn, ATTACHED[table_name], rows)
-
-
 def close_version(conn: Connection, kind: str, version_id: UUID, at: datetime) -> bool:
     """End a current version; False if it was no longer current (someone else changed it meanwhile)."""
     table, _key = VERSIONS[kind]
@@ -122,14 +115,26 @@ def close_version(conn: Connection, kind: str, version_id: UUID, at: datetime) -
     return conn.execute(stmt).rowcount == 1
 
 
-def insert_assets(conn: Connection, version_id: UUID, assets: Mapping[str, float]) -> None:
-    rows = [{"version_id": version_id, "asset": k, "quantity": v} for k, v in assets.items() if v]
-    insert_rows(conn, "household_asset", rows)
+def insert_assets(conn: Connection, assets: Mapping[UUID, Mapping[str, float]]) -> None:
+    """The assets of household versions (version id → asset → quantity); a zero is "none": not stored."""
+    rows = [
+        {"version_id": version_id, "asset": asset, "quantity": quantity}
+        for version_id, held in assets.items()
+        for asset, quantity in held.items()
+        if quantity
+    ]
+    bulk_insert(conn, household_asset, rows)
 
 
-def insert_programmes(conn: Connection, kind: str, version_id: UUID, programmes: Iterable[str]) -> None:
-    rows = [{"version_id": version_id, "programme": p} for p in sorted(programmes)]
-    insert_rows(conn, f"{kind}_programme", rows)
+def insert_programmes(conn: Connection, kind: str, programmes: Mapping[UUID, Iterable[str]]) -> None:
+    """The programmes of person or family versions (version id → programme keys)."""
+    table = person_programme if kind == "person" else family_programme
+    rows = [
+        {"version_id": version_id, "programme": programme}
+        for version_id, keys in programmes.items()
+        for programme in sorted(keys)
+    ]
+    bulk_insert(conn, table, rows)
 
 
 TOKEN_LENGTH = 40
@@ -178,7 +183,7 @@ def insert_person_version(
 ) -> UUID:
     row = {**provenance, **person_row(person), "person_id": person_id}
     version_id = insert_version(conn, "person", row)
-    insert_programmes(conn, "person", version_id, person.programmes)
+    insert_programmes(conn, "person", {version_id: person.programmes})
     index_names(conn, {person_id: person.name})
     return version_id
 

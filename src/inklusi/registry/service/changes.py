@@ -99,7 +99,7 @@ def update_household(
                 "household_id": household_id,
             },
         )
-        store.insert_assets(conn, version_id, new_assets)
+        store.insert_assets(conn, {version_id: new_assets})
         changed = sorted(k for k, v in asdict(updated).items() if getattr(dwelling, k) != v)
         audit_write(
             ctx,

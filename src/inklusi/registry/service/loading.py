@@ -152,16 +152,7 @@ def _write(
             for id_, data in zip(household_ids, chunk, strict=True)
         ],
     )
-    store.insert_rows(
-        conn,
-        "household_asset",
-        [
-            {"version_id": version_id, "asset": asset, "quantity": quantity}
-            for version_id, data in zip(household_versions, chunk, strict=True)
-            for asset, quantity in data.assets.items()
-            if quantity  # a zero is "none": not stored
-        ],
-    )
+    store.insert_assets(conn, {v: data.assets for v, data in zip(household_versions, chunk, strict=True)})
     families = [
         (household_id, family)
         for household_id, data in zip(household_ids, chunk, strict=True)
@@ -177,14 +168,10 @@ def _write(
             for family_id, (household_id, family) in zip(family_ids, families, strict=True)
         ],
     )
-    store.insert_rows(
+    store.insert_programmes(
         conn,
-        "family_programme",
-        [
-            {"version_id": version_id, "programme": programme}
-            for version_id, (_household, family) in zip(family_versions, families, strict=True)
-            for programme in sorted(family.programmes)
-        ],
+        "family",
+        {v: family.programmes for v, (_h, family) in zip(family_versions, families, strict=True)},
     )
     members = [
         (family_id, member)
@@ -201,14 +188,10 @@ def _write(
             for person_id, (_family, member) in zip(person_ids, members, strict=True)
         ],
     )
-    store.insert_rows(
+    store.insert_programmes(
         conn,
-        "person_programme",
-        [
-            {"version_id": version_id, "programme": programme}
-            for version_id, (_family, member) in zip(person_versions, members, strict=True)
-            for programme in sorted(member.person.programmes)
-        ],
+        "person",
+        {v: member.person.programmes for v, (_f, member) in zip(person_versions, members, strict=True)},
     )
     store.insert_versions(
         conn,
