@@ -15,7 +15,7 @@ from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
 from inklusi.errors import Forbidden, NotFound
 from inklusi.i18n import msg
-from inklusi.registry import store
+from inklusi.registry import records, store
 from inklusi.registry.history import Change, household_history
 from inklusi.registry.model import (
     HouseholdRecord,
@@ -42,7 +42,7 @@ def get_household(
     """The household as it is now, or as it was at ``as_of``."""
     scope = read_scope(principal)
     with ctx.transaction() as conn:
-        record = store.household_record(conn, household_id, as_of, scope)
+        record = records.household_record(conn, household_id, as_of, scope)
         if record is None:
             raise NotFound(msg("Household {id} not found", id=str(household_id)))
         detail = {"as_of": as_of.isoformat()} if as_of else {}
@@ -71,14 +71,14 @@ def get_household_history(
         latest = store.household_in_scope(conn, household_id, scope)
         if latest is None:
             raise NotFound(msg("Household {id} not found", id=str(household_id)))
-        family_ids = store.family_ids_ever_in(conn, household_id)
-        stays = store.membership_snapshots(conn, family_ids)
+        family_ids = records.family_ids_ever_in(conn, household_id)
+        stays = records.membership_snapshots(conn, family_ids)
         person_ids = sorted({s.entity_id for s in stays})
-        persons = store.snapshots(conn, "person", person_ids)
+        persons = records.snapshots(conn, "person", person_ids)
         names = {s.entity_id: str(s.values["name"]) for s in persons}
         changes = household_history(
-            store.snapshots(conn, "household", [household_id]),
-            store.snapshots(conn, "family", family_ids),
+            records.snapshots(conn, "household", [household_id]),
+            records.snapshots(conn, "family", family_ids),
             stays,
             persons,
             names,
