@@ -10,7 +10,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 ## Set up, initialise a local registry with a small sample, and serve it.

@@ -21,7 +21,7 @@ from inklusi.api import API_PREFIX, ContextDep, invalid_request, problem_respons
 from inklusi.audit import api as audit_api
 from inklusi.config import Settings
 from inklusi.context import Context
-from inklusi.db import schema_revision
+from inklusi.db import schema_revisions
 from inklusi.errors import HttpError, InklusiError
 from inklusi.i18n import Text
 from inklusi.registry import api as registry_api
@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "status": "ok",
             "version": __version__,
             "database": ctx.engine.dialect.name,
-            "schema": schema_revision(ctx.engine),
+            "schema": sorted(schema_revisions(ctx.engine)),
         }
 
     for module in (access_api, wilayah_api, registry_api, audit_api):

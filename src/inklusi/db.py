@@ -108,19 +108,20 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` (default: the newest)."""
+def migrate(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema up to ``revision`` (default: the newest of every branch)."""
     command.upgrade(alembic_config(engine), revision)
 
 
-def schema_revision(engine: Engine) -> str | None:
+def schema_revisions(engine: Engine) -> set[str]:
+    """The migrations the database is at (one per branch)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revision(engine: Engine) -> str | None:
-    """The newest migration this version of Inklusi ships."""
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+def head_revisions(engine: Engine) -> set[str]:
+    """The newest migration of every branch this version of Inklusi ships."""
+    return set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, object]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-SLICES_WITH_TABLES = ("wilayah", "access", "audit", "registry")
+SLICES_WITH_TABLES = ("wilayah", "access", "audit", "registry", "instrument", "welfare", "linkage")
 
 
 def import_all_tables() -> None:

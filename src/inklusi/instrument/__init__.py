@@ -1,0 +1,1 @@
+"""The uniform instrument: questionnaire definition, XLSForm export, validated import of rounds."""

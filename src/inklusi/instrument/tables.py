@@ -1,0 +1,3 @@
+"""The instrument slice's tables."""
+
+from inklusi.db import metadata  # noqa: F401 - tables of this slice join the shared metadata

@@ -1,0 +1,1 @@
+"""Record linkage and de-duplication of people and households."""
