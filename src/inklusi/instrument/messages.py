@@ -38,6 +38,8 @@ def describe(violation: Violation) -> Text:
             return msg("There is no district {code} in its regency", code=p.get("code"))
         case "area.village_unknown":
             return msg("There is no village {code} in its district", code=p.get("code"))
+        case "area.out_of_scope":
+            return msg("You may not change the registry in area {code}", code=p.get("code"))
         case "area.regency_retired":
             return msg(
                 "The NIK {code} carries a regency code retired by a province split", code=p.get("code")

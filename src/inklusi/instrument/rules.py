@@ -4,7 +4,6 @@ nest, one head per family, ages that fit relationships, the family size, duplica
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -154,7 +153,7 @@ def _between(values, low: int, high: int):
     return pc.fill_null(pc.and_(pc.greater_equal(values, low), pc.less_equal(values, high)), False)
 
 
-def structure_violations(families: pa.Table, members: pa.Table, reference: date) -> list[Violation]:
+def structure_violations(families: pa.Table, members: pa.Table) -> list[Violation]:
     """Duplicates, orphans, member numbers, one head, family size, ages against relationships."""
     found = []
     ids = families[SUBMISSION_ID]
@@ -194,7 +193,10 @@ def structure_violations(families: pa.Table, members: pa.Table, reference: date)
         found += violations_where(
             members, pc.is_in(keys, value_set=doubled_keys), "r401", "member.number_repeated"
         )
-    return found + _age_violations(members, present, heads, reference)
+    interviewed = pc.take(
+        families["r201"].combine_chunks(), pc.index_in(members[SUBMISSION_ID], value_set=ids.combine_chunks())
+    )
+    return found + _age_violations(members, present, heads, interviewed)
 
 
 def _lookup(keys: pa.ChunkedArray, table: pa.Table, column: str) -> pa.Array:
@@ -205,7 +207,8 @@ def _lookup(keys: pa.ChunkedArray, table: pa.Table, column: str) -> pa.Array:
     return pc.fill_null(pc.take(table[column].combine_chunks(), index), 0)
 
 
-def _age_violations(members: pa.Table, present, heads: pa.Table, reference: date) -> list[Violation]:
+def _age_violations(members: pa.Table, present, heads: pa.Table, interviewed) -> list[Violation]:
+    """Ages against relationships and against the birth date on the day of the interview (r201)."""
     found = []
     age = members["r407"]
     index = pc.index_in(members[SUBMISSION_ID], value_set=heads[SUBMISSION_ID].combine_chunks())
@@ -229,7 +232,7 @@ def _age_violations(members: pa.Table, present, heads: pa.Table, reference: date
     found += violations_where(
         table, pc.and_(married, pc.less(age, 10)), "r408", "age.too_young_to_marry", values={"age": "r407"}
     )
-    days_old = pc.subtract((reference - date(1970, 1, 1)).days, pc.cast(members["r406"], pa.int32()))
+    days_old = pc.subtract(pc.cast(interviewed, pa.int32()), pc.cast(members["r406"], pa.int32()))
     years = pc.divide(pc.cast(days_old, pa.float64()), 365.2425)
     off = pc.greater(pc.abs(pc.subtract(pc.floor(years), age)), 1)
     found += violations_where(

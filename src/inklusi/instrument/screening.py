@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,14 +29,14 @@ class Screened:
         return list(self.held)
 
 
-def screen(raw: Submissions, instrument: Instrument, areas: AreaCodes, reference: date) -> Screened:
+def screen(raw: Submissions, instrument: Instrument, areas: AreaCodes) -> Screened:
     families, family_types = coerce(raw.families, instrument.family_questions, "families")
     members, member_types = coerce(raw.members, instrument.member_questions, "members")
     found = _type_violations(family_types, families) + _type_violations(member_types, members)
     found += form_violations(families, members, instrument)
     found += area_violations(families, areas)
     found += nik_violations(members, areas)
-    found += structure_violations(families, members, reference)
+    found += structure_violations(families, members)
     held: dict[str | None, list[Violation]] = defaultdict(list)
     warnings: dict[str, list[Violation]] = defaultdict(list)
     for violation in found:

@@ -16,11 +16,20 @@ from inklusi.instrument.model import NO, YES, Instrument
 from inklusi.instrument.submissions import ARROW_TYPES, SUBMISSION_ID, Submissions
 
 
-def from_synthetic(folder: Path, instrument: Instrument, round_label: str = "R1") -> Submissions:
-    households = pq.read_table(folder / "households.parquet").to_pylist()
-    families = pq.read_table(folder / "families.parquet").to_pylist()
-    persons = pq.read_table(folder / "persons.parquet").to_pylist()
-    return submissions_from_rows(households, families, persons, instrument, round_label)
+def from_synthetic(folder: Path, instrument: Instrument, round_number: int = 1) -> Submissions:
+    """The forms of round ``round_number`` (``round<k>/`` for later rounds). In a later round, members who
+    died since the previous one are listed with presence 2 (died) on their family's form, as Regsosek does."""
+    here = folder if round_number == 1 else folder / f"round{round_number}"
+    households = pq.read_table(here / "households.parquet").to_pylist()
+    families = pq.read_table(here / "families.parquet").to_pylist()
+    persons = pq.read_table(here / "persons.parquet").to_pylist()
+    died = []
+    if round_number > 1:
+        events = pq.read_table(here / "events.parquet").to_pylist()
+        dead = {e["person_id"] for e in events if e["event"] == "death"}
+        before = folder if round_number == 2 else folder / f"round{round_number - 1}"
+        died = [p for p in pq.read_table(before / "persons.parquet").to_pylist() if p["person_id"] in dead]
+    return submissions_from_rows(households, families, persons, instrument, f"R{round_number}", died)
 
 
 def submissions_from_rows(
@@ -29,11 +38,15 @@ def submissions_from_rows(
     persons: list[dict],
     instrument: Instrument,
     round_label: str,
+    died: list[dict] = (),
 ) -> Submissions:
     by_household = {row["household_id"]: row for row in households}
     members_of: dict[str, list[dict]] = {}
     for person in persons:
         members_of.setdefault(person["family_id"], []).append(person)
+    gone_from: dict[str, list[dict]] = {}
+    for person in died:
+        gone_from.setdefault(person["family_id"], []).append(person)
     buildings: dict[tuple, dict[str, int]] = {}
     family_numbers: dict[str, int] = {}
     dwelling = instrument.targets("household")
@@ -56,7 +69,7 @@ def submissions_from_rows(
             "r101": village[0:2], "r102": village[3:5], "r103": village[6:8], "r104": village[9:13],
             "r108": head["name"] if head else None,
             "r109": building, "r110": family_numbers[household["household_id"]], "r111": 1,
-            "r112": len(members), "r114": family["kk_number"],
+            "r112": len(members), "r114": family["kk_number"], "r201": day,
         }  # fmt: skip
         row |= {code: household.get(name) for code, name in dwelling.items() if name != "building"}
         row |= {code: _yes_no(household.get(f"asset_{key}")) for code, key in assets.items() if code < "r504"}
@@ -79,6 +92,16 @@ def submissions_from_rows(
                 for code, key in person_programmes.items()
             }
             member_rows.append(_asked_only(member, instrument.member_questions))
+        for number, person in enumerate(gone_from.get(family["family_id"], []), start=len(members) + 1):
+            member_rows.append(
+                {
+                    SUBMISSION_ID: row[SUBMISSION_ID],
+                    "r401": number,
+                    "r402": person["name"],
+                    "r403": person["nik"],
+                    "r404": 2,  # died: only who it was is written down
+                }
+            )
     return Submissions(
         _typed(family_rows, instrument, False), _typed(member_rows, instrument, True), "synthetic"
     )

@@ -6,6 +6,7 @@ off the version they belong to, so history covers them too.
 """
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     Date,
@@ -204,4 +205,31 @@ name_variant = Table(
     metadata,
     Column("variant", String(40), primary_key=True),
     Column("token", String(40), primary_key=True),
+)
+
+# --- Change requests between rounds --------------------------------------------------------------------
+
+change_request = Table(
+    "change_request",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("target_type", String(10), nullable=False),
+    Column("target_id", Uuid, nullable=False),
+    Column("village_code", String(13), ForeignKey("area.code"), nullable=False),  # for scope
+    Column("changes", JSON, nullable=False),  # field → new value
+    Column("reason", Text, nullable=False),
+    Column("evidence", Text, nullable=True),
+    Column("status", String(10), nullable=False),
+    Column("submitted_by", Uuid, nullable=True),
+    Column("submitted_by_name", String(120), nullable=False),
+    Column("organisation_id", Uuid, nullable=True),
+    Column("submitted_at", UtcDateTime, nullable=False),
+    Column("decided_by", Uuid, nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("decision_note", Text, nullable=True),
+    Column("applied_version_id", Uuid, nullable=True),
+    CheckConstraint("target_type IN ('household', 'person')", name="target_type"),
+    CheckConstraint("status IN ('submitted', 'applied', 'rejected')", name="status"),
+    Index("ix_change_request_status_village", "status", "village_code"),
+    Index("ix_change_request_target", "target_type", "target_id"),
 )

@@ -63,3 +63,12 @@ def code_book() -> CodeBook:
         row["code"] for row in _rows("wilayah_2025.csv.gz") if row["level"] != AreaLevel.village
     )
     return CodeBook(known=known, retired=retired_codes())
+
+
+@cache
+def code_sets() -> dict[str, frozenset[str]]:
+    by_level: dict[str, set[str]] = {level.value: set() for level in AreaLevel}
+    for row in _rows("wilayah_2025.csv.gz"):
+        by_level[row["level"]].add(row["code"])
+    sets = {level: frozenset(codes) for level, codes in by_level.items()}
+    return sets | {"retired_regency": frozenset(retired_codes())}

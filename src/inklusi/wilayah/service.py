@@ -116,6 +116,12 @@ def check_code(ctx: Context, code: str, field: str = "area_code") -> list[Issue]
     return []
 
 
+def code_sets() -> dict[str, frozenset[str]]:
+    """Every code per level (``province`` … ``village``) and the regency codes retired by province splits,
+    for checking many records at once; from the shipped reference the ``area`` table was loaded from."""
+    return reference.code_sets()
+
+
 def check_nik(value: str, today: date | None = None, field: str = "nik") -> NumberCheck:
     return parse_nik(value, reference.code_book(), today or date.today(), field)
 

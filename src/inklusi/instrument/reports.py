@@ -1,0 +1,57 @@
+"""What a steward gets back from an import: the error report (a row per problem, both languages) and the
+held forms as the instrument's JSON Lines, to correct and import again."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from inklusi.instrument.model import Instrument
+from inklusi.instrument.service import HeldForm
+
+REPORT_COLUMNS = (
+    "submission_id",
+    "member",
+    "question",
+    "question_id",
+    "question_en",
+    "value",
+    "severity",
+    "code",
+    "message_id",
+    "message_en",
+)
+
+
+def error_report_csv(forms: list[HeldForm], instrument: Instrument) -> str:
+    labels = {q.code: q.label for q in instrument.questions}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REPORT_COLUMNS)
+    for form in forms:
+        members = {m.get("r401"): m for m in form.record.get("members", [])}
+        for issue in form.issues:
+            question, member = issue["question"], issue["member"]
+            answers = members.get(str(member), members.get(member, {})) if member is not None else form.record
+            label = labels.get(question)
+            writer.writerow(
+                [
+                    form.submission_id,
+                    member if member is not None else "",
+                    question,
+                    label.id if label else "",
+                    label.en if label else "",
+                    answers.get(question, ""),
+                    issue["severity"],
+                    issue["code"],
+                    issue["message"]["id"],
+                    issue["message"]["en"],
+                ]
+            )
+    return out.getvalue()
+
+
+def held_jsonl(forms: list[HeldForm]) -> str:
+    """The held forms exactly as they were read: correct them and import the file again."""
+    return "".join(json.dumps(form.record, ensure_ascii=False) + "\n" for form in forms)

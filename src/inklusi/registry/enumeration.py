@@ -1,0 +1,96 @@
+"""Enumeration rounds in registry terms: a family form, its listed members, and the report of what a
+round changed. Pure types; :mod:`inklusi.registry.service.rounds` applies them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import IntEnum
+
+from inklusi.registry.model import Dwelling, PersonData, Relationship
+
+
+class Presence(IntEnum):
+    """Whether a listed member is still there (Regsosek 404)."""
+
+    lives_here = 1
+    died = 2
+    moved_away = 3
+    new_member = 4
+    not_found = 5
+
+    @property
+    def present(self) -> bool:
+        return self in (Presence.lives_here, Presence.new_member)
+
+
+@dataclass(frozen=True)
+class RoundMember:
+    """A listed member: who they are (to recognise them) and, if still present, their answers."""
+
+    presence: Presence
+    name: str
+    nik: str | None
+    birth_date: date | None
+    relationship: Relationship | None = None  # None for members who are gone
+    person: PersonData | None = None  # None for members who are gone
+
+
+@dataclass(frozen=True)
+class RoundForm:
+    """One family form of an enumeration round, in registry terms.
+
+    ``building`` is the dwelling's number in its SLS for this round: families with the same village,
+    SLS and building live in one household.
+    """
+
+    submission_id: str
+    building: int
+    dwelling: Dwelling
+    assets: Mapping[str, float]
+    kk_number: str | None
+    programmes: frozenset[str]
+    members: tuple[RoundMember, ...]
+
+    @property
+    def household_key(self) -> tuple[str, str | None, int]:
+        return (self.dwelling.village_code, self.dwelling.sls, self.building)
+
+
+ROUND_COUNTS = (
+    "households_new",
+    "households_changed",
+    "households_moved",
+    "households_split",
+    "households_merged",
+    "families_new",
+    "persons_new",
+    "births",
+    "deaths",
+    "persons_left",
+    "persons_moved",
+    "persons_changed",
+)
+
+
+@dataclass
+class ChangeReport:
+    """What an enumeration round changed, per village (counts named in :data:`ROUND_COUNTS`)."""
+
+    by_village: dict[str, dict[str, int]] = field(default_factory=dict)
+    changed_fields: dict[str, int] = field(default_factory=dict)  # field → households or persons changed
+
+    def count(self, village: str, what: str, n: int = 1) -> None:
+        counts = self.by_village.setdefault(village, dict.fromkeys(ROUND_COUNTS, 0))
+        counts[what] += n
+
+    def note_change(self, field_name: str) -> None:
+        self.changed_fields[field_name] = self.changed_fields.get(field_name, 0) + 1
+
+    def total(self, what: str) -> int:
+        return sum(counts[what] for counts in self.by_village.values())
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {what: self.total(what) for what in ROUND_COUNTS}

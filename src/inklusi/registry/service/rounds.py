@@ -1,0 +1,276 @@
+"""Applying an enumeration round: forms in, new versions out, and a report of what changed.
+
+Families are recognised by their KK number, people by their NIK (or, inside a recognised family, by
+name and birth date); households are the families sharing a building (village, SLS, building number).
+A household whose families now live in several buildings is split (the largest part keeps it); several
+households now in one building are merged (the first keeps its id, the others end). Only what changed
+gets a new version; importing the same round twice changes nothing. Members listed as dead leave the
+registry's current state (their history stays); members listed as gone leave their family.
+
+The caller owns the transaction (the import writes its own bookkeeping in it too) and passes forms in
+chunks that keep the families of one building together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy.engine import Connection, RowMapping
+
+from inklusi.access.model import Principal
+from inklusi.db import utcnow
+from inklusi.errors import Conflict
+from inklusi.i18n import msg
+from inklusi.ids import new_id
+from inklusi.registry import rounds, store
+from inklusi.registry.enumeration import ChangeReport, Presence, RoundForm, RoundMember
+from inklusi.registry.names import name_tokens
+from inklusi.registry.service.guards import provenance, require_write
+
+BIRTH_WINDOW = timedelta(days=400)  # a new member born this recently is a birth, not a newcomer
+
+
+@dataclass
+class RoundState:
+    """What a round has decided so far, across chunks."""
+
+    report: ChangeReport = field(default_factory=ChangeReport)
+    claimed: set[UUID] = field(default_factory=set)  # households already given to a building
+
+
+@dataclass
+class _Writes:
+    close: dict[str, list[RowMapping]] = field(default_factory=lambda: defaultdict(list))
+    identities: dict[str, list[UUID]] = field(default_factory=lambda: defaultdict(list))
+    versions: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    assets: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # index in versions["household"]
+    programmes: dict[str, list[tuple[int, frozenset[str]]]] = field(default_factory=lambda: defaultdict(list))
+    names: dict[UUID, str] = field(default_factory=dict)
+    fresh_names: dict[UUID, str] = field(default_factory=dict)
+    gone: list[UUID] = field(default_factory=list)
+
+
+def apply_round_chunk(
+    conn: Connection,
+    principal: Principal,
+    forms: list[RoundForm],
+    state: RoundState,
+    *,
+    source: str,
+    batch_id: UUID,
+    effective: datetime,
+) -> None:
+    """Apply one chunk of a round inside the caller's transaction."""
+    for village in {form.dwelling.village_code for form in forms}:
+        require_write(principal, village)
+    plan = _Planner(conn, state, effective)
+    plan.resolve(forms)
+    _apply(conn, plan.writes, provenance(principal, source, batch_id, effective, utcnow()), effective)
+
+
+class _Planner:
+    def __init__(self, conn: Connection, state: RoundState, effective: datetime) -> None:
+        self.conn, self.state, self.effective = conn, state, effective
+        self.report = state.report
+        self.writes = _Writes()
+
+    def resolve(self, forms: list[RoundForm]) -> None:
+        conn = self.conn
+        self.families = rounds.current_families_by_kk(conn, [f.kk_number for f in forms if f.kk_number])
+        niks = [m.nik for f in forms for m in f.members if m.nik]
+        self.persons = rounds.current_persons_by_nik(conn, niks)
+        self.memberships = rounds.current_versions(
+            conn, "membership", [p["person_id"] for p in self.persons.values()]
+        )
+        members = rounds.current_members(conn, [row["family_id"] for row in self.families.values()])
+        self.known_members: dict[UUID, dict[tuple, UUID]] = defaultdict(dict)
+        for row in members:
+            self.memberships.setdefault(row["person_id"], row)
+            key = (tuple(name_tokens(row["name"])), row["birth_date"])
+            self.known_members[row["family_id"]][key] = row["person_id"]
+        household_ids = {row["household_id"] for row in self.families.values()}
+        self.households = rounds.current_versions(conn, "household", household_ids)
+        self.household_assets = store.assets_of(conn, [h["version_id"] for h in self.households.values()])
+        self.family_programmes = store.programmes_of(
+            conn, "family", [f["version_id"] for f in self.families.values()]
+        )
+        extra_persons = rounds.current_versions(conn, "person", [row["person_id"] for row in members])
+        self.person_rows = {row["person_id"]: row for row in self.persons.values()} | extra_persons
+        self.person_programmes = store.programmes_of(
+            conn, "person", [row["version_id"] for row in self.person_rows.values()]
+        )
+        buildings: dict[tuple, list[RoundForm]] = defaultdict(list)
+        for form in forms:
+            buildings[form.household_key].append(form)
+        for building in buildings.values():
+            self._building(building)
+
+    # --- households ---------------------------------------------------------------------------------
+
+    def _building(self, forms: list[RoundForm]) -> None:
+        known = [self.families[f.kk_number]["household_id"] for f in forms if f.kk_number in self.families]
+        village = forms[0].dwelling.village_code
+        candidates = sorted({h for h in known if h not in self.state.claimed}, key=known.count, reverse=True)
+        if candidates:
+            household_id = candidates[0]
+            for merged in candidates[1:]:  # households now sharing this building end
+                if merged in self.households:
+                    self.writes.close["household"].append(self._current("household", merged))
+                self.state.claimed.add(merged)
+                self.report.count(village, "households_merged")
+            self._update_household(household_id, forms[0])
+        else:
+            household_id = new_id()
+            self.writes.identities["household"].append(household_id)
+            self._household_version(household_id, forms[0])
+            self.report.count(village, "households_split" if known else "households_new")
+        self.state.claimed.add(household_id)
+        for form in forms:
+            self._family(household_id, form)
+
+    def _current(self, kind: str, id_: UUID) -> RowMapping:
+        row = {"household": self.households, "person": self.person_rows}[kind][id_]
+        if row["valid_from"] > self.effective:
+            raise Conflict(
+                msg(
+                    "A newer version already starts at {at}; changes cannot be dated before it",
+                    at=row["valid_from"].isoformat(),
+                )
+            )
+        return row
+
+    def _household_version(self, household_id: UUID, form: RoundForm) -> None:
+        self.writes.versions["household"].append({**vars(form.dwelling), "household_id": household_id})
+        self.writes.assets.append((len(self.writes.versions["household"]) - 1, dict(form.assets)))
+
+    def _update_household(self, household_id: UUID, form: RoundForm) -> None:
+        current = self._current("household", household_id)
+        old = store.to_dwelling(current)
+        old_assets = self.household_assets.get(current["version_id"], {})
+        new_assets = {k: v for k, v in form.assets.items() if v}
+        changed = [name for name, value in vars(form.dwelling).items() if getattr(old, name) != value]
+        if not changed and new_assets == old_assets:
+            return
+        village = form.dwelling.village_code
+        self.writes.close["household"].append(current)
+        self._household_version(household_id, form)
+        self.report.count(
+            village, "households_moved" if old.village_code != village else "households_changed"
+        )
+        for name in changed + (["assets"] if new_assets != old_assets else []):
+            self.report.note_change(f"household.{name}")
+
+    # --- families and members -----------------------------------------------------------------------
+
+    def _family(self, household_id: UUID, form: RoundForm) -> None:
+        village = form.dwelling.village_code
+        existing = self.families.get(form.kk_number) if form.kk_number else None
+        if existing is None:
+            family_id, needs_version = new_id(), True
+            self.writes.identities["family"].append(family_id)
+            self.report.count(village, "families_new")
+        else:
+            family_id = existing["family_id"]
+            needs_version = (
+                existing["household_id"] != household_id
+                or self.family_programmes[existing["version_id"]] != form.programmes
+            )
+            if needs_version:
+                self.writes.close["family"].append(existing)
+        if needs_version:
+            row = {"family_id": family_id, "household_id": household_id, "kk_number": form.kk_number}
+            self.writes.versions["family"].append(row)
+            self.writes.programmes["family"].append(
+                (len(self.writes.versions["family"]) - 1, form.programmes)
+            )
+        for member in form.members:
+            self._member(family_id, village, member)
+
+    def _recognise(self, family_id: UUID, member: RoundMember) -> UUID | None:
+        if member.nik and member.nik in self.persons:
+            return self.persons[member.nik]["person_id"]
+        key = (tuple(name_tokens(member.name)), member.birth_date)
+        return self.known_members.get(family_id, {}).get(key)
+
+    def _member(self, family_id: UUID, village: str, member: RoundMember) -> None:
+        person_id = self._recognise(family_id, member)
+        membership = self.memberships.get(person_id) if person_id else None
+        if not member.presence.present:
+            if person_id is None:
+                return  # someone gone whom the registry never had
+            if membership is not None and membership["valid_to"] is None:
+                self.writes.close["membership"].append(membership)
+            if member.presence is Presence.died:
+                self.writes.close["person"].append(self._current("person", person_id))
+                self.writes.gone.append(person_id)
+                self.report.count(village, "deaths")
+            else:
+                self.report.count(village, "persons_left")
+            return
+        if person_id is None:
+            person_id = new_id()
+            self.writes.identities["person"].append(person_id)
+            self._person_version(person_id, member)
+            self.writes.fresh_names[person_id] = member.name
+            born = member.birth_date
+            recent = born is not None and self.effective.date() - born <= BIRTH_WINDOW
+            self.report.count(village, "births" if recent else "persons_new")
+        else:
+            self._update_person(person_id, village, member)
+        same_family = membership is not None and membership["family_id"] == family_id
+        if same_family and membership["relationship"] == int(member.relationship):
+            return
+        if membership is not None:
+            self.writes.close["membership"].append(membership)
+            if not same_family:
+                self.report.count(village, "persons_moved")
+        row = {"family_id": family_id, "person_id": person_id, "relationship": int(member.relationship)}
+        self.writes.versions["membership"].append(row)
+
+    def _person_version(self, person_id: UUID, member: RoundMember) -> None:
+        self.writes.versions["person"].append({**store.person_row(member.person), "person_id": person_id})
+        index = len(self.writes.versions["person"]) - 1
+        self.writes.programmes["person"].append((index, member.person.programmes))
+
+    def _update_person(self, person_id: UUID, village: str, member: RoundMember) -> None:
+        current = self._current("person", person_id)
+        old = store.to_person(current, self.person_programmes[current["version_id"]])
+        changed = [name for name, value in vars(member.person).items() if getattr(old, name) != value]
+        if not changed:
+            return
+        self.writes.close["person"].append(current)
+        self._person_version(person_id, member)
+        if "name" in changed:
+            self.writes.names[person_id] = member.person.name
+        self.report.count(village, "persons_changed")
+        for name in changed:
+            self.report.note_change(f"person.{name}")
+
+
+def _apply(conn: Connection, writes: _Writes, version: dict[str, object], effective: datetime) -> None:
+    """Old versions end first (the partial unique indexes allow one current version), then new rows go in."""
+    for kind in ("membership", "person", "family", "household"):
+        rows = writes.close.get(kind, [])
+        if rows and rounds.close_versions(conn, kind, [row["version_id"] for row in rows], effective) != len(
+            rows
+        ):
+            raise Conflict(msg("Someone else changed this record at the same time: reload it and try again"))
+    for kind, ids in writes.identities.items():
+        store.insert_identities(conn, kind, ids, version["recorded_at"])
+    ids: dict[str, list[UUID]] = {}
+    for kind in ("household", "family", "person", "membership"):
+        ids[kind] = store.insert_versions(
+            conn, kind, [{**version, **row} for row in writes.versions.get(kind, [])]
+        )
+    store.insert_assets(conn, {ids["household"][index]: assets for index, assets in writes.assets})
+    for kind in ("family", "person"):
+        store.insert_programmes(
+            conn, kind, {ids[kind][index]: keys for index, keys in writes.programmes[kind]}
+        )
+    store.index_names(conn, writes.fresh_names, fresh=True)
+    if writes.names:
+        store.index_names(conn, writes.names)
+    rounds.forget_names(conn, writes.gone)
