@@ -37,6 +37,10 @@ def screen(raw: Submissions, instrument: Instrument, areas: AreaCodes) -> Screen
     found += area_violations(families, areas)
     found += nik_violations(members, areas)
     found += structure_violations(families, members)
+    unreadable = {(v.submission_id, v.member_no, v.field) for v in found if v.code == "type"}
+    found = [
+        v for v in found if v.code != "required" or (v.submission_id, v.member_no, v.field) not in unreadable
+    ]
     held: dict[str | None, list[Violation]] = defaultdict(list)
     warnings: dict[str, list[Violation]] = defaultdict(list)
     for violation in found:
