@@ -24,7 +24,11 @@ from inklusi.context import Context
 from inklusi.db import schema_revisions
 from inklusi.errors import HttpError, InklusiError
 from inklusi.i18n import Text
+from inklusi.instrument import api as instrument_api
+from inklusi.instrument import web as instrument_web
+from inklusi.instrument.jobs import ImportJobs
 from inklusi.registry import api as registry_api
+from inklusi.registry import change_requests_web
 from inklusi.registry import web as registry_web
 from inklusi.web import area_picker, routes
 from inklusi.web.session import LoginRequired
@@ -52,7 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.ctx = Context.open(settings)
+        app.state.import_jobs = ImportJobs(app.state.ctx)
         yield
+        app.state.import_jobs.shutdown()
         app.state.ctx.close()
 
     app = FastAPI(
@@ -86,9 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "schema": sorted(schema_revisions(ctx.engine)),
         }
 
-    for module in (access_api, wilayah_api, registry_api, audit_api):
+    for module in (access_api, wilayah_api, registry_api, instrument_api, audit_api):
         app.include_router(module.router, prefix=API_PREFIX)
-    for module in (routes, area_picker, access_web, registry_web):
+    web_modules = (routes, area_picker, access_web, registry_web, change_requests_web, instrument_web)
+    for module in web_modules:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("inklusi.web") / "static")), name="static")
     return app

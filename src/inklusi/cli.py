@@ -16,6 +16,7 @@ from inklusi.app import create_app
 from inklusi.audit.cli import audit
 from inklusi.console import console, reporting_errors, say, settings
 from inklusi.i18n import msg
+from inklusi.instrument.cli import import_files, imports, instrument, show_import
 from inklusi.registry.cli import registry
 from inklusi.synth.cli import synth
 from inklusi.wilayah.cli import areas, nik
@@ -31,6 +32,9 @@ app.add_typer(audit, name="audit")
 app.add_typer(users, name="users")
 app.add_typer(orgs, name="orgs")
 app.add_typer(registry, name="registry")
+app.add_typer(instrument, name="instrument")
+app.add_typer(imports, name="imports")
+app.command("import")(import_files)
 app.command("synth")(synth)
 
 
@@ -91,10 +95,15 @@ def run_demo(
     current = settings().model_copy(update={"data_dir": data_dir})
     language = current.language
     with reporting_errors(), Progress(console=console, transient=True) as progress:
-        task = progress.add_task(msg("Registering households").render(language), total=households)
+        task = progress.add_task(msg("Importing enumeration rounds").render(language), total=None)
         report = demo.prepare(
-            current, households=households, seed=seed, progress=lambda n: progress.update(task, completed=n)
+            current,
+            households=households,
+            seed=seed,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
+    for result in report.rounds:
+        show_import(result, language)
     say(
         msg(
             "{added} households added; the registry holds {total}.",

@@ -1,22 +1,29 @@
 """``inklusi demo``: a registry to look at, in its own data folder, with a user for each role.
 
 Runs ``init``, creates demo organisations and users (one per role, scoped as they would be in practice),
-loads a seeded synthetic sample through the registry service (checked and audited like any write), then
-serves. Safe to run again: what exists is kept.
+generates a seeded synthetic population with two enumeration rounds and imports both through the same
+path as field data (checked, quarantined, audited; the second round writes new versions and a change
+report), then serves. Safe to run again: what exists is kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from inklusi import bootstrap
 from inklusi.access import service as access
 from inklusi.access.model import OrganisationKind, Principal
 from inklusi.config import Settings
 from inklusi.context import Context
+from inklusi.instrument import service as imports
+from inklusi.instrument.model import load
+from inklusi.instrument.service import ImportResult
+from inklusi.instrument.synthetic import from_synthetic, write_jsonl
 from inklusi.registry import service as registry
-from inklusi.synth import SynthConfig, registry_data
+from inklusi.synth import SynthConfig, generate
 
 DEMO_PASSWORD = "demo-inklusi-2026"
 SOURCE = "demo-synthetic"
@@ -59,6 +66,7 @@ class DemoReport:
     households_added: int
     households_total: int
     users: tuple[DemoUser, ...]
+    rounds: tuple[ImportResult, ...] = ()
 
 
 def prepare(
@@ -66,24 +74,48 @@ def prepare(
     *,
     households: int = 500,
     seed: int = 7,
-    progress: Callable[[int], None] = lambda _n: None,
+    progress: Callable[[int, int], None] = lambda _done, _total: None,
 ) -> DemoReport:
     report = bootstrap.init(settings)
     admin_password = report.admin_password or settings.admin_password_file.read_text().strip()
     ctx = Context.open(settings)
     try:
         _ensure_users(ctx)
-        added = 0
+        rounds: list[ImportResult] = []
         if registry.count_households(ctx) == 0:
-            sample = registry_data(SynthConfig(households=households, seed=seed))
-            loaded = registry.load_households(
-                ctx, Principal.system("demo"), sample, source=SOURCE, chunk_size=500, progress=progress
+            rounds = _import_rounds(
+                ctx, settings, SynthConfig(households=households, seed=seed, rounds=2), progress
             )
-            added = loaded.households
         total = registry.count_households(ctx)
     finally:
         ctx.close()
-    return DemoReport(admin_password, added, total, USERS)
+    added = sum(r.report.get("totals", {}).get("households_new", 0) for r in rounds)
+    return DemoReport(admin_password, added, total, USERS, tuple(rounds))
+
+
+def _import_rounds(
+    ctx: Context, settings: Settings, config: SynthConfig, progress: Callable[[int, int], None]
+) -> list[ImportResult]:
+    """Both rounds as the instrument's JSON Lines, imported like any field data."""
+    folder = settings.data_dir / "demo-rounds"
+    generate(config, folder / "population")
+    instrument = load()
+    results = []
+    for number in (1, 2):
+        path = write_jsonl(
+            from_synthetic(folder / "population", instrument, number), folder / f"round-{number}.jsonl"
+        )
+        effective = datetime.combine(config.round_date(number), time(12), tzinfo=ZoneInfo(settings.timezone))
+        result = imports.import_file(
+            ctx,
+            Principal.system("demo"),
+            path,
+            source=f"{SOURCE}-{number}",
+            valid_from=effective,
+            progress=progress,
+        )
+        results.append(result)
+    return results
 
 
 def _ensure_users(ctx: Context) -> None:

@@ -189,7 +189,7 @@ def test_an_import_killed_halfway_leaves_nothing_and_can_run_again(
     process.wait()
     assert int(marker.read_text()) > 0  # it had applied chunks in its transaction
     assert registry.count_households(ctx) == 0 and count(ctx, person_version) == 0
-    assert service.recent_batches(ctx) == []
+    assert service.recent_batches(ctx, SYSTEM) == []
     if attempt == "completed":
         rerun = service.import_file(ctx, SYSTEM, round1)
         assert not rerun.already_imported and rerun.accepted > 0

@@ -7,7 +7,10 @@ import csv
 import io
 import json
 
-from inklusi.instrument.model import Instrument
+from inklusi.access.model import Principal
+from inklusi.context import Context
+from inklusi.instrument import service
+from inklusi.instrument.model import Instrument, load
 from inklusi.instrument.service import HeldForm
 
 REPORT_COLUMNS = (
@@ -55,3 +58,11 @@ def error_report_csv(forms: list[HeldForm], instrument: Instrument) -> str:
 def held_jsonl(forms: list[HeldForm]) -> str:
     """The held forms exactly as they were read: correct them and import the file again."""
     return "".join(json.dumps(form.record, ensure_ascii=False) + "\n" for form in forms)
+
+
+def batch_reports(ctx: Context, principal: Principal, batch_id) -> tuple[str, str]:
+    """The error report (CSV) and the held forms (JSON Lines) of one import, checked against the
+    instrument version that import used."""
+    batch = service.get_batch(ctx, principal, batch_id)
+    held = service.held_forms(ctx, principal, batch_id)
+    return error_report_csv(held, load(batch.instrument.split("/")[0])), held_jsonl(held)

@@ -18,9 +18,10 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,7 +31,7 @@ from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Issue, NotFound
+from inklusi.errors import Forbidden, Invalid, Issue, NotFound
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.instrument import store
@@ -60,6 +61,8 @@ class ImportResult:
     report: dict[str, object]
     already_imported: bool = False
     held_issues: dict[str | None, list[Issue]] = field(default_factory=dict)
+    instrument: str = ""  # name/version of the instrument the forms were checked against
+    finished_at: datetime | None = None
 
 
 def area_codes() -> AreaCodes:
@@ -67,6 +70,18 @@ def area_codes() -> AreaCodes:
     return AreaCodes(
         sets["province"], sets["regency"], sets["district"], sets["village"], sets["retired_regency"]
     )
+
+
+def day_start(value: str | None, timezone: str) -> datetime | None:
+    """``YYYY-MM-DD`` as the start of that day where the user is: when a round's data became true."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        text = msg("{value} is not a date (YYYY-MM-DD)", value=value)
+        raise Invalid(text, [Issue("valid_from", "date", text)]) from None
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone))
 
 
 def file_sha256(path: Path) -> str:
@@ -203,7 +218,16 @@ def import_submissions(
         )
     issues = {sid: [as_issue(v, instrument) for v in found] for sid, found in held.items()}
     return ImportResult(
-        batch_id, file_name, len(raw), len(forms), len(unchanged), len(held), report, False, issues
+        batch_id,
+        file_name,
+        len(raw),
+        len(forms),
+        len(unchanged),
+        len(held),
+        report,
+        held_issues=issues,
+        instrument=instrument.key,
+        finished_at=utcnow(),
     )
 
 
@@ -287,10 +311,13 @@ def _result(batch: dict, *, already_imported: bool = False) -> ImportResult:
         batch["held"],
         batch["report"],
         already_imported,
+        instrument=batch["instrument"],
+        finished_at=batch["finished_at"],
     )
 
 
-def get_batch(ctx: Context, batch_id: UUID) -> ImportResult:
+def get_batch(ctx: Context, principal: Principal, batch_id: UUID) -> ImportResult:
+    _require_steward(principal)
     with ctx.transaction(readonly=True) as conn:
         found = store.batch(conn, batch_id)
     if found is None:
@@ -298,9 +325,16 @@ def get_batch(ctx: Context, batch_id: UUID) -> ImportResult:
     return _result(found)
 
 
-def recent_batches(ctx: Context, limit: int = 20) -> list[ImportResult]:
+def recent_batches(ctx: Context, principal: Principal, limit: int = 20) -> list[ImportResult]:
+    _require_steward(principal)
     with ctx.transaction(readonly=True) as conn:
         return [_result(row) for row in store.recent_batches(conn, limit)]
+
+
+def _require_steward(principal: Principal) -> None:
+    """Imports and their counts are for those who change the registry somewhere."""
+    if not principal.holds(Permission.registry_write):
+        raise Forbidden(msg("Only data stewards see imports"))
 
 
 @dataclass(frozen=True)
@@ -311,10 +345,14 @@ class HeldForm:
 
 
 def held_forms(ctx: Context, principal: Principal, batch_id: UUID) -> list[HeldForm]:
-    """The quarantine of a batch (personal data: reading it is audited)."""
+    """The quarantine of a batch (personal data: reading it is audited). Held forms may lie in any area,
+    so only the importer and stewards with nationwide rights read them."""
     with ctx.transaction() as conn:
-        if store.batch(conn, batch_id) is None:
+        batch = store.batch(conn, batch_id)
+        if batch is None:
             raise NotFound(msg("Import {id} not found", id=str(batch_id)))
+        if batch["actor_id"] != principal.user_id and not principal.can(Permission.registry_write):
+            raise Forbidden(msg("Held forms are shown to whoever imported them and to national stewards"))
         rows = store.quarantine(conn, batch_id)
         audit.record(
             ctx,

@@ -22,6 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from inklusi.errors import Invalid, Issue
+from inklusi.i18n import msg
 from inklusi.instrument.model import Instrument, Question
 
 QUESTION_CODE = re.compile(r"(?:^|[-/])(r[0-9]{3}[a-z]?)$")
@@ -108,10 +110,14 @@ def _assemble(families: list[dict], members: list[dict], instrument: Instrument,
 def read_jsonl(path: Path, instrument: Instrument) -> Submissions:
     families, members = [], []
     with path.open(encoding="utf-8") as handle:
-        for line in handle:
+        for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
-            record = json.loads(line)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                error.lineno = number  # the file's line, not the line within the record
+                raise
             families.append(record)
             for member in record.get("members") or []:
                 members.append({**member, SUBMISSION_ID: record.get(SUBMISSION_ID)})
@@ -177,14 +183,44 @@ READERS = {".jsonl": read_jsonl, ".json": read_kobo_json, ".csv": read_odk_csv, 
 
 
 def read(path: Path, instrument: Instrument) -> Submissions:
+    """The submissions in a file (or a Parquet folder); a file that cannot be read is refused whole,
+    saying where it broke."""
     if path.is_dir():
-        return read_parquet(path, instrument)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise ValueError(
-            f"{path.name}: expected .jsonl, .json (KoboToolbox), .csv/.zip (ODK Central) or a folder"
+        reader = read_parquet
+    elif (reader := READERS.get(path.suffix.lower())) is None:
+        text = msg(
+            "{file}: expected .jsonl, .json (KoboToolbox), .csv/.zip (ODK Central) or a Parquet folder",
+            file=path.name,
         )
-    return reader(path, instrument)
+        raise Invalid(text, [Issue("file", "format.unknown", text)])
+    try:
+        found = reader(path, instrument)
+    except json.JSONDecodeError as error:
+        text = msg(
+            "{file}, line {line}: not valid JSON ({error})",
+            file=path.name,
+            line=error.lineno,
+            error=error.msg,
+        )
+    except UnicodeDecodeError:
+        text = msg("{file} is not UTF-8 text", file=path.name)
+    except (
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        StopIteration,
+        zipfile.BadZipFile,
+        pa.ArrowException,
+    ) as error:
+        text = msg(
+            "{file} could not be read: {error}", file=path.name, error=f"{type(error).__name__}: {error}"
+        )
+    else:
+        if len(found):
+            return found
+        text = msg("{file} holds no submissions", file=path.name)
+    raise Invalid(text, [Issue("file", "format.unreadable", text)])
 
 
 def coerce(table: pa.Table, questions: Iterable[Question], name: str) -> tuple[pa.Table, list[TypeProblem]]:

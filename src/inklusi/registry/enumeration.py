@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 
+from inklusi.i18n import msg
 from inklusi.registry.model import Dwelling, PersonData, Relationship
 
 
@@ -58,20 +59,21 @@ class RoundForm:
         return (self.dwelling.village_code, self.dwelling.sls, self.building)
 
 
-ROUND_COUNTS = (
-    "households_new",
-    "households_changed",
-    "households_moved",
-    "households_split",
-    "households_merged",
-    "families_new",
-    "persons_new",
-    "births",
-    "deaths",
-    "persons_left",
-    "persons_moved",
-    "persons_changed",
-)
+ROUND_COUNT_LABELS = {
+    "households_new": msg("New households"),
+    "households_changed": msg("Households with changed data"),
+    "households_moved": msg("Households moved"),
+    "households_split": msg("Households split"),
+    "households_merged": msg("Households merged"),
+    "families_new": msg("New families"),
+    "persons_new": msg("New persons"),
+    "births": msg("Births"),
+    "deaths": msg("Deaths"),
+    "persons_left": msg("Persons who left"),
+    "persons_moved": msg("Persons who moved to another family"),
+    "persons_changed": msg("Persons with changed data"),
+}
+ROUND_COUNTS = tuple(ROUND_COUNT_LABELS)
 
 
 @dataclass

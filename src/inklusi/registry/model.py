@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from uuid import UUID
 
 from inklusi.errors import Issue
@@ -387,3 +387,40 @@ def check_household(data: HouseholdData, today: date) -> list[Issue]:
 
 def field_names(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(kind))
+
+
+# --- Change requests between rounds -----------------------------------------------------------------
+
+
+class RequestStatus(StrEnum):
+    submitted = "submitted"
+    applied = "applied"
+    rejected = "rejected"
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    """A proposed correction of a household's dwelling or a person's data, waiting for (or past) a decision.
+
+    ``changes`` maps field → requested value as JSON (dates as ISO strings); ``current`` holds the
+    values the registry has now, for the reviewer to compare.
+    """
+
+    id: UUID
+    target_type: str  # "household" | "person"
+    target_id: UUID
+    household_id: UUID | None
+    village_code: str
+    changes: Mapping[str, object]
+    reason: str
+    evidence: str
+    status: RequestStatus
+    submitted_by: UUID | None
+    submitted_by_name: str
+    organisation_id: UUID | None
+    submitted_at: datetime
+    decided_by: UUID | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = None
+    applied_version_id: UUID | None = None
+    current: Mapping[str, object] = field(default_factory=dict)

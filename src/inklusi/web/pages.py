@@ -19,7 +19,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from inklusi.i18n import BABEL_LOCALES, LANGUAGES, Language, Text, translations
 
-TEMPLATE_PACKAGES = ("inklusi.web", "inklusi.access", "inklusi.registry")
+TEMPLATE_PACKAGES = ("inklusi.web", "inklusi.access", "inklusi.registry", "inklusi.instrument")
 LANGUAGE_COOKIE = "inklusi_lang"
 
 

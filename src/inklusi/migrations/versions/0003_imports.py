@@ -43,10 +43,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("target_type", sa.String(length=10), nullable=False),
         sa.Column("target_id", sa.Uuid(), nullable=False),
+        sa.Column("household_id", sa.Uuid(), nullable=False),
         sa.Column("village_code", sa.String(length=13), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("evidence", sa.Text(), nullable=True),
+        sa.Column("evidence", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("submitted_by", sa.Uuid(), nullable=True),
         sa.Column("submitted_by_name", sa.String(length=120), nullable=False),
@@ -61,6 +62,9 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint(
             "target_type IN ('household', 'person')", name=op.f("ck_change_request_target_type")
+        ),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["household.id"], name=op.f("fk_change_request_household_id_household")
         ),
         sa.ForeignKeyConstraint(
             ["village_code"], ["area.code"], name=op.f("fk_change_request_village_code_area")

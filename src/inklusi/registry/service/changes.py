@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, replace
-from datetime import datetime
+from datetime import date, datetime
+from typing import TypeVar
 from uuid import UUID
 
 from sqlalchemy.engine import Connection, RowMapping
@@ -17,10 +18,12 @@ from sqlalchemy.engine import Connection, RowMapping
 from inklusi.access.model import Permission, Principal
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Conflict, Invalid, NotFound
+from inklusi.errors import Conflict, Invalid, Issue, NotFound
 from inklusi.i18n import msg
 from inklusi.registry import store
 from inklusi.registry.model import (
+    Dwelling,
+    PersonData,
     Relationship,
     check_assets,
     check_dwelling,
@@ -28,15 +31,17 @@ from inklusi.registry.model import (
     check_person,
 )
 from inklusi.registry.service.guards import (
+    Written,
     audit_write,
     moment,
-    provenance,
     raise_if_errors,
     refusals_as_conflicts,
     require_write,
     village_issues,
 )
 from inklusi.wilayah import service as wilayah
+
+Record = TypeVar("Record", Dwelling, PersonData)
 
 
 def _supersede(conn: Connection, kind: str, current: RowMapping, valid_from: datetime) -> None:
@@ -74,46 +79,48 @@ def update_household(
     now = utcnow()
     valid_from = moment(valid_from, now)
     with ctx.transaction() as conn, refusals_as_conflicts():
-        current = _writable_household(conn, principal, household_id)
-        dwelling = store.to_dwelling(current)
-        try:
-            updated = replace(dwelling, **(changes or {}))
-        except TypeError as error:
-            raise Invalid(msg("Unknown field: {error}", error=str(error))) from error
-        old_assets = store.assets_of(conn, [current["version_id"]]).get(current["version_id"], {})
-        new_assets = {k: v for k, v in assets.items() if v} if assets is not None else old_assets
-        if updated == dwelling and new_assets == old_assets:
-            return current["version_id"]
-        issues = check_dwelling(updated) + check_assets(new_assets)
-        if updated.village_code != dwelling.village_code:
-            issues += village_issues(updated.village_code, wilayah.area_names(ctx, {updated.village_code}))
-        raise_if_errors(issues, msg("The household was not changed"))
-        require_write(principal, updated.village_code)
-        _supersede(conn, "household", current, valid_from)
-        version_id = store.insert_version(
-            conn,
-            "household",
-            {
-                **provenance(principal, source, batch_id, valid_from, now),
-                **asdict(updated),
-                "household_id": household_id,
-            },
-        )
-        store.insert_assets(conn, {version_id: new_assets})
-        changed = sorted(k for k, v in asdict(updated).items() if getattr(dwelling, k) != v)
-        audit_write(
-            ctx,
-            conn,
-            principal,
-            "household.update",
-            "household",
-            household_id,
-            updated.village_code,
-            fields=changed,
-            assets_changed=new_assets != old_assets,
-            source=source,
-        )
-        return version_id
+        written = Written(principal, source, batch_id, valid_from, now)
+        return change_household(ctx, conn, written, household_id, changes, assets)
+
+
+def change_household(
+    ctx: Context,
+    conn: Connection,
+    written: Written,
+    household_id: UUID,
+    changes: Mapping[str, object] | None,
+    assets: Mapping[str, float] | None = None,
+) -> UUID:
+    """:func:`update_household` inside the caller's transaction."""
+    principal = written.principal
+    current = _writable_household(conn, principal, household_id)
+    dwelling = store.to_dwelling(current)
+    updated, issues = revised_dwelling(ctx, dwelling, changes or {})
+    old_assets = store.assets_of(conn, [current["version_id"]]).get(current["version_id"], {})
+    new_assets = {k: v for k, v in assets.items() if v} if assets is not None else old_assets
+    if updated == dwelling and new_assets == old_assets:
+        return current["version_id"]
+    raise_if_errors(issues + check_assets(new_assets), msg("The household was not changed"))
+    require_write(principal, updated.village_code)
+    _supersede(conn, "household", current, written.valid_from)
+    version_id = store.insert_version(
+        conn, "household", {**written.provenance(), **asdict(updated), "household_id": household_id}
+    )
+    store.insert_assets(conn, {version_id: new_assets})
+    changed = sorted(k for k, v in asdict(updated).items() if getattr(dwelling, k) != v)
+    audit_write(
+        ctx,
+        conn,
+        principal,
+        "household.update",
+        "household",
+        household_id,
+        updated.village_code,
+        fields=changed,
+        assets_changed=new_assets != old_assets,
+        source=written.source,
+    )
+    return version_id
 
 
 def _writable_household(conn: Connection, principal: Principal, household_id: UUID) -> RowMapping:
@@ -134,43 +141,81 @@ def update_person(
     batch_id: UUID | None = None,
     valid_from: datetime | None = None,
 ) -> UUID:
+    """Write a new version of the person with ``changes``; returns the current version id."""
     now = utcnow()
     valid_from = moment(valid_from, now)
     with ctx.transaction() as conn:
-        current = store.version_at(conn, "person", person_id)
-        _membership, village = store.person_location(conn, person_id, None)
-        if current is None or village is None or not principal.can(Permission.registry_read, village):
-            raise NotFound(msg("Person {id} not found", id=str(person_id)))
-        require_write(principal, village)
-        programmes = store.programmes_of(conn, "person", [current["version_id"]])[current["version_id"]]
-        person = store.to_person(current, programmes)
-        try:
-            updated = replace(person, **changes)
-        except TypeError as error:
-            raise Invalid(msg("Unknown field: {error}", error=str(error))) from error
-        if updated == person:
-            return current["version_id"]
-        issues = check_person(updated, "", now.date())
-        if updated.nik:
-            issues += check_nik_matches(updated, wilayah.check_nik(updated.nik, now.date()), "")
-        raise_if_errors(issues, msg("The person was not changed"))
-        _supersede(conn, "person", current, valid_from)
-        version_id = store.insert_person_version(
-            conn, provenance(principal, source, batch_id, valid_from, now), person_id, updated
+        return change_person(
+            ctx, conn, Written(principal, source, batch_id, valid_from, now), person_id, changes
         )
-        changed = sorted(k for k in asdict(updated) if getattr(person, k) != getattr(updated, k))
-        audit_write(
-            ctx,
-            conn,
-            principal,
-            "person.update",
-            "person",
-            person_id,
-            village,
-            fields=changed,
-            source=source,
-        )
-        return version_id
+
+
+def change_person(
+    ctx: Context, conn: Connection, written: Written, person_id: UUID, changes: Mapping[str, object]
+) -> UUID:
+    """:func:`update_person` inside the caller's transaction."""
+    principal = written.principal
+    current, village = person_in_reach(conn, principal, person_id)
+    require_write(principal, village)
+    programmes = store.programmes_of(conn, "person", [current["version_id"]])[current["version_id"]]
+    person = store.to_person(current, programmes)
+    updated, issues = revised_person(person, changes, written.now.date())
+    if updated == person:
+        return current["version_id"]
+    raise_if_errors(issues, msg("The person was not changed"))
+    _supersede(conn, "person", current, written.valid_from)
+    version_id = store.insert_person_version(conn, written.provenance(), person_id, updated)
+    changed = sorted(k for k in asdict(updated) if getattr(person, k) != getattr(updated, k))
+    audit_write(
+        ctx,
+        conn,
+        principal,
+        "person.update",
+        "person",
+        person_id,
+        village,
+        fields=changed,
+        source=written.source,
+    )
+    return version_id
+
+
+def revised_dwelling(
+    ctx: Context, dwelling: Dwelling, changes: Mapping[str, object]
+) -> tuple[Dwelling, list[Issue]]:
+    """The dwelling with ``changes`` applied, and everything wrong with the result."""
+    updated = _replaced(dwelling, changes)
+    issues = check_dwelling(updated)
+    if updated.village_code != dwelling.village_code:
+        issues += village_issues(updated.village_code, wilayah.area_names(ctx, {updated.village_code}))
+    return updated, issues
+
+
+def revised_person(
+    person: PersonData, changes: Mapping[str, object], today: date
+) -> tuple[PersonData, list[Issue]]:
+    """The person with ``changes`` applied, and everything wrong with the result."""
+    updated = _replaced(person, changes)
+    issues = check_person(updated, "", today)
+    if updated.nik:
+        issues += check_nik_matches(updated, wilayah.check_nik(updated.nik, today), "")
+    return updated, issues
+
+
+def _replaced(record: Record, changes: Mapping[str, object]) -> Record:
+    try:
+        return replace(record, **changes)
+    except TypeError as error:
+        raise Invalid(msg("Unknown field: {error}", error=str(error))) from error
+
+
+def person_in_reach(conn: Connection, principal: Principal, person_id: UUID) -> tuple[RowMapping, str]:
+    """The person's current version and village, if the principal may read them; else "not found"."""
+    current = store.version_at(conn, "person", person_id)
+    _membership, village = store.person_location(conn, person_id, None)
+    if current is None or village is None or not principal.can(Permission.registry_read, village):
+        raise NotFound(msg("Person {id} not found", id=str(person_id)))
+    return current, village
 
 
 def move_person(
@@ -198,7 +243,7 @@ def move_person(
         require_write(principal, target_home["village_code"])
         if relationship is Relationship.head and store.current_head(conn, family_id) is not None:
             raise Conflict(msg("This family already has a head"))
-        written = provenance(principal, source, batch_id, valid_from, now)
+        written = Written(principal, source, batch_id, valid_from, now).provenance()
         if membership is not None and membership["valid_to"] is None:
             _supersede(conn, "membership", membership, valid_from)
         store.insert_version(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -89,6 +90,20 @@ def provenance(
         "actor_id": principal.user_id,
         "recorded_at": now,
     }
+
+
+@dataclass(frozen=True)
+class Written:
+    """Who writes a change, from which source and batch, effective when, recorded when."""
+
+    principal: Principal
+    source: str
+    batch_id: UUID | None
+    valid_from: datetime
+    now: datetime
+
+    def provenance(self) -> dict[str, object]:
+        return provenance(self.principal, self.source, self.batch_id, self.valid_from, self.now)
 
 
 def audit_write(

@@ -187,7 +187,7 @@ class _Planner:
                 (len(self.writes.versions["family"]) - 1, form.programmes)
             )
         for member in form.members:
-            self._member(family_id, village, member)
+            self._member(family_id, village, member, known_family=existing is not None)
 
     def _recognise(self, family_id: UUID, member: RoundMember) -> UUID | None:
         if member.nik and member.nik in self.persons:
@@ -195,7 +195,7 @@ class _Planner:
         key = (tuple(name_tokens(member.name)), member.birth_date)
         return self.known_members.get(family_id, {}).get(key)
 
-    def _member(self, family_id: UUID, village: str, member: RoundMember) -> None:
+    def _member(self, family_id: UUID, village: str, member: RoundMember, *, known_family: bool) -> None:
         person_id = self._recognise(family_id, member)
         membership = self.memberships.get(person_id) if person_id else None
         if not member.presence.present:
@@ -216,7 +216,8 @@ class _Planner:
             self._person_version(person_id, member)
             self.writes.fresh_names[person_id] = member.name
             born = member.birth_date
-            recent = born is not None and self.effective.date() - born <= BIRTH_WINDOW
+            # a birth: a baby new to a family the registry knew (in a first round, everyone is new)
+            recent = known_family and born is not None and self.effective.date() - born <= BIRTH_WINDOW
             self.report.count(village, "births" if recent else "persons_new")
         else:
             self._update_person(person_id, village, member)
