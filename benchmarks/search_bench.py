@@ -23,9 +23,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
+from benchmarks.databases import DEFAULT_PG_URL, existing_database, fresh_database
 from inklusi.access.model import Grant, Permission, Principal
 from inklusi.bootstrap import init
 from inklusi.config import Settings
@@ -163,7 +163,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument(
         "--keep", type=Path, help="Keep the loaded registries here and reuse them when they exist"
     )
@@ -181,19 +181,6 @@ def main() -> None:
             run(settings, args.persons, args.queries, load=not reuse)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     print(f"peak resident memory of this process: {peak:.2f} GiB")
-
-
-def existing_database(server_url: str, name: str) -> str:
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def fresh_database(server_url: str, name: str) -> str:
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return existing_database(server_url, name)
 
 
 if __name__ == "__main__":

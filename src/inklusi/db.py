@@ -135,8 +135,11 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, object]]) -
         return
     dialect = conn.dialect
     names = list(rows[0])
-    converters = [(name, _converter(table.c[name], dialect)) for name in names]
-    values = [tuple(convert(row[name]) for name, convert in converters) for row in rows]
+    columns = [[row[name] for row in rows] for name in names]
+    for index, name in enumerate(names):
+        if (convert := _converter(table.c[name], dialect)) is not None:
+            columns[index] = list(map(convert, columns[index]))
+    values = list(zip(*columns, strict=True))
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     if dialect.name != "postgresql":
         placeholders = ", ".join("?" * len(names))
@@ -151,11 +154,12 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, object]]) -
         raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error
 
 
-def _converter(column, dialect) -> Callable[[object], object]:
-    """The column type's bind conversion, remembering its last answer (loads repeat values a lot)."""
+def _converter(column, dialect) -> Callable[[object], object] | None:
+    """The column type's bind conversion (None: values go as they are), remembering its last answer
+    (loads repeat values a lot)."""
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
-        return lambda value: value
+        return None
     last: list[object] = [object(), None]
 
     def convert(value: object) -> object:

@@ -23,19 +23,25 @@ os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(32)))  # chil
 
 
 def new_id() -> UUID:
+    return new_ids(1)[0]
+
+
+def new_ids(count: int) -> list[UUID]:
+    """``count`` new ids in order (one lock and clock reading for the lot: bulk writes make many)."""
     global _last_ms, _counter
+    values = []
     with _lock:
         ms = time.time_ns() // 1_000_000
         if ms > _last_ms:
-            _last_ms, _counter = ms, _random.getrandbits(10)  # leave room to count up
-        else:
+            _last_ms, _counter = ms, _random.getrandbits(10) - 1  # leave room to count up
+        for _ in range(count):
             _counter += 1
             if _counter > 0xFFF:  # counter overflow: borrow the next millisecond
                 _last_ms, _counter = _last_ms + 1, 0
-        ms, counter = _last_ms, _counter
-        rand_b = _random.getrandbits(62)
-    value = (ms << 80) | (0x7 << 76) | (counter << 64) | (0b10 << 62) | rand_b
-    return UUID(int=value)
+            values.append(
+                (_last_ms << 80) | (0x7 << 76) | (_counter << 64) | (0b10 << 62) | _random.getrandbits(62)
+            )
+    return [UUID(int=value) for value in values]
 
 
 def id_time_ms(value: UUID) -> int:

@@ -12,11 +12,18 @@ from inklusi.registry.enumeration import Presence, RoundForm, RoundMember
 from inklusi.registry.model import Dwelling, PersonData, Relationship
 from inklusi.wilayah.nik import Sex
 
+# Codes to enum members by dictionary (calling an Enum per answer is slow at a million members); the
+# answers were checked against the code lists already.
+PRESENCE, SEX, RELATIONSHIP = (
+    {member.value: member for member in kind} for kind in (Presence, Sex, Relationship)
+)
+
 
 def round_forms(passed: Submissions, instrument: Instrument) -> list[RoundForm]:
     """Every form, sorted so that the families of one building come together."""
     members: dict[str, list[dict]] = defaultdict(list)
-    for row in passed.members.to_pylist():
+    in_order = passed.members.sort_by([(SUBMISSION_ID, "ascending"), ("r401", "ascending")])
+    for row in in_order.to_pylist():
         members[row[SUBMISSION_ID]].append(row)
     targets = _Targets(instrument)
     forms = [targets.form(row, members.get(row[SUBMISSION_ID], [])) for row in passed.families.to_pylist()]
@@ -59,15 +66,16 @@ class _Targets:
             assets=assets,
             kk_number=row["r114"],
             programmes=frozenset(key for code, key in self.family_programmes.items() if row[code] == YES),
-            members=tuple(self.member(member) for member in sorted(members, key=lambda m: m["r401"])),
+            members=tuple(map(self.member, members)),  # in member order already
         )
 
     def member(self, row: dict) -> RoundMember:
-        presence = Presence(row["r404"])
+        presence = PRESENCE[row["r404"]]
         if not presence.present:
             return RoundMember(presence, row["r402"], row["r403"], row["r406"])
         values = {name: row[code] for code, name in self.person.items()}
-        values["sex"] = Sex(values["sex"])
+        values["sex"] = SEX[values["sex"]]
         programmes = frozenset(key for code, key in self.person_programmes.items() if row[code] == YES)
         person = PersonData(**values, programmes=programmes)
-        return RoundMember(presence, row["r402"], row["r403"], row["r406"], Relationship(row["r409"]), person)
+        relationship = RELATIONSHIP[row["r409"]]
+        return RoundMember(presence, row["r402"], row["r403"], row["r406"], relationship, person)

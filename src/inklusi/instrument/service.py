@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -274,14 +275,29 @@ def _plain(row: dict) -> dict:
 
 
 def _content_hashes(submissions: Submissions) -> dict[str, str]:
+    """A fingerprint of each form's typed answers (members in order), the same whatever file it came in."""
+    members = submissions.members.sort_by([(SUBMISSION_ID, "ascending"), ("r401", "ascending")])
+    member_text: dict[str, list[str]] = defaultdict(list)
+    for sid, text in zip(members[SUBMISSION_ID].to_pylist(), _row_texts(members), strict=True):
+        member_text[sid].append(text)
     return {
-        sid: hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
-        for sid, record in _records(submissions).items()
+        sid: hashlib.sha256("\x1e".join([text, *member_text.get(sid, ())]).encode()).hexdigest()
+        for sid, text in zip(
+            submissions.families[SUBMISSION_ID].to_pylist(), _row_texts(submissions.families), strict=True
+        )
     }
 
 
+def _row_texts(table: pa.Table) -> list[str]:
+    """Each row's values as one text (vectorised): empty for no answer, a unit separator between."""
+    if table.num_rows == 0:
+        return []
+    columns = [pc.fill_null(pc.cast(column, pa.string()), "") for column in table.columns]
+    return pc.binary_join_element_wise(*columns, "\x1f").to_pylist()
+
+
 def _quarantine_rows(batch_id: UUID, raw: Submissions, held: dict, instrument: Instrument) -> list[dict]:
-    records = _records(raw)
+    records = _records(_only(raw, [sid for sid in held if sid is not None]))
     rows = []
     for position, (submission_id, violations) in enumerate(held.items()):
         issues = [

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -63,30 +64,22 @@ def schema(questions: Iterable[Question], *, members: bool) -> pa.Schema:
     return pa.schema(keys + [pa.field(q.code, ARROW_TYPES[q.type]) for q in questions])
 
 
+@cache
 def _question_code(column: str) -> str | None:
     found = QUESTION_CODE.search(column.strip().lower())
     return found.group(1) if found else None
 
 
-def _rows(records: Iterable[dict], codes: set[str]) -> list[dict[str, object]]:
-    """Keep the question columns (group paths dropped); values stay as they came, for :func:`coerce`."""
-    rows = []
-    for record in records:
-        row: dict[str, object] = {SUBMISSION_ID: record.get(SUBMISSION_ID)}
+def _table(records: list[dict], codes: list[str]) -> pa.Table:
+    """A text column per question code (group paths dropped, empty text = no answer): nothing is lost or
+    guessed before :func:`coerce` checks it."""
+    columns: dict[str, list] = {code: [None] * len(records) for code in [SUBMISSION_ID, *codes]}
+    for row, record in enumerate(records):
         for key, value in record.items():
-            code = _question_code(key)
-            if code in codes:
-                row[code] = None if value == "" else value
-        rows.append(row)
-    return rows
-
-
-def _table(rows: list[dict[str, object]], codes: list[str]) -> pa.Table:
-    """Every value as text, so that nothing is lost or guessed before :func:`coerce` checks it."""
-    columns = {SUBMISSION_ID: [_text(row.get(SUBMISSION_ID)) for row in rows]}
-    for code in codes:
-        columns[code] = [_text(row.get(code)) for row in rows]
-    return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
+            column = columns.get(key if key == SUBMISSION_ID else _question_code(key))
+            if column is not None and value != "":
+                column[row] = value
+    return pa.table({code: _text_array(values) for code, values in columns.items()})
 
 
 def _text(value: object) -> str | None:
@@ -97,14 +90,24 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+def _text_array(values: list) -> pa.Array:
+    try:
+        return pa.array(values, pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers or dates among the texts (JSON, CSV readers)
+        pass
+    try:
+        inferred = pa.array(values)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # a mix: text and numbers
+        inferred = None
+    if inferred is not None and pa.types.is_integer(inferred.type):  # whole numbers only, cast at once
+        return inferred.cast(pa.string())
+    return pa.array([_text(value) for value in values], pa.string())
+
+
 def _assemble(families: list[dict], members: list[dict], instrument: Instrument, source: str) -> Submissions:
     family_codes = [q.code for q in instrument.family_questions]
     member_codes = [q.code for q in instrument.member_questions]
-    return Submissions(
-        _table(_rows(families, set(family_codes)), family_codes),
-        _table(_rows(members, set(member_codes)), member_codes),
-        source,
-    )
+    return Submissions(_table(families, family_codes), _table(members, member_codes), source)
 
 
 def read_jsonl(path: Path, instrument: Instrument) -> Submissions:

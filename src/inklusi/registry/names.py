@@ -11,6 +11,7 @@ an indexed lookup on any database; :func:`close_enough` then checks the real dis
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -45,12 +46,17 @@ def name_tokens(name: str) -> list[str]:
 
     ``"Hj. Siti  Aminah, S.Pd."`` → ``["siti", "aminah"]``; ``"Mochammad Djoko"`` → ``["muhamad", "joko"]``.
     """
+    return list(_tokens(name))
+
+
+@lru_cache(maxsize=1 << 18)  # names repeat a lot (loads and imports fold the same ones again and again)
+def _tokens(name: str) -> tuple[str, ...]:
     main = name.split(",", 1)[0]  # degrees follow a comma: "Budi Santoso, S.E., M.M."
     words = fold(main).split()
     while len(words) > 1 and words[0] in TITLES:
         words = words[1:]
     tokens = [_fold_token(word) for word in words if word not in PARTICLES]
-    return [token for token in tokens if token]
+    return tuple(token for token in tokens if token)
 
 
 def normalised_name(name: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Scope
 from inklusi.db import bulk_insert
-from inklusi.ids import new_id
+from inklusi.ids import new_ids
 from inklusi.registry.model import (
     Dwelling,
     PersonData,
@@ -89,11 +89,16 @@ def insert_identities(conn: Connection, kind: str, ids: list[UUID], at: datetime
     bulk_insert(conn, IDENTITY[kind], [{"id": id_, "created_at": at} for id_ in ids])
 
 
-def insert_versions(conn: Connection, kind: str, rows: list[Mapping[str, object]]) -> list[UUID]:
-    """Insert versions; returns their new ids (UUIDv7), in the order of ``rows``."""
-    ids = [new_id() for _ in rows]
+def insert_versions(
+    conn: Connection, kind: str, rows: list[Mapping[str, object]], *, common: Mapping[str, object] = {}
+) -> list[UUID]:
+    """Insert versions (``common``: values every row shares, such as provenance); returns their new ids
+    (UUIDv7), in the order of ``rows``."""
+    ids = new_ids(len(rows))
     table, _key = VERSIONS[kind]
-    bulk_insert(conn, table, [{**row, "version_id": id_} for id_, row in zip(ids, rows, strict=True)])
+    bulk_insert(
+        conn, table, [{**common, **row, "version_id": id_} for id_, row in zip(ids, rows, strict=True)]
+    )
     return ids
 
 

@@ -192,8 +192,8 @@ class _Planner:
     def _recognise(self, family_id: UUID, member: RoundMember) -> UUID | None:
         if member.nik and member.nik in self.persons:
             return self.persons[member.nik]["person_id"]
-        key = (tuple(name_tokens(member.name)), member.birth_date)
-        return self.known_members.get(family_id, {}).get(key)
+        known = self.known_members.get(family_id)
+        return known.get((tuple(name_tokens(member.name)), member.birth_date)) if known else None
 
     def _member(self, family_id: UUID, village: str, member: RoundMember, *, known_family: bool) -> None:
         person_id = self._recognise(family_id, member)
@@ -263,9 +263,7 @@ def _apply(conn: Connection, writes: _Writes, version: dict[str, object], effect
         store.insert_identities(conn, kind, ids, version["recorded_at"])
     ids: dict[str, list[UUID]] = {}
     for kind in ("household", "family", "person", "membership"):
-        ids[kind] = store.insert_versions(
-            conn, kind, [{**version, **row} for row in writes.versions.get(kind, [])]
-        )
+        ids[kind] = store.insert_versions(conn, kind, writes.versions.get(kind, []), common=version)
     store.insert_assets(conn, {ids["household"][index]: assets for index, assets in writes.assets})
     for kind in ("family", "person"):
         store.insert_programmes(
