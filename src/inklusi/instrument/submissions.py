@@ -216,9 +216,8 @@ def read(path: Path, instrument: Instrument) -> Submissions:
         zipfile.BadZipFile,
         pa.ArrowException,
     ) as error:
-        text = msg(
-            "{file} could not be read: {error}", file=path.name, error=f"{type(error).__name__}: {error}"
-        )
+        problem = ": ".join((type(error).__name__, str(error)))
+        text = msg("{file} could not be read: {error}", file=path.name, error=problem)
     else:
         if len(found):
             return found
