@@ -5,6 +5,7 @@ Screenshots of every page go to ``test-output/screenshots`` at 1280 px and 390 p
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -20,8 +21,10 @@ import uvicorn
 from inklusi.app import create_app
 from inklusi.config import Settings
 from inklusi.context import Context
+from inklusi.instrument.model import load
+from inklusi.instrument.synthetic import from_synthetic, write_jsonl
 from inklusi.registry import service as registry
-from inklusi.synth import SynthConfig, registry_data
+from inklusi.synth import SynthConfig, generate, registry_data
 from tests.conftest import ADMIN_PASSWORD
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
 
@@ -59,6 +62,7 @@ def site(sqlite_template, tmp_path_factory):
     registry.update_household(ctx, SYSTEM, jakarta.household_id, {"floor_material": 8}, source="round-2")
     bandung = registry.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="round-1")
     user(ctx, "pendamping", ("case_worker", "32.73"))
+    user(ctx, "dinsos.jabar", ("steward", "32"))
     synthetic = synthetic_household_with_history(ctx)
     ctx.close()
     port = free_port()
@@ -234,3 +238,61 @@ def test_a_scoped_user_cannot_open_a_household_elsewhere_by_url(page, site):
     shoot(page, "06-out-of-scope")
     page.goto(site["url"] + f"/households/{site['bandung'].household_id}")
     assert "Budi Santoso" in page.locator("main").inner_text()
+
+
+def test_a_round_is_uploaded_watched_and_its_held_forms_explained(page, site, tmp_path):
+    population = tmp_path / "population"
+    generate(SynthConfig(households=40, seed=3), population)
+    lines = write_jsonl(from_synthetic(population, load(), 1), tmp_path / "putaran-1.jsonl").read_text()
+    first, *rest = lines.splitlines()
+    broken = json.loads(first)
+    del broken["r308"]  # cooking fuel left unanswered
+    upload = tmp_path / "putaran-1.jsonl"
+    upload.write_text("\n".join([json.dumps(broken), *rest]) + "\n")
+
+    log_in(page, site, "admin", ADMIN_PASSWORD)
+    page.get_by_role("link", name="Impor", exact=True).click()
+    assert_every_field_has_a_label(page)
+    shoot(page, "09-imports")
+    page.get_by_label("Berkas", exact=True).set_input_files(upload)
+    page.get_by_role("button", name="Impor", exact=True).click()
+    page.wait_for_url(re.compile(r".*/imports/[0-9a-f-]{36}$"), timeout=60_000)  # after the progress page
+    text = page.locator("main").inner_text()
+    assert "putaran-1.jsonl" in text and "Rumah tangga baru" in text
+    held = page.locator("#held").locator("xpath=..")
+    assert broken["submission_id"] in held.inner_text() and "wajib dijawab" in held.inner_text()
+    assert page.get_by_role("link", name="Unduh laporan kesalahan (CSV)").count() == 1
+    shoot(page, "10-import-result")
+
+
+def test_a_correction_goes_from_a_case_worker_to_a_steward_and_into_history(page, site):
+    target = site["bandung"].household_id
+    log_in(page, site, "pendamping", "pendamping-password")
+    page.goto(site["url"] + f"/households/{target}")
+    page.get_by_role("link", name="Usulkan perbaikan").click()
+    assert_every_field_has_a_label(page)
+    page.get_by_label("Atap").select_option("5")
+    page.get_by_label("Mengapa data perlu diubah?").fill("Atap genteng sudah diganti bambu")
+    page.get_by_label("Bukti (dokumen, surat, kunjungan rumah: apa dan kapan)").fill("Kunjungan rumah 3 Nov")
+    shoot(page, "11-change-request-form")
+    page.get_by_role("button", name="Ajukan permintaan").click()
+    page.wait_for_url(re.compile(r".*/change-requests/[0-9a-f-]{36}$"))
+    assert "menunggu pemeriksaan" in page.locator("h1").inner_text()
+    assert page.get_by_role("button", name="Terapkan sebagai versi baru").count() == 0
+    page.get_by_role("button", name="Keluar").click()
+
+    page.goto(site["url"] + "/registry")
+    page.get_by_label("Nama pengguna").fill("dinsos.jabar")
+    page.get_by_label("Kata sandi").fill("dinsos.jabar-password")
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("link", name="Permintaan perubahan").click()
+    page.locator("main table a").first.click()
+    text = page.locator("main").inner_text()
+    assert "Genteng" in text and "Bambu" in text and "Kunjungan rumah 3 Nov" in text
+    shoot(page, "12-change-request-review")
+    page.get_by_role("button", name="Terapkan sebagai versi baru").click()
+    page.wait_for_load_state()
+    assert "diterapkan" in page.locator("h1").inner_text()
+    page.get_by_role("link", name="Buka rumah tangga").click()
+    history = page.locator("#history").locator("xpath=..").inner_text()
+    assert "Atap: Genteng → Bambu" in history and "change_request" in history

@@ -76,6 +76,7 @@ def batch_page(request: Request, principal: PagePrincipal, batch_id: UUID) -> Re
         villages=sorted(by_village.items()),
         places=wilayah.area_names(ctx, set(by_village)),
         held=held[:HELD_SHOWN],
+        questions={q.code: q.label(language) for q in load(batch.instrument.split("/")[0]).questions},
         held_more=max(0, len(held) - HELD_SHOWN),
     )
 
