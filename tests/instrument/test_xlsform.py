@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
-from inklusi.instrument.model import Condition, load
+from inklusi.instrument.model import Condition, available, load, released_fingerprints
 from inklusi.instrument.xlsform import write_xlsform, xpath
 
 INSTRUMENT = load()
@@ -61,3 +61,16 @@ def test_conditions_compile_to_xpath():
     assert xpath(condition, INSTRUMENT) == "((${r404} = '1' or ${r404} = '4') and ${r407} >= 5)"
     assert condition.holds({"r404": 4, "r407": 7}) and not condition.holds({"r404": 4, "r407": 3})
     assert not condition.holds({"r404": None, "r407": 9})
+
+
+def test_a_released_version_keeps_its_content():
+    """Changing the questionnaire means a new version: each definition matches its released fingerprint."""
+    released = released_fingerprints()
+    for name in available():
+        instrument = load(name)
+        assert released.get(instrument.key) == instrument.fingerprint, (
+            f"{name}.yaml changed but is still version {instrument.version}: give it a new version and "
+            "record it in instrument/released.yaml"
+        )
+    edited = INSTRUMENT.model_copy(update={"title": INSTRUMENT.title.model_copy(update={"en": "Edited"})})
+    assert edited.fingerprint != INSTRUMENT.fingerprint

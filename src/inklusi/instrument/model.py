@@ -3,6 +3,7 @@ each answer goes in the registry. Loaded from ``definitions/*.yaml`` and checked
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -141,6 +142,11 @@ class Instrument(BaseModel):
         return f"{self.id}/{self.version}"
 
     @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the content (not of the file's layout or comments): a change needs a new version."""
+        return hashlib.sha256(self.model_dump_json(by_alias=True).encode()).hexdigest()
+
+    @property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for group in self.groups for q in group.questions)
 
@@ -172,6 +178,12 @@ class Instrument(BaseModel):
 def load(name: str = "regsosek22k") -> Instrument:
     text = (resources.files("inklusi.instrument") / "definitions" / f"{name}.yaml").read_text("utf-8")
     return Instrument.model_validate(yaml.safe_load(text))
+
+
+def released_fingerprints() -> dict[str, str]:
+    """Instrument versions released so far (``id/version`` → fingerprint), from ``released.yaml``."""
+    text = (resources.files("inklusi.instrument") / "released.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
 
 
 def available() -> list[str]:
