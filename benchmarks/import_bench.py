@@ -48,7 +48,7 @@ SYSTEM = Principal.system("benchmark")
 def round_file(work: Path, persons: int, file_format: str) -> Path:
     households = int(persons / PERSONS_PER_HOUSEHOLD)
     population = work / f"population-{households}"
-    if not (population / "households").exists():
+    if not (population / "manifest.json").exists():
         print(f"  generating {households:,} households …", flush=True)
         generate(SynthConfig(households=households, seed=13, rounds=1), population)
     target = work / (f"round-{households}.jsonl" if file_format == "jsonl" else f"round-{households}-parquet")

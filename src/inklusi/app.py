@@ -27,11 +27,15 @@ from inklusi.i18n import Text
 from inklusi.instrument import api as instrument_api
 from inklusi.instrument import web as instrument_web
 from inklusi.instrument.jobs import ImportJobs
+from inklusi.linkage import api as linkage_api
+from inklusi.linkage import web as linkage_web
 from inklusi.registry import api as registry_api
 from inklusi.registry import change_requests_web
 from inklusi.registry import web as registry_web
 from inklusi.web import area_picker, routes
 from inklusi.web.session import LoginRequired
+from inklusi.welfare import api as welfare_api
+from inklusi.welfare import web as welfare_web
 from inklusi.wilayah import api as wilayah_api
 
 DESCRIPTION = """
@@ -92,9 +96,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "schema": sorted(schema_revisions(ctx.engine)),
         }
 
-    for module in (access_api, wilayah_api, registry_api, instrument_api, audit_api):
+    api_modules = (access_api, wilayah_api, registry_api, instrument_api, welfare_api, linkage_api, audit_api)
+    for module in api_modules:
         app.include_router(module.router, prefix=API_PREFIX)
-    web_modules = (routes, area_picker, access_web, registry_web, change_requests_web, instrument_web)
+    web_modules = (
+        routes,
+        area_picker,
+        access_web,
+        registry_web,
+        change_requests_web,
+        instrument_web,
+        linkage_web,
+        welfare_web,
+    )
     for module in web_modules:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("inklusi.web") / "static")), name="static")

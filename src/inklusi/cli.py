@@ -17,8 +17,10 @@ from inklusi.audit.cli import audit
 from inklusi.console import console, reporting_errors, say, settings
 from inklusi.i18n import msg
 from inklusi.instrument.cli import import_files, imports, instrument, show_import
+from inklusi.linkage.cli import linkage
 from inklusi.registry.cli import registry
 from inklusi.synth.cli import synth
+from inklusi.welfare.cli import welfare
 from inklusi.wilayah.cli import areas, nik
 
 app = typer.Typer(
@@ -35,6 +37,8 @@ app.add_typer(registry, name="registry")
 app.add_typer(instrument, name="instrument")
 app.add_typer(imports, name="imports")
 app.command("import")(import_files)
+app.add_typer(welfare, name="welfare")
+app.add_typer(linkage, name="linkage")
 app.command("synth")(synth)
 
 
@@ -111,6 +115,24 @@ def run_demo(
             total=report.households_total,
         )
     )
+    if report.ranking is not None:
+        say(
+            msg(
+                "Welfare ranking: model {model} ranked {households} households ({persons} persons).",
+                model=report.ranking.model.version,
+                households=report.ranking.run.households,
+                persons=report.ranking.run.persons,
+            )
+        )
+    if report.linkage_skipped is not None:
+        say(msg("Record linkage skipped: {reason}", reason=report.linkage_skipped.render(language)))
+    if report.linkage is not None:
+        say(
+            msg(
+                "Record linkage: {pending} pairs of records wait in the review queue (/linkage/queue).",
+                pending=report.linkage.pending_pairs,
+            )
+        )
     table = Table(
         msg("User").render(language), msg("Password").render(language), msg("Roles").render(language)
     )

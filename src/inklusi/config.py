@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(True, description="Send the session cookie only over HTTPS (or localhost)")
     timezone: str = Field("Asia/Jakarta", description="Time zone for times shown to people (WIB)")
     sql_echo: bool = False
+    analytics_backend: Literal["duckdb", "pyspark"] = Field(
+        "duckdb",
+        description="Engine for scoring and ranking: DuckDB in process, or PySpark (local or a cluster)",
+    )
+    analytics_memory_limit: str | None = Field(
+        None, description="DuckDB memory limit for analytics jobs, e.g. '4GB' (default: DuckDB's own)"
+    )
 
     @property
     def db_url(self) -> str:

@@ -3,7 +3,10 @@
 Runs ``init``, creates demo organisations and users (one per role, scoped as they would be in practice),
 generates a seeded synthetic population with two enumeration rounds and imports both through the same
 path as field data (checked, quarantined, audited; the second round writes new versions and a change
-report), then serves. Safe to run again: what exists is kept.
+report); registers a noisy second listing of some of the same people and de-duplicates the registry,
+leaving the doubtful pairs in the stewards' review queue; trains the national proxy-means model on a
+synthetic survey and ranks every household into deciles; then serves. Safe to run again: what exists is
+kept.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from inklusi import bootstrap
@@ -18,12 +22,16 @@ from inklusi.access import service as access
 from inklusi.access.model import OrganisationKind, Principal
 from inklusi.config import Settings
 from inklusi.context import Context
+from inklusi.errors import Invalid
+from inklusi.i18n import Text
 from inklusi.instrument import service as imports
 from inklusi.instrument.model import load
 from inklusi.instrument.service import ImportResult
 from inklusi.instrument.synthetic import from_synthetic, write_jsonl
+from inklusi.linkage import service as linkage
 from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, generate
+from inklusi.welfare import service as welfare
 
 DEMO_PASSWORD = "demo-inklusi-2026"
 SOURCE = "demo-synthetic"
@@ -67,6 +75,9 @@ class DemoReport:
     households_total: int
     users: tuple[DemoUser, ...]
     rounds: tuple[ImportResult, ...] = ()
+    ranking: welfare.DemoRanking | None = None  # None when a ranking existed already
+    linkage: linkage.DemoLinkage | None = None
+    linkage_skipped: Text | None = None  # why linkage did not run (a population too small to train on)
 
 
 def prepare(
@@ -82,28 +93,39 @@ def prepare(
     try:
         _ensure_users(ctx)
         rounds: list[ImportResult] = []
-        if registry.count_households(ctx) == 0:
-            rounds = _import_rounds(
-                ctx, settings, SynthConfig(households=households, seed=seed, rounds=2), progress
-            )
+        linked, skipped = None, None
+        if registry.count_households(ctx) == 0:  # the first run; later runs keep what is there
+            population = settings.data_dir / "demo-rounds" / "population"
+            config = SynthConfig(households=households, seed=seed, rounds=2)
+            generate(config, population)
+            rounds = _import_rounds(ctx, settings, config, population, progress)
+            try:
+                linked = linkage.prepare_demo(ctx, population=population)
+            except Invalid as problem:  # too few duplicates in a small population to train on
+                skipped = problem.text
+        ranking = None
+        if not welfare.list_runs(ctx):
+            ranking = welfare.train_and_rank_demo(ctx, Principal.system("demo"))
         total = registry.count_households(ctx)
     finally:
         ctx.close()
     added = sum(r.report.get("totals", {}).get("households_new", 0) for r in rounds)
-    return DemoReport(admin_password, added, total, USERS, tuple(rounds))
+    return DemoReport(admin_password, added, total, USERS, tuple(rounds), ranking, linked, skipped)
 
 
 def _import_rounds(
-    ctx: Context, settings: Settings, config: SynthConfig, progress: Callable[[int, int], None]
+    ctx: Context,
+    settings: Settings,
+    config: SynthConfig,
+    population: Path,
+    progress: Callable[[int, int], None],
 ) -> list[ImportResult]:
     """Both rounds as the instrument's JSON Lines, imported like any field data."""
-    folder = settings.data_dir / "demo-rounds"
-    generate(config, folder / "population")
     instrument = load()
     results = []
     for number in (1, 2):
         path = write_jsonl(
-            from_synthetic(folder / "population", instrument, number), folder / f"round-{number}.jsonl"
+            from_synthetic(population, instrument, number), population.parent / f"round-{number}.jsonl"
         )
         effective = datetime.combine(config.round_date(number), time(12), tzinfo=ZoneInfo(settings.timezone))
         result = imports.import_file(

@@ -45,6 +45,10 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
         assert added and int(added.group(1)) >= 55 and int(added.group(2)) >= int(added.group(1))
         assert re.search(r"round-1\.jsonl: \d+ forms, \d+ accepted", output)  # through the import path
         assert "round-2.jsonl" in output
+        ranked = re.search(r"Welfare ranking: model \S+ ranked (\d+) households", output)
+        assert ranked and int(ranked.group(1)) == int(added.group(2))
+        # 60 households give too few duplicates to train a linkage model: the demo says so and goes on
+        assert "Record linkage skipped: Not enough likely duplicates" in output
         for username in ("admin", "dinsos.jabar", "pendamping.bandung", "auditor"):
             assert username in output
         assert DEMO_PASSWORD in output

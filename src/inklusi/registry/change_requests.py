@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Scope
+from inklusi.access.scope_sql import in_scope
 from inklusi.registry.model import ChangeRequest, RequestStatus
-from inklusi.registry.store import in_scope
 from inklusi.registry.tables import change_request as table
 
 

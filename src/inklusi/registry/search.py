@@ -12,9 +12,9 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from inklusi.access.model import Scope
+from inklusi.access.scope_sql import in_area, in_scope
 from inklusi.registry.model import PersonHit
 from inklusi.registry.names import variants
-from inklusi.registry.store import in_area, in_scope
 from inklusi.registry.tables import (
     family_member,
     family_version,

@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, and_, delete, false, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Scope
+from inklusi.access.scope_sql import in_scope
 from inklusi.db import bulk_insert
 from inklusi.ids import new_ids
 from inklusi.registry.model import (
@@ -66,20 +67,6 @@ def valid_at(table: Table, at: datetime | None) -> ColumnElement[bool]:
     if at is None:
         return table.c.valid_to.is_(None)
     return and_(table.c.valid_from <= at, or_(table.c.valid_to.is_(None), table.c.valid_to > at))
-
-
-def in_area(column, code: str) -> ColumnElement[bool]:
-    """The SQL twin of :func:`inklusi.wilayah.model.is_within`: the area itself or anything inside it."""
-    return or_(column == code, column.startswith(code + ".", autoescape=True))
-
-
-def in_scope(column, scope: Scope) -> ColumnElement[bool]:
-    """The SQL twin of :meth:`inklusi.access.model.Scope.covers`."""
-    if scope.national:
-        return true()
-    if not scope.areas:
-        return false()
-    return or_(*(in_area(column, code) for code in scope.areas))
 
 
 # --- Writes (one household or a million go the same way: db.bulk_insert) ---------------------------

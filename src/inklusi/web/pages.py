@@ -19,7 +19,14 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from inklusi.i18n import BABEL_LOCALES, LANGUAGES, Language, Text, translations
 
-TEMPLATE_PACKAGES = ("inklusi.web", "inklusi.access", "inklusi.registry", "inklusi.instrument")
+TEMPLATE_PACKAGES = (
+    "inklusi.web",
+    "inklusi.access",
+    "inklusi.registry",
+    "inklusi.instrument",
+    "inklusi.linkage",
+    "inklusi.welfare",
+)
 LANGUAGE_COOKIE = "inklusi_lang"
 
 

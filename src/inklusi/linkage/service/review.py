@@ -1,0 +1,182 @@
+"""The stewards' side: the review queue, one pair with its evidence, decisions, merges and unmerges.
+
+Reads show only pairs whose two records both live inside the caller's read scope (anything else is "not
+found"); deciding needs ``registry:write`` for both records' areas. Every read of the queue or a pair and
+every decision is audited in its own transaction, with the purpose ``data_stewardship``. Decisions are
+appended, memberships are closed and reopened, entities retired: nothing is deleted, and each later run
+respects them (same person: must link; different: never link; an unmerge keeps the records apart).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy.engine import RowMapping
+
+from inklusi.access.model import Permission, Principal, Scope
+from inklusi.audit import service as audit
+from inklusi.audit.model import Event, Purpose
+from inklusi.context import Context
+from inklusi.db import utcnow
+from inklusi.errors import Conflict, Forbidden, Invalid, NotFound
+from inklusi.i18n import msg
+from inklusi.ids import new_id
+from inklusi.linkage import store
+from inklusi.linkage.evidence import from_json
+from inklusi.linkage.model import DecisionKind, EntityKind, PairStatus, ReviewPair
+from inklusi.linkage.service.writing import move_records, new_entity
+
+
+def _read_scope(principal: Principal) -> Scope:
+    scope = principal.scope(Permission.registry_read)
+    if scope.empty:
+        raise Forbidden(msg("You may not read the registry"))
+    return scope
+
+
+def _review_pair(row: RowMapping, entities: dict[UUID, UUID] | None = None) -> ReviewPair:
+    entities = entities or {}
+    return ReviewPair(
+        id=row["id"],
+        kind=EntityKind(row["kind"]),
+        record_a=row["record_a"],
+        record_b=row["record_b"],
+        match_probability=row["match_probability"],
+        status=PairStatus(row["status"]),
+        reason=row["reason"],
+        created_at=row["created_at"],
+        area_a=row["area_a"],
+        area_b=row["area_b"],
+        evidence=from_json(json.loads(row["evidence"])),
+        entity_a=entities.get(row["record_a"]),
+        entity_b=entities.get(row["record_b"]),
+    )
+
+
+@dataclass(frozen=True)
+class Queue:
+    pairs: list[ReviewPair]
+    total: int
+
+
+def review_queue(
+    ctx: Context,
+    principal: Principal,
+    *,
+    kind: EntityKind = EntityKind.person,
+    limit: int = 50,
+    offset: int = 0,
+) -> Queue:
+    """Pending pairs in the caller's scope, the most doubtful first, with their evidence."""
+    scope = _read_scope(principal)
+    with ctx.transaction() as conn:
+        rows = store.pending_pairs(conn, kind, scope, limit=limit, offset=offset)
+        total = store.count_pending(conn, kind, scope)
+        detail = {"pairs": [str(row["id"]) for row in rows], "offset": offset}
+        event = Event(
+            principal.actor,
+            "linkage.queue.read",
+            "linkage_pair",
+            None,
+            Purpose.data_stewardship,
+            None,
+            detail,
+        )
+        audit.record(ctx, conn, event)
+    return Queue([_review_pair(row) for row in rows], total)
+
+
+def get_pair(ctx: Context, principal: Principal, pair_id: UUID) -> ReviewPair:
+    scope = _read_scope(principal)
+    with ctx.transaction() as conn:
+        row = store.pair(conn, pair_id, scope)
+        if row is None:
+            raise NotFound(msg("Pair {id} not found", id=str(pair_id)))
+        kind = EntityKind(row["kind"])
+        entities = {r: store.entity_of(conn, kind, r) for r in (row["record_a"], row["record_b"])}
+        event = Event(
+            principal.actor,
+            "linkage.pair.read",
+            "linkage_pair",
+            str(pair_id),
+            Purpose.data_stewardship,
+            row["area_a"],
+        )
+        audit.record(ctx, conn, event)
+    return _review_pair(row, {k: v for k, v in entities.items() if v is not None})
+
+
+def decide(
+    ctx: Context, principal: Principal, pair_id: UUID, kind: DecisionKind, note: str | None = None
+) -> UUID:
+    """A steward's decision on a pair: the same person (their entities merge, the older id stays) or not
+    (if one entity holds both, the second record moves to an entity of its own). Returns the decision."""
+    if kind not in (DecisionKind.match, DecisionKind.non_match):
+        raise Invalid(msg("A pair is decided as match or non_match"))
+    scope = _read_scope(principal)
+    now = utcnow()
+    with ctx.transaction() as conn:
+        row = store.pair(conn, pair_id, scope)
+        if row is None:
+            raise NotFound(msg("Pair {id} not found", id=str(pair_id)))
+        require_write(principal, row["area_a"], row["area_b"])
+        if row["status"] != PairStatus.pending.value:
+            raise Conflict(msg("This pair has already been decided or superseded"))
+        entity_kind = EntityKind(row["kind"])
+        a, b = row["record_a"], row["record_b"]
+        entity_a, entity_b = store.entity_of(conn, entity_kind, a), store.entity_of(conn, entity_kind, b)
+        decision_id = new_id()
+        values: dict[str, object] = {"record_a": a, "record_b": b, "pair_id": pair_id, "note": note}
+        moves: list[tuple[list[UUID], UUID | None]] = []
+        if kind is DecisionKind.match and (entity_a != entity_b or entity_a is None):
+            present = sorted({e for e in (entity_a, entity_b) if e is not None}, key=str)
+            keep = present[0] if present else None  # the older entity stays (UUIDv7 ids sort by time)
+            other = present[1] if len(present) > 1 else None
+            moving = [m["record_id"] for m in store.members(conn, other)] if other else []
+            moving += [r for r, e in ((a, entity_a), (b, entity_b)) if e is None]
+            moves.append((moving, keep))
+            values |= {
+                "entity_id": keep,
+                "other_entity_id": other,
+                "detail": {"moved": [str(r) for r in moving]},
+            }
+        elif kind is DecisionKind.non_match and entity_a is not None and entity_a == entity_b:
+            moves.append(([b], None))
+            values |= {"entity_id": entity_a, "detail": {"moved": [str(b)], "stayed": [str(a)]}}
+        store.insert_decision(conn, decision_row(principal, kind, entity_kind, now, id=decision_id, **values))
+        for records, into in moves:
+            target = into or new_entity(conn, entity_kind, now)
+            move_records(conn, entity_kind, records, target, at=now, decision_id=decision_id)
+        store.close_pair(conn, pair_id, PairStatus.decided, now)
+        detail = {"decision": kind.value, "entity_a": str(entity_a), "entity_b": str(entity_b)}
+        event = Event(
+            principal.actor,
+            f"linkage.{kind.value}",
+            "linkage_pair",
+            str(pair_id),
+            Purpose.data_stewardship,
+            row["area_a"],
+            detail,
+        )
+        audit.record(ctx, conn, event)
+    return decision_id
+
+
+def require_write(principal: Principal, *areas: str | None) -> None:
+    for area in areas:
+        if area is None or not principal.can(Permission.registry_write, area):
+            raise Forbidden(msg("You may not decide on records in area {code}", code=area or "?"))
+
+
+def decision_row(principal, kind: DecisionKind, entity_kind: EntityKind, at, **values) -> dict[str, object]:
+    return {
+        "id": values.pop("id", None) or new_id(),
+        "kind": kind.value,
+        "entity_kind": entity_kind.value,
+        "actor_id": principal.user_id,
+        "actor_name": principal.username,
+        "decided_at": at,
+        **values,
+    }

@@ -1,0 +1,165 @@
+"""Bulk export of the current registry to Parquet, for analytics (store level: the SQL of the export).
+
+Two files, in the layout the synthetic generator also writes (``docs/synthetic-data.md``), so analytics code
+reads a registry snapshot and a synthetic population the same way:
+
+- ``households.parquet``: ``household_id``, the dwelling fields, one ``asset_<key>`` column per key of the
+  ``asset`` code list (0 = none);
+- ``persons.parquet``: ``person_id, household_id, family_id, relationship`` and the person's coded answers
+  and birth date. Names, NIK and place of birth are left out: ranking does not need them.
+
+PostgreSQL streams each query with ``COPY (…) TO STDOUT`` (CSV) into pyarrow's CSV reader; SQLite is read
+with a server-side cursor in chunks. Either way memory stays bounded by a chunk, and the types come from the
+tables (small integers stay ``int16``, ids become text).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from sqlalchemy import Date, Float, Integer, Select, SmallInteger, Uuid, case, func, literal, select
+from sqlalchemy.engine import Connection
+
+from inklusi.registry.codelists import codelist
+from inklusi.registry.model import Dwelling, PersonData, field_names
+from inklusi.registry.tables import (
+    family_member,
+    family_version,
+    household_asset,
+    household_version,
+    person_version,
+)
+
+CHUNK_ROWS = 100_000
+LEFT_OUT = ("name", "nik", "birth_place", "programmes")
+DWELLING_COLUMNS = field_names(Dwelling)
+PERSON_COLUMNS = tuple(name for name in field_names(PersonData) if name not in LEFT_OUT)
+
+
+def asset_keys() -> tuple[str, ...]:
+    return tuple(str(key) for key in codelist("asset").codes)
+
+
+def households_query() -> Select:
+    """Current households with their dwelling and assets (one column per asset)."""
+    a = household_asset
+    keys = asset_keys()
+    per_version = (
+        select(
+            a.c.version_id,
+            *(
+                func.sum(case((a.c.asset == literal(key), a.c.quantity), else_=0.0)).label(key)
+                for key in keys
+            ),
+        )
+        .group_by(a.c.version_id)
+        .subquery("assets")
+    )
+    h = household_version
+    return (
+        select(
+            h.c.household_id,
+            *(h.c[name] for name in DWELLING_COLUMNS),
+            *(func.coalesce(per_version.c[key], 0.0).label(f"asset_{key}") for key in keys),
+        )
+        .select_from(h.outerjoin(per_version, per_version.c.version_id == h.c.version_id))
+        .where(h.c.valid_to.is_(None))
+    )
+
+
+def persons_query() -> Select:
+    """Current members: each person in the family they belong to now, and that family's household."""
+    p, m, f = person_version, family_member, family_version
+    return (
+        select(
+            p.c.person_id,
+            f.c.household_id,
+            m.c.family_id,
+            m.c.relationship,
+            *(p.c[name] for name in PERSON_COLUMNS),
+        )
+        .select_from(
+            p.join(m, (m.c.person_id == p.c.person_id) & m.c.valid_to.is_(None)).join(
+                f, (f.c.family_id == m.c.family_id) & f.c.valid_to.is_(None)
+            )
+        )
+        .where(p.c.valid_to.is_(None))
+    )
+
+
+def arrow_schema(query: Select) -> pa.Schema:
+    fields = []
+    for column in query.selected_columns:
+        kind = column.type
+        if isinstance(kind, SmallInteger):
+            arrow = pa.int16()
+        elif isinstance(kind, Integer):
+            arrow = pa.int32()
+        elif isinstance(kind, Float):
+            arrow = pa.float64()
+        elif isinstance(kind, Date):
+            arrow = pa.date32()
+        else:
+            arrow = pa.string()  # ids (UUID), codes, text
+        fields.append(pa.field(column.name, arrow))
+    return pa.schema(fields)
+
+
+def export(conn: Connection, query: Select, path: Path) -> int:
+    """Write the rows of ``query`` to ``path`` (Parquet); returns how many."""
+    schema = arrow_schema(query)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if conn.dialect.name == "postgresql":
+        batches = _copy_batches(conn, query, schema)
+    else:
+        batches = _cursor_batches(conn, query, schema)
+    rows = 0
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for batch in batches:
+            writer.write_batch(batch)
+            rows += batch.num_rows
+    return rows
+
+
+def _cursor_batches(conn: Connection, query: Select, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    uuids = [i for i, c in enumerate(query.selected_columns) if isinstance(c.type, Uuid)]
+    result = conn.execution_options(yield_per=CHUNK_ROWS).execute(query)
+    for rows in result.partitions():
+        columns = [list(values) for values in zip(*rows, strict=True)]
+        for index in uuids:
+            columns[index] = [str(value) if value is not None else None for value in columns[index]]
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=True)],
+            schema=schema,
+        )
+
+
+def _copy_batches(conn: Connection, query: Select, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+    with tempfile.TemporaryDirectory(prefix="inklusi-copy-") as folder:
+        csv_path = Path(folder) / "rows.csv"
+        cursor = conn.connection.driver_connection.cursor()
+        with csv_path.open("wb") as sink, cursor.copy(statement) as copy:
+            for block in copy:
+                sink.write(block)
+        reader = pacsv.open_csv(
+            csv_path,
+            read_options=pacsv.ReadOptions(block_size=1 << 24),
+            convert_options=pacsv.ConvertOptions(
+                column_types=schema, strings_can_be_null=True, quoted_strings_can_be_null=False
+            ),
+        )
+        yield from reader
+
+
+def begin_consistent_read(conn: Connection) -> None:
+    """On PostgreSQL, see one snapshot of the database across both queries (SQLite's read transaction
+    already does)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

@@ -1,0 +1,52 @@
+"""Use cases of welfare ranking: train a model, rank the registry, read and explain a household's rank,
+report movements between rankings, and the demo's train-and-rank.
+
+- Training and ranking need ``registry:write`` nationwide (they change what programmes target); both are
+  audited. Ranking exports a snapshot of the registry through the registry's service, scores and ranks it
+  in the analytics engine (DuckDB, or PySpark when ``analytics_backend`` says so), and writes every
+  household's rank back in bulk as a new run: earlier runs stay (history).
+- Reading a household's rank or its explanation is a read of personal data: it needs ``registry:read``
+  covering the household's village (otherwise "not found") and is audited in the same transaction.
+"""
+
+from inklusi.welfare.service.models import (
+    design_of,
+    engine_for,
+    fit_survey,
+    list_models,
+    targeting_report,
+    train_model,
+)
+from inklusi.welfare.service.ranking import (
+    DemoRanking,
+    get_run,
+    list_runs,
+    rank_registry,
+    train_and_rank_demo,
+)
+from inklusi.welfare.service.reads import (
+    decile_summary,
+    explain_household,
+    household_rank,
+    movements,
+    rank_history,
+)
+
+__all__ = [
+    "DemoRanking",
+    "decile_summary",
+    "design_of",
+    "engine_for",
+    "explain_household",
+    "fit_survey",
+    "get_run",
+    "household_rank",
+    "list_models",
+    "list_runs",
+    "movements",
+    "rank_history",
+    "rank_registry",
+    "targeting_report",
+    "train_and_rank_demo",
+    "train_model",
+]

@@ -1,0 +1,171 @@
+"""Reading ranks: a household's rank, history, explanation (scoped, audited); movements, decile counts."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from inklusi.access.model import Principal
+from inklusi.analytics.engine import Engine
+from inklusi.analytics.snapshot import household_tables
+from inklusi.audit import service as audit
+from inklusi.audit.model import Event, Purpose
+from inklusi.context import Context
+from inklusi.errors import NotFound
+from inklusi.i18n import msg
+from inklusi.registry import service as registry
+from inklusi.welfare import store
+from inklusi.welfare.explanation import explain_row
+from inklusi.welfare.model import (
+    DECILES,
+    Explanation,
+    HouseholdRank,
+    Movement,
+    RunInfo,
+)
+from inklusi.welfare.scoring import frame_of
+from inklusi.welfare.service.models import (
+    read_scope,
+    run_info,
+)
+from inklusi.welfare.spec import Spec, features
+from inklusi.welfare.training import (
+    model_from_json,
+)
+
+# --- Reading a household's rank --------------------------------------------------------------------
+
+
+def _rank(row, run: RunInfo) -> HouseholdRank:
+    return HouseholdRank(
+        household_id=row["household_id"],
+        run=run,
+        score=row["score"],
+        national_percentile=row["national_percentile"],
+        national_decile=row["national_decile"],
+        household_decile=row["household_decile"],
+        province_decile=row["province_decile"],
+        regency_decile=row["regency_decile"],
+        village_code=row["village_code"],
+    )
+
+
+def household_rank(
+    ctx: Context,
+    principal: Principal,
+    household_id: UUID,
+    *,
+    run_id: UUID | None = None,
+    purpose: Purpose = Purpose.registry_view,
+) -> HouseholdRank:
+    """The household's rank in a run (default: the latest), audited."""
+    scope = read_scope(principal)
+    with ctx.transaction() as conn:
+        run_row = store.run_by_id(conn, run_id) if run_id else store.latest_run(conn)
+        row = store.household_rank_in_scope(conn, household_id, run_row["id"], scope) if run_row else None
+        if row is None:
+            raise NotFound(msg("No welfare rank for household {id}", id=str(household_id)))
+        event = Event(
+            principal.actor,
+            "welfare.rank.read",
+            "household",
+            str(household_id),
+            purpose,
+            row["village_code"],
+            {"run": str(run_row["id"])},
+        )
+        audit.record(ctx, conn, event)
+        return _rank(row, run_info(run_row))
+
+
+def rank_history(
+    ctx: Context, principal: Principal, household_id: UUID, *, purpose: Purpose = Purpose.registry_view
+) -> list[HouseholdRank]:
+    """Every run's rank of the household, oldest first (audited)."""
+    scope = read_scope(principal)
+    with ctx.transaction() as conn:
+        rows = store.household_history(conn, household_id, scope)
+        if not rows:
+            raise NotFound(msg("No welfare rank for household {id}", id=str(household_id)))
+        runs = {row["run_id"]: run_info(store.run_by_id(conn, row["run_id"])) for row in rows}
+        event = Event(
+            principal.actor,
+            "welfare.rank.history",
+            "household",
+            str(household_id),
+            purpose,
+            rows[-1]["village_code"],
+        )
+        audit.record(ctx, conn, event)
+        return [_rank(row, runs[row["run_id"]]) for row in rows]
+
+
+def explain_household(
+    ctx: Context,
+    principal: Principal,
+    household_id: UUID,
+    *,
+    run_id: UUID | None = None,
+    language: str = "id",
+    purpose: Purpose = Purpose.registry_view,
+) -> Explanation:
+    """Why the household has its score: each proxy's contribution, largest first, in ``language``.
+
+    The household is read as it was when the run took its snapshot, so the contributions add up to the
+    stored score; the household page can show :meth:`Contribution.describe` lines."""
+    rank = household_rank(ctx, principal, household_id, run_id=run_id, purpose=purpose)
+    with ctx.transaction(readonly=True) as conn:
+        _row, spec, model = load_model_of_run(conn, rank.run.id)
+    record = registry.get_household(ctx, principal, household_id, as_of=rank.run.snapshot_at, purpose=purpose)
+    households, persons = household_tables(record)
+    engine = Engine.open("duckdb")
+    try:
+        table = features(spec, engine.table(households), engine.table(persons), rank.run.reference_date)
+        row = {name: values[0] for name, values in frame_of(engine.to_arrow(table)).items()}
+    finally:
+        engine.close()
+    baseline, contributions = explain_row(spec, model, row, language)
+    explanation = Explanation(rank, baseline, contributions)
+    changed = abs(explanation.score - rank.score) > 1e-6
+    return Explanation(rank, baseline, contributions, data_changed=changed)
+
+
+def load_model_of_run(conn, run_id: UUID):
+    run = store.run_by_id(conn, run_id)
+    row = store.model_by_id(conn, run["model_id"])
+    return row, Spec.model_validate_json(row["spec"]), model_from_json(json.loads(row["artifact"]))
+
+
+# --- Movements between runs and the demo -----------------------------------------------------------
+
+
+def movements(
+    ctx: Context, principal: Principal, *, from_run: UUID | None = None, to_run: UUID | None = None
+) -> Movement:
+    """How households moved between the national deciles of two runs (default: the last two)."""
+    scope = read_scope(principal)
+    with ctx.transaction(readonly=True) as conn:
+        to_row = store.run_by_id(conn, to_run) if to_run else store.latest_run(conn)
+        if to_row is None:
+            raise NotFound(msg("No welfare ranking has been run yet"))
+        from_id = from_run or to_row["previous_run_id"]
+        if from_id is None:
+            raise NotFound(msg("There is no earlier ranking to compare with"))
+        matrix = [[0] * DECILES for _ in range(DECILES)]
+        for before, after, count in store.decile_transitions(conn, from_id, to_row["id"], scope):
+            matrix[before - 1][after - 1] = count
+        entered = store.count_only_in(conn, to_row["id"], from_id, scope)
+        left = store.count_only_in(conn, from_id, to_row["id"], scope)
+    return Movement(from_id, to_row["id"], tuple(tuple(r) for r in matrix), entered, left)
+
+
+def decile_summary(
+    ctx: Context, principal: Principal, run_id: UUID | None = None
+) -> list[tuple[int, int, int]]:
+    """(decile, households, people) of a run within the caller's scope: aggregates, not audited."""
+    scope = read_scope(principal)
+    with ctx.transaction(readonly=True) as conn:
+        run = store.run_by_id(conn, run_id) if run_id else store.latest_run(conn)
+        if run is None:
+            raise NotFound(msg("No welfare ranking has been run yet"))
+        return store.decile_counts(conn, run["id"], scope)

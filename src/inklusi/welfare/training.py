@@ -1,0 +1,276 @@
+"""Training proxy-means models: candidates, k-fold cross-validation, choice by targeting, versioned artifacts.
+
+Every candidate (``ols``, ``ols-area``, ``separate``, ``gbm``) is fitted k times on k−1 folds and predicts the
+fold it did not see; the out-of-fold predictions give each candidate's R², Spearman correlation and
+exclusion/inclusion errors at 10/20/40 % coverage. The chosen model has the lowest out-of-fold exclusion error
+at the selection coverage (R² breaks ties): targeting is what the ranking is for. The chosen candidate is then
+refitted on the whole sample and packed as an :class:`Artifact` — the coefficients (or the LightGBM model),
+the specification, the metrics and a fingerprint of the training data — which the store keeps versioned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import ibis.expr.types as ir
+import numpy as np
+import pyarrow as pa
+
+from inklusi.errors import Invalid
+from inklusi.i18n import msg
+from inklusi.welfare.linear import GroupedModel, LinearModel
+from inklusi.welfare.model import COVERAGES, Metrics, ModelKind, measure
+from inklusi.welfare.trees import TreeModel
+
+Frame = dict[str, np.ndarray]
+Fitted = LinearModel | GroupedModel | TreeModel
+
+
+@dataclass(frozen=True)
+class Design:
+    """What a model is fitted on: proxy columns, the area column and the settings of each candidate."""
+
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...]
+    area_column: str | None = "province_code"
+    shrinkage: float = 5.0
+    groups: Mapping[str, Sequence[str]] | None = None  # group → area codes (separate models)
+    min_group_households: int = 300
+    boosting: Mapping[str, float] = field(default_factory=dict)
+    folds: int = 5
+    seed: int = 20261127
+    coverage: float = 0.4
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A survey as arrays: proxies, target (log per-capita welfare), fitting weights, people weights."""
+
+    frame: Frame
+    target: np.ndarray
+    weights: np.ndarray  # survey weights (fitting)
+    people: np.ndarray  # survey weight × members (measuring: deciles are of people)
+    ids: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.target)
+
+    def subset(self, rows: np.ndarray) -> Sample:
+        return Sample(
+            {k: v[rows] for k, v in self.frame.items()},
+            self.target[rows],
+            self.weights[rows],
+            self.people[rows],
+            self.ids[rows],
+        )
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    kind: ModelKind
+    metrics: Metrics
+    out_of_fold: np.ndarray
+
+
+@dataclass(frozen=True)
+class Trained:
+    chosen: ModelKind
+    model: Fitted
+    candidates: tuple[CandidateResult, ...]
+
+    def result(self, kind: ModelKind) -> CandidateResult:
+        return next(c for c in self.candidates if c.kind == kind)
+
+
+def sample_from_arrow(
+    table: pa.Table,
+    design: Design,
+    target: str,
+    *,
+    target_is_log: bool = False,
+    per_capita_by: str | None = None,
+    weight: str | None = None,
+    people: str | None = "people",
+    id_column: str | None = "household_id",
+) -> Sample:
+    """Arrays for fitting, with rows lacking a positive welfare value dropped."""
+    y = table[target].to_numpy(zero_copy_only=False).astype(float)
+    if per_capita_by:
+        y = y / np.maximum(table[per_capita_by].to_numpy(zero_copy_only=False).astype(float), 1)
+    keep = np.isfinite(y) if target_is_log else np.isfinite(y) & (y > 0)
+    if not target_is_log:
+        y = np.log(np.where(keep, y, 1.0))
+    columns = set(design.numeric) | set(design.categorical) | ({design.area_column} - {None})
+    frame = {name: _array(table[name]) for name in columns}
+    n = table.num_rows
+    w = table[weight].to_numpy(zero_copy_only=False).astype(float) if weight else np.ones(n)
+    size = people or per_capita_by
+    members = (
+        table[size].to_numpy(zero_copy_only=False).astype(float)
+        if size and size in table.column_names
+        else np.ones(n)
+    )
+    ids = (
+        table[id_column].to_numpy(zero_copy_only=False).astype(str)
+        if id_column and id_column in table.column_names
+        else np.arange(n).astype(str)
+    )
+    keep &= np.isfinite(w) & (w > 0)
+    if keep.sum() < max(2 * design.folds, 20):
+        raise Invalid(msg("Too few households with a welfare value to train on: {n}", n=int(keep.sum())))
+    sample = Sample(frame, y, w, w * np.maximum(members, 1), ids)
+    return sample.subset(np.flatnonzero(keep))
+
+
+def _array(column: pa.ChunkedArray) -> np.ndarray:
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return column.fill_null("").to_numpy(zero_copy_only=False).astype(str)
+    return column.to_numpy(zero_copy_only=False).astype(float)
+
+
+# --- Fitting one candidate -------------------------------------------------------------------------
+
+
+def fit(kind: ModelKind, sample: Sample, design: Design) -> Fitted:
+    numeric, categorical = design.numeric, design.categorical
+    if kind == ModelKind.ols:
+        return LinearModel.fit(sample.frame, sample.target, sample.weights, numeric, categorical)
+    if kind == ModelKind.ols_area:
+        return LinearModel.fit(
+            sample.frame,
+            sample.target,
+            sample.weights,
+            numeric,
+            categorical,
+            design.area_column,
+            design.shrinkage,
+        )
+    if kind == ModelKind.separate:
+        return _fit_grouped(sample, design)
+    if kind == ModelKind.gbm:
+        return TreeModel.fit(
+            sample.frame,
+            sample.target,
+            sample.weights,
+            numeric,
+            categorical,
+            design.area_column,
+            seed=design.seed,
+            **design.boosting,
+        )
+    raise ValueError(kind)
+
+
+def _fit_grouped(sample: Sample, design: Design) -> GroupedModel:
+    if not design.area_column:
+        raise Invalid(msg("Separate models need an area column"))
+    areas = sample.frame[design.area_column].astype(str)
+    groups = design.groups or {area: (area,) for area in np.unique(areas)}
+    group_of = {str(area): name for name, members in groups.items() for area in members}
+    national = LinearModel.fit(
+        sample.frame, sample.target, sample.weights, design.numeric, design.categorical
+    )
+    models = {}
+    for name in groups:
+        rows = np.flatnonzero(np.array([group_of.get(a) == name for a in areas]))
+        if len(rows) >= design.min_group_households:
+            part = sample.subset(rows)
+            models[name] = LinearModel.fit(
+                part.frame, part.target, part.weights, design.numeric, design.categorical
+            )
+    return GroupedModel(design.area_column, group_of, models, national)
+
+
+# --- Cross-validation and the choice ---------------------------------------------------------------
+
+
+def fold_of(n: int, folds: int, seed: int) -> np.ndarray:
+    """A fold number per row, balanced and reproducible."""
+    return np.random.default_rng(seed).permutation(n) % folds
+
+
+def cross_validate(kind: ModelKind, sample: Sample, design: Design) -> CandidateResult:
+    folds = fold_of(len(sample), design.folds, design.seed)
+    predicted = np.empty(len(sample))
+    for k in range(design.folds):
+        train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+        model = fit(kind, sample.subset(train), design)
+        predicted[test] = model.predict(sample.subset(test).frame)
+    metrics = measure(sample.target, predicted, sample.people, COVERAGES, sample.ids)
+    return CandidateResult(kind, metrics, predicted)
+
+
+def train(sample: Sample, design: Design, candidates: Sequence[ModelKind]) -> Trained:
+    """Cross-validate every candidate, choose by out-of-fold exclusion error, refit the choice on all."""
+    results = tuple(cross_validate(kind, sample, design) for kind in candidates)
+    coverage = design.coverage
+    if all(abs(coverage - c) > 1e-9 for c in COVERAGES):
+        raise Invalid(msg("The selection coverage must be one of 0.1, 0.2, 0.4"))
+    best = min(results, key=lambda r: (r.metrics.at(coverage).exclusion_error, -r.metrics.r2))
+    return Trained(best.kind, fit(best.kind, sample, design), results)
+
+
+# --- Artifacts -------------------------------------------------------------------------------------
+
+
+def model_to_json(model: Fitted) -> dict[str, object]:
+    kind = (
+        "trees"
+        if isinstance(model, TreeModel)
+        else "grouped"
+        if isinstance(model, GroupedModel)
+        else "linear"
+    )
+    return {"form": kind, **model.to_json()}
+
+
+def model_from_json(data: Mapping[str, object]) -> Fitted:
+    form = data["form"]
+    if form == "trees":
+        return TreeModel.from_json(data)
+    if form == "grouped":
+        return GroupedModel.from_json(data)
+    return LinearModel.from_json(data)
+
+
+def score_expression(model: Fitted, table: ir.Table) -> ir.FloatingValue | None:
+    """The score as an Ibis expression (linear models); None for trees, which score in NumPy batches."""
+    if isinstance(model, TreeModel):
+        return None
+    return model.expression(table)
+
+
+def fingerprint(*paths: Path) -> str:
+    """SHA-256 over the training files' bytes (names excluded): the same data gives the same print."""
+    digest = hashlib.sha256()
+    for path in paths:
+        files = sorted(Path(path).rglob("*.parquet")) if Path(path).is_dir() else [Path(path)]
+        for file in files:
+            with file.open("rb") as handle:
+                for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()
+
+
+def version_name(spec_key: str, kind: ModelKind, data_print: str, at: datetime | None = None) -> str:
+    """``national-1-gbm-20261127T101500Z-3fa2c1``: spec, candidate, training time, data fingerprint."""
+    at = (at or datetime.now(UTC)).astimezone(UTC)
+    return f"{spec_key}-{kind.value}-{at:%Y%m%dT%H%M%SZ}-{data_print[:6]}"
+
+
+def metrics_document(trained: Trained, design: Design) -> dict[str, object]:
+    return {
+        "chosen": trained.chosen.value,
+        "selection_coverage": design.coverage,
+        "folds": design.folds,
+        "candidates": {c.kind.value: c.metrics.as_dict() for c in trained.candidates},
+    }
+
+
+def dumps(data: object) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,142 @@
+"""Welfare ranking of the registry through the service, on SQLite and PostgreSQL: train, rank, read (scoped
+and audited), explain, re-rank after an update round (history and movements), and the demo's entry point."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import pytest
+
+from inklusi.access.model import Principal
+from inklusi.audit import service as audit
+from inklusi.errors import Forbidden, NotFound
+from inklusi.registry import service as registry
+from inklusi.synth import SynthConfig, registry_data
+from inklusi.welfare import service
+from inklusi.welfare.model import DECILES
+from tests.factories import user
+
+SYSTEM = Principal.system("tests")
+HOUSEHOLDS = 160
+
+
+@pytest.fixture
+def ranked(ctx, survey_dir, quick_spec_file):
+    """A registry of synthetic households, a model trained on the survey, one ranking run."""
+    registry.load_households(
+        ctx, SYSTEM, registry_data(SynthConfig(households=HOUSEHOLDS, seed=3)), source="test"
+    )
+    model = service.train_model(
+        ctx,
+        SYSTEM,
+        survey_dir / "survey_households.parquet",
+        survey_dir / "persons.parquet",
+        spec=str(quick_spec_file),
+    )
+    return model, service.rank_registry(ctx, SYSTEM)
+
+
+def some_household(ctx, run_id: UUID, province: str | None = None) -> UUID:
+    from sqlalchemy import text
+
+    sql = "SELECT household_id, village_code FROM household_rank WHERE run_id = :run ORDER BY household_id"
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(text(sql), {"run": run_id.hex if ctx.engine.dialect.name == "sqlite" else run_id})
+        for household_id, village in rows:
+            if province is None or village.startswith(province + ".") == (province is not None):
+                return UUID(str(household_id))
+    raise AssertionError("no household")
+
+
+def test_every_household_is_ranked_with_the_model_version(ctx, ranked):
+    model, run = ranked
+    assert run.model_version == model.version and run.households == HOUSEHOLDS
+    assert model.metrics["chosen"] == model.kind.value
+    deciles = service.decile_summary(ctx, SYSTEM)
+    assert [d for d, _h, _p in deciles] == list(range(1, DECILES + 1))
+    people = [p for _d, _h, p in deciles]
+    assert (
+        sum(people) == run.persons and max(people) - min(people) <= 2 * 12
+    )  # equal people, up to households
+
+
+def test_a_household_rank_is_scoped_and_audited(ctx, ranked):
+    _model, run = ranked
+    household_id = some_household(ctx, run.id)
+    rank = service.household_rank(ctx, SYSTEM, household_id)
+    assert rank.run.id == run.id and 1 <= rank.national_decile <= DECILES
+    entries = audit.recent(ctx, SYSTEM.actor, object_type="household", object_id=str(household_id))
+    assert "welfare.rank.read" in [e.action for e in entries]
+
+    elsewhere = "11" if not rank.village_code.startswith("11.") else "12"
+    outsider = user(ctx, "dinsos", ("steward", elsewhere))
+    with pytest.raises(NotFound):
+        service.household_rank(ctx, outsider, household_id)
+    with pytest.raises(NotFound):
+        service.explain_household(ctx, outsider, household_id)
+    with pytest.raises(Forbidden):
+        service.rank_registry(ctx, outsider)
+
+
+def test_an_explanation_adds_up_to_the_stored_score(ctx, ranked):
+    _model, run = ranked
+    household_id = some_household(ctx, run.id)
+    found = service.explain_household(ctx, SYSTEM, household_id, language="id")
+    assert not found.data_changed
+    assert found.score == pytest.approx(found.rank.score, abs=1e-6)
+    sizes = [abs(c.contribution) for c in found.contributions]
+    assert sizes == sorted(sizes, reverse=True)
+    assert {c.group for c in found.contributions} >= {"housing", "assets", "demographics"}
+    line = found.contributions[0]
+    assert line.label and line.value and line.describe().startswith(line.label)
+    english = service.explain_household(ctx, SYSTEM, household_id, language="en")
+    assert [c.proxy for c in english.contributions] == [c.proxy for c in found.contributions]
+    assert "Floor" in {c.label for c in english.contributions}
+    entries = audit.recent(ctx, SYSTEM.actor, object_type="household", object_id=str(household_id))
+    assert {"welfare.rank.read", "household.read"} <= {e.action for e in entries}
+
+
+def test_re_ranking_keeps_history_and_reports_movements(ctx, ranked):
+    _model, first = ranked
+    household_id = some_household(ctx, first.id)
+    before = service.household_rank(ctx, SYSTEM, household_id)
+    # An update round: the household lost its assets and now cooks with firewood on an earth floor.
+    record = registry.get_household(ctx, SYSTEM, household_id)
+    registry.update_household(
+        ctx,
+        SYSTEM,
+        household_id,
+        {"floor_material": 8, "cooking_fuel": 10, "wall_material": 6},
+        assets=dict.fromkeys(record.assets, 0.0),
+        source="round-2",
+    )
+    second = service.rank_registry(ctx, SYSTEM)
+    assert second.previous_run_id == first.id
+
+    history = service.rank_history(ctx, SYSTEM, household_id)
+    assert [h.run.id for h in history] == [first.id, second.id]
+    assert history[1].score < before.score
+    # the first run still explains itself from the data it ranked
+    old = service.explain_household(ctx, SYSTEM, household_id, run_id=first.id)
+    assert old.score == pytest.approx(before.score, abs=1e-6) and not old.data_changed
+
+    moved = service.movements(ctx, SYSTEM)
+    assert (moved.from_run, moved.to_run) == (first.id, second.id)
+    assert sum(map(sum, moved.matrix)) == HOUSEHOLDS and moved.entered == moved.left == 0
+    assert moved.moved_up + moved.moved_down + moved.stayed == HOUSEHOLDS
+    assert moved.moved_up + moved.moved_down >= 1
+
+
+def test_nothing_to_read_before_a_ranking(ctx):
+    with pytest.raises(NotFound):
+        service.get_run(ctx)
+    with pytest.raises(NotFound):
+        service.rank_registry(ctx, SYSTEM)  # no model yet
+
+
+def test_the_demo_trains_on_a_synthetic_survey_and_ranks_the_registry(ctx, survey_dir):
+    registry.load_households(ctx, SYSTEM, registry_data(SynthConfig(households=60, seed=4)), source="demo")
+    demo = service.train_and_rank_demo(ctx, SYSTEM, survey_dir)
+    assert demo.run.model_version == demo.model.version
+    assert demo.run.households == 60 and demo.model.spec_name == "national"
+    assert set(demo.model.metrics["candidates"]) == {"ols", "ols-area", "gbm"}
