@@ -11,11 +11,17 @@ from datetime import datetime
 from itertools import islice
 from uuid import UUID
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, select, text, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.registry.store import VERSIONS
-from inklusi.registry.tables import family_member, family_version, person_name_token, person_version
+from inklusi.registry.tables import (
+    family_member,
+    family_version,
+    household_version,
+    person_name_token,
+    person_version,
+)
 
 CHUNK = 5_000
 
@@ -24,6 +30,17 @@ def _chunks(values: Iterable) -> Iterator[list]:
     remaining = iter(values)
     while chunk := list(islice(remaining, CHUNK)):
         yield chunk
+
+
+def refresh_statistics(conn: Connection) -> None:
+    """ANALYZE the tables a round looks up (PostgreSQL). Within the import's transaction the planner has not
+    seen the rows its first chunk wrote; believing a table empty, it scans a million rows per lookup
+    instead of using the index. ANALYZE counts the transaction's own rows, and once the planner has
+    statistics it scales them with the table's size, so once per import is enough."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in (household_version, family_version, person_version, family_member):
+        conn.execute(text(f"ANALYZE {table.name}"))
 
 
 def current_families_by_kk(conn: Connection, kk_numbers: Iterable[str]) -> dict[str, RowMapping]:

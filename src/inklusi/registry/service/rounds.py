@@ -39,6 +39,7 @@ class RoundState:
 
     report: ChangeReport = field(default_factory=ChangeReport)
     claimed: set[UUID] = field(default_factory=set)  # households already given to a building
+    statistics_fresh: bool = False  # the planner has seen this round's first writes
 
 
 @dataclass
@@ -69,6 +70,10 @@ def apply_round_chunk(
     plan = _Planner(conn, state, effective)
     plan.resolve(forms)
     _apply(conn, plan.writes, provenance(principal, source, batch_id, effective, utcnow()), effective)
+    if not state.statistics_fresh:
+        # Later chunks look up what earlier ones wrote; the planner must know the tables are not empty
+        rounds.refresh_statistics(conn)
+        state.statistics_fresh = True
 
 
 class _Planner:
