@@ -289,3 +289,13 @@ def _agglomerate(members, known, conflicts, rules, cannot, must):
         if prob[x, y] >= rules.auto_merge and owner[x] != owner[y]
     ]
     return [index[g].tolist() for g in groups], refused
+
+
+def smallest_ids(ids: pa.Array, labels: np.ndarray) -> pa.Array:
+    """For each record, the smallest id in its cluster (``labels``): a cluster id that stays stable."""
+    order = np.argsort(np.array(ids.to_pylist(), dtype=object), kind="stable")
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    smallest = np.full(len(rank), len(rank), np.int64)
+    np.minimum.at(smallest, labels, rank)
+    return pc.take(ids, pa.array(order[smallest[labels]]))

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from inklusi.linkage.clustering import connected
+from inklusi.linkage.clustering import connected, smallest_ids
 
 
 @dataclass
@@ -33,12 +33,7 @@ class HouseholdLinks:
     def cluster_ids(self) -> pa.Array:
         """Stable ids: the smallest household record id in each cluster."""
         ids = self.households
-        order = np.argsort(np.array(ids.to_pylist(), dtype=object), kind="stable")
-        rank = np.empty(len(order), np.int64)
-        rank[order] = np.arange(len(order))
-        smallest = np.full(len(rank), len(rank), np.int64)
-        np.minimum.at(smallest, self.labels, rank)
-        return pc.take(ids, pa.array(order[smallest[self.labels]]))
+        return smallest_ids(ids, self.labels)
 
 
 def link_households(

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from inklusi.linkage.clustering import ClusterRules, Clusters, Conflicts, cluster, connected
+from inklusi.linkage.clustering import ClusterRules, Clusters, Conflicts, cluster, connected, smallest_ids
 from inklusi.linkage.linker import Backend, LinkSession, to_arrow
 from inklusi.linkage.model import LinkReason
 from inklusi.linkage.spec import LinkageSettings
@@ -63,12 +63,7 @@ class Outcome:
     def cluster_ids(self) -> pa.Array:
         """Stable cluster ids: the smallest record id in each cluster."""
         ids = self.prepared["unique_id"].combine_chunks()
-        order = np.argsort(np.array(ids.to_pylist(), dtype=object), kind="stable")
-        rank = np.empty(len(order), np.int64)
-        rank[order] = np.arange(len(order))
-        smallest = np.full(len(rank), len(rank), np.int64)
-        np.minimum.at(smallest, self.labels, rank)
-        return pc.take(ids, pa.array(order[smallest[self.labels]]))
+        return smallest_ids(ids, self.labels)
 
     def reasons(self) -> list[str]:
         """Why each record is where it is: alone, same NIK, or the model."""
