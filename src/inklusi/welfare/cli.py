@@ -18,6 +18,7 @@ from inklusi.welfare.evaluation import evaluate_file
 from inklusi.welfare.model import COVERAGES, DECILES
 from inklusi.welfare.report import ReportInput, render
 from inklusi.welfare.spec import packaged_specs
+from inklusi.welfare.training import leak_warnings
 
 welfare = typer.Typer(help="Welfare ranking: proxy-means tests, deciles, explanations.", no_args_is_help=True)
 SYSTEM = Principal.system("cli")
@@ -74,8 +75,9 @@ def evaluate(
         )
     if report:
         areas = result.sample.frame.get("_area")
+        title = f"Targeting report: {file.name}"
         page = render(
-            ReportInput(f"Targeting report: {file.name}", result.sample, result.results, result.chosen, areas)
+            ReportInput(title, result.sample, result.results, result.chosen, areas, warnings=result.warnings)
         )
         report.write_text(page, encoding="utf-8")
     if as_json:
@@ -86,6 +88,8 @@ def evaluate(
         f"{len(result.categorical)} categorical proxies"
     )
     console.print(_metrics_table(result.results, result.chosen))
+    for warning in result.warnings:
+        say(warning, "bold red")
 
 
 @welfare.command("report")
@@ -124,6 +128,8 @@ def train(
     for name, m in results.items():
         errors = {c["coverage"]: c["exclusion_error"] for c in m["coverage"]}
         console.print(f"  {name}: R² {m['r2']:.3f}, exclusion error at 40% {100 * errors[0.4]:.1f}%")
+    for warning in leak_warnings({name: m["r2"] for name, m in results.items()}):
+        say(warning, "bold red")
 
 
 @welfare.command("rank")
