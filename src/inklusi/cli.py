@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
-from rich.progress import Progress
 from rich.table import Table
 
-from inklusi import bootstrap
 from inklusi.access.cli import orgs, users
-from inklusi.app import create_app
 from inklusi.audit.cli import audit
-from inklusi.console import console, reporting_errors, say, settings
+from inklusi.console import DEMO_DATA_DIR, console, reporting_errors, say, settings, showing_steps
 from inklusi.i18n import msg
 from inklusi.instrument.cli import import_files, imports, instrument, show_import
 from inklusi.linkage.cli import linkage
@@ -49,6 +46,8 @@ def init(
     ] = None,
 ) -> None:
     """Create the data folder, secrets and database, and load the reference data (safe to repeat)."""
+    from inklusi import bootstrap
+
     with reporting_errors():
         report = bootstrap.init(settings(), admin_password=admin_password)
     language = settings().language
@@ -77,16 +76,20 @@ def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
 ) -> None:
-    """Serve the API (and, later, the web application)."""
+    """Serve the web application and the API."""
+    import uvicorn
+
+    from inklusi.app import create_app  # FastAPI and every slice's API: only when serving
+
     current = settings()
     uvicorn.run(create_app(current), host=host or current.host, port=port or current.port)
 
 
 @app.command("demo")
 def run_demo(
-    data_dir: Annotated[Path, typer.Option(help="Its own data folder, apart from a real registry")] = Path(
-        "inklusi-demo"
-    ),
+    data_dir: Annotated[
+        Path, typer.Option(help="Its own data folder, apart from a real registry")
+    ] = DEMO_DATA_DIR,
     households: Annotated[int, typer.Option(help="Synthetic households to register")] = 500,
     seed: int = 7,
     host: Annotated[str | None, typer.Option()] = None,
@@ -98,14 +101,12 @@ def run_demo(
 
     current = settings().model_copy(update={"data_dir": data_dir})
     language = current.language
-    with reporting_errors(), Progress(console=console, transient=True) as progress:
-        task = progress.add_task(msg("Importing enumeration rounds").render(language), total=None)
-        report = demo.prepare(
-            current,
-            households=households,
-            seed=seed,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
+    say(
+        msg("Preparing the demo registry in {path} (about a minute the first time)", path=str(data_dir)),
+        "bold",
+    )
+    with reporting_errors(), showing_steps(keep=True) as step:
+        report = demo.prepare(current, households=households, seed=seed, step=step)
     for result in report.rounds:
         show_import(result, language)
     say(
@@ -115,6 +116,16 @@ def run_demo(
             total=report.households_total,
         )
     )
+    if report.truth is not None:
+        say(
+            msg(
+                "On purpose, the synthetic population has {duplicates} households listed twice (a noisy "
+                "second listing, for record linkage to find) and {splits} households that split off in "
+                "round 2.",
+                duplicates=report.truth.duplicate_households,
+                splits=report.truth.split_households,
+            )
+        )
     if report.ranking is not None:
         say(
             msg(
@@ -141,6 +152,9 @@ def run_demo(
         roles = ", ".join(f"{role}@{area or 'nasional'}" for role, area in user.grants)
         table.add_row(user.username, demo.DEMO_PASSWORD, roles)
     console.print(table)
+    folder = str(data_dir.resolve())
+    say(msg("To use the command line on this demo registry, point it at its data folder:"))
+    console.print(f"  export INKLUSI_DATA_DIR={shlex.quote(folder)}", style="bold", soft_wrap=True)
     host, port = host or current.host, port or current.port
     url = f"http://{host}:{port}"
     say(
@@ -150,6 +164,10 @@ def run_demo(
         "bold green",
     )
     if serve_it:
+        import uvicorn
+
+        from inklusi.app import create_app
+
         uvicorn.run(create_app(current), host=host, port=port)
 
 

@@ -127,6 +127,21 @@ def test_re_ranking_keeps_history_and_reports_movements(ctx, ranked):
     assert moved.moved_up + moved.moved_down >= 1
 
 
+def test_ranking_reports_its_steps_and_the_households_written(ctx, ranked):
+    """Issue 11 #13: `welfare rank` shows progress; the service reports it through a callback."""
+    heard: list[tuple[str, int, int | None]] = []
+    run = service.rank_registry(
+        ctx, SYSTEM, progress=lambda text, done=0, total=None: heard.append((text.render("en"), done, total))
+    )
+    steps = list(dict.fromkeys(text for text, _done, _total in heard))
+    assert steps == [
+        "Taking a snapshot of the registry",
+        "Scoring and ranking the households (duckdb)",
+        "Writing the ranks",
+    ]
+    assert heard[-1] == ("Writing the ranks", run.households, run.households) and run.households == HOUSEHOLDS
+
+
 def test_nothing_to_read_before_a_ranking(ctx):
     with pytest.raises(NotFound):
         service.get_run(ctx)
