@@ -45,6 +45,7 @@ lint: $(TEST_STAMP)
 ## Extract translatable messages and merge them into the Indonesian catalogue.
 messages: $(TEST_STAMP)
 	$(BIN)/pybabel extract --no-location --sort-by-file -k msg -F babel.cfg -o src/inklusi/locale/inklusi.pot src/inklusi
+	$(BIN)/python -c "from pathlib import Path; from inklusi.cli import add_help_to_template as add; add(Path('src/inklusi/locale/inklusi.pot'))"
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D inklusi -i src/inklusi/locale/inklusi.pot -d src/inklusi/locale -l id
 
 ## Benchmarks (long): see docs/benchmarks.md for what each prints.

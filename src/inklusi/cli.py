@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.main
+from pydantic import ValidationError
 from rich.table import Table
 
 from inklusi.access.cli import orgs, users
 from inklusi.audit.cli import audit
 from inklusi.console import DEMO_DATA_DIR, console, reporting_errors, say, settings, showing_steps
-from inklusi.i18n import msg
+from inklusi.i18n import DEFAULT_LANGUAGE, msg, translations
 from inklusi.instrument.cli import import_files, imports, instrument, show_import
 from inklusi.linkage.cli import linkage
 from inklusi.registry.cli import registry
@@ -20,8 +23,11 @@ from inklusi.synth.cli import synth
 from inklusi.welfare.cli import welfare
 from inklusi.wilayah.cli import areas, nik
 
+if TYPE_CHECKING:
+    from typer._click.core import Command  # Typer's own copy of Click
+
 app = typer.Typer(
-    help="Inklusi — registri sosial ekonomi / socio-economic registry.",
+    help="Inklusi — the socio-economic registry.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
@@ -171,5 +177,67 @@ def run_demo(
         uvicorn.run(create_app(current), host=host, port=port)
 
 
+def commands(command: Command, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Command]]:
+    """Every command and group of the tree, with its path of names (the root's is empty)."""
+    yield path, command
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from commands(sub, (*path, name))
+
+
+def help_texts(command: Command) -> set[str]:
+    """Every help text of the command tree (commands, groups, options, arguments), as its message id."""
+    found = set()
+    for _path, each in commands(command):
+        for text in (
+            each.help,
+            getattr(each, "short_help", None),
+            *(getattr(p, "help", None) for p in each.params),
+        ):
+            if text:
+                found.add(message_id(text))
+    return found
+
+
+def message_id(text: str) -> str:
+    return " ".join(text.split())
+
+
+def add_help_to_template(pot: Path) -> None:
+    """Add the command's help texts to the message template (``make messages``), so that updating the
+    catalogue keeps their translations: ``pybabel extract`` finds ``msg(…)``, not Typer's help."""
+    from babel.messages.pofile import read_po, write_po
+
+    with pot.open("rb") as handle:
+        template = read_po(handle)
+    for text in sorted(help_texts(typer.main.get_command(app))):
+        if text not in template:
+            template.add(text)
+    with pot.open("wb") as handle:
+        write_po(handle, template, omit_header=False, sort_output=True)
+
+
+def localised(language: str) -> Command:
+    """The command tree with every help text in ``language`` (Indonesian from the catalogue; English is the
+    source). Help is written in English in the code, like every message."""
+    command = typer.main.get_command(app)
+    catalogue = translations(language)
+    for _path, each in commands(command):
+        if each.help:
+            each.help = catalogue.gettext(message_id(each.help))
+        if getattr(each, "short_help", None):
+            each.short_help = catalogue.gettext(message_id(each.short_help))
+        for param in each.params:
+            if getattr(param, "help", None):
+                param.help = catalogue.gettext(message_id(param.help))
+    return command
+
+
+def _language() -> str:
+    try:
+        return settings().language
+    except ValidationError:  # a wrong setting is reported by the command that reads it, not by --help
+        return DEFAULT_LANGUAGE
+
+
 def main() -> None:
-    app()
+    localised(_language())()
