@@ -6,6 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import pytest
+from babel.numbers import format_decimal
 
 from inklusi.access.model import Principal
 from inklusi.audit import service as audit
@@ -14,6 +15,7 @@ from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, registry_data
 from inklusi.welfare import service
 from inklusi.welfare.model import DECILES
+from inklusi.wilayah import service as wilayah
 from tests.factories import user
 
 SYSTEM = Principal.system("tests")
@@ -94,6 +96,33 @@ def test_an_explanation_adds_up_to_the_stored_score(ctx, ranked):
     assert "Floor" in {c.label for c in english.contributions}
     entries = audit.recent(ctx, SYSTEM.actor, object_type="household", object_id=str(household_id))
     assert {"welfare.rank.read", "household.read"} <= {e.action for e in entries}
+
+
+def test_an_explanation_shows_the_answers_a_person_recognises(ctx, ranked):
+    """Issue 11 #10: not "Luas lantai per kapita (log) = 11" but the answer, in the reader's language."""
+    _model, run = ranked
+    household_id = some_household(ctx, run.id)
+    record = registry.get_household(ctx, SYSTEM, household_id)
+    per_person = record.dwelling.floor_area_m2 / record.size
+    for language, locale, label, yes_no in (
+        ("id", "id_ID", "Luas lantai per kapita (m²)", {"ya", "tidak"}),
+        ("en", "en_GB", "Floor area per person (m²)", {"yes", "no"}),
+    ):
+        found = service.explain_household(ctx, SYSTEM, household_id, language=language)
+        lines = {c.proxy: c for c in found.contributions}
+        assert lines["floor_area_per_capita"].label == label
+        assert lines["floor_area_per_capita"].value == format_decimal(
+            round(per_person, 2), "#,##0.##", locale=locale
+        )
+        assert lines["members"].value == str(record.size)
+        assert lines["head_female"].value in yes_no and lines["kelurahan"].value in yes_no
+        assert lines["children_share"].value.endswith("%")
+        assert not [c.label for c in found.contributions if "log" in c.label]
+        floor = lines["floor"].value
+        assert floor and not floor.isdigit()  # a code's label
+        if "province_code" in lines:  # area effects: the province by name
+            province = lines["province_code"].value
+            assert province == wilayah.get_area(ctx, record.dwelling.village_code[:2]).name
 
 
 def test_re_ranking_keeps_history_and_reports_movements(ctx, ranked):
