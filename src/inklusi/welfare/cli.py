@@ -85,9 +85,14 @@ def evaluate(
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
         return
-    console.print(
-        f"{file.name}: {result.households:,} households, {len(result.numeric)} numeric and "
-        f"{len(result.categorical)} categorical proxies"
+    say(
+        msg(
+            "{file}: {households} households, {numeric} numeric and {categorical} categorical proxies",
+            file=file.name,
+            households=result.households,
+            numeric=len(result.numeric),
+            categorical=len(result.categorical),
+        )
     )
     console.print(_metrics_table(result.results, result.chosen))
     for warning in result.warnings:
@@ -234,10 +239,17 @@ def explain(household_id: UUID, top: Annotated[int, typer.Option(min=1)] = 10) -
     with open_context() as ctx:
         found = service.explain_household(ctx, SYSTEM, household_id, language=language)
     rank = found.rank
-    console.print(
-        f"score {rank.score:.3f}  decile {rank.national_decile} (percentile {rank.national_percentile}), "
-        f"province {rank.province_decile}, regency {rank.regency_decile}"
+    say(
+        msg(
+            "Score {score} · national decile {decile} (percentile {percentile}), province decile "
+            "{province}, regency decile {regency}",
+            score=f"{rank.score:.3f}",
+            decile=rank.national_decile,
+            percentile=rank.national_percentile,
+            province=rank.province_decile,
+            regency=rank.regency_decile,
+        )
     )
-    console.print(f"average household: {found.baseline:.3f}")
+    say(msg("Average household: {baseline}", baseline=f"{found.baseline:.3f}"))
     for line in found.contributions[:top]:
         console.print(f"  {line.label} = {line.value}: {line.contribution:+.3f} ({line.percent:+.0f}%)")
