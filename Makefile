@@ -2,43 +2,56 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two installs: the application (all `make demo` needs), then the test tools and the PySpark backend
+# (some 470 MB) that only `make test` and the other developer targets need.
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-tests
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test test-slow lint messages benchmarks clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
+	@echo "Creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,spark]'
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	@echo "Installing Inklusi and its dependencies into $(VENV) (the first time takes a few minutes)"
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	@echo "Installing the test tools and the PySpark backend into $(VENV)"
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	touch $(TEST_STAMP)
 
 ## Set up, initialise a local registry with a small sample, and serve it.
 demo: $(STAMP)
 	$(BIN)/inklusi demo
 
 ## Set up and run every gate: lint, format, import contracts, tests on SQLite and PostgreSQL.
-test: $(STAMP) lint
+test: $(TEST_STAMP) lint
 	INKLUSI_TEST_POSTGRES_URL=$${INKLUSI_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/pytest
 
 ## The slow tests too (large synthetic populations).
-test-slow: $(STAMP)
+test-slow: $(TEST_STAMP)
 	INKLUSI_TEST_POSTGRES_URL=$${INKLUSI_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/pytest -m slow
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
 
 ## Extract translatable messages and merge them into the Indonesian catalogue.
-messages: $(STAMP)
+messages: $(TEST_STAMP)
 	$(BIN)/pybabel extract --no-location --sort-by-file -k msg -F babel.cfg -o src/inklusi/locale/inklusi.pot src/inklusi
+	$(BIN)/python -c "from pathlib import Path; from inklusi.cli import add_help_to_template as add; add(Path('src/inklusi/locale/inklusi.pot'))"
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D inklusi -i src/inklusi/locale/inklusi.pot -d src/inklusi/locale -l id
 
 ## Benchmarks (long): see docs/benchmarks.md for what each prints.
-benchmarks: $(STAMP)
+benchmarks: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.synth_bench
 	$(BIN)/python -m benchmarks.search_bench
 
 clean:
-	rm -rf $(VENV) inklusi-data .pytest_cache
+	rm -rf $(VENV) inklusi-data inklusi-demo .pytest_cache

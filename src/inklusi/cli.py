@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
-from rich.progress import Progress
+import typer.main
+from pydantic import ValidationError
 from rich.table import Table
 
-from inklusi import bootstrap
 from inklusi.access.cli import orgs, users
-from inklusi.app import create_app
 from inklusi.audit.cli import audit
-from inklusi.console import console, reporting_errors, say, settings
-from inklusi.i18n import msg
+from inklusi.console import DEMO_DATA_DIR, console, reporting_errors, say, settings, showing_steps
+from inklusi.i18n import DEFAULT_LANGUAGE, msg, translations
 from inklusi.instrument.cli import import_files, imports, instrument, show_import
 from inklusi.linkage.cli import linkage
 from inklusi.registry.cli import registry
@@ -23,8 +23,11 @@ from inklusi.synth.cli import synth
 from inklusi.welfare.cli import welfare
 from inklusi.wilayah.cli import areas, nik
 
+if TYPE_CHECKING:
+    from typer._click.core import Command  # Typer's own copy of Click
+
 app = typer.Typer(
-    help="Inklusi — registri sosial ekonomi / socio-economic registry.",
+    help="Inklusi — the socio-economic registry.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
@@ -49,6 +52,8 @@ def init(
     ] = None,
 ) -> None:
     """Create the data folder, secrets and database, and load the reference data (safe to repeat)."""
+    from inklusi import bootstrap
+
     with reporting_errors():
         report = bootstrap.init(settings(), admin_password=admin_password)
     language = settings().language
@@ -77,16 +82,20 @@ def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
 ) -> None:
-    """Serve the API (and, later, the web application)."""
+    """Serve the web application and the API."""
+    import uvicorn
+
+    from inklusi.app import create_app  # FastAPI and every slice's API: only when serving
+
     current = settings()
     uvicorn.run(create_app(current), host=host or current.host, port=port or current.port)
 
 
 @app.command("demo")
 def run_demo(
-    data_dir: Annotated[Path, typer.Option(help="Its own data folder, apart from a real registry")] = Path(
-        "inklusi-demo"
-    ),
+    data_dir: Annotated[
+        Path, typer.Option(help="Its own data folder, apart from a real registry")
+    ] = DEMO_DATA_DIR,
     households: Annotated[int, typer.Option(help="Synthetic households to register")] = 500,
     seed: int = 7,
     host: Annotated[str | None, typer.Option()] = None,
@@ -98,14 +107,12 @@ def run_demo(
 
     current = settings().model_copy(update={"data_dir": data_dir})
     language = current.language
-    with reporting_errors(), Progress(console=console, transient=True) as progress:
-        task = progress.add_task(msg("Importing enumeration rounds").render(language), total=None)
-        report = demo.prepare(
-            current,
-            households=households,
-            seed=seed,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
+    say(
+        msg("Preparing the demo registry in {path} (about a minute the first time)", path=str(data_dir)),
+        "bold",
+    )
+    with reporting_errors(), showing_steps(keep=True) as step:
+        report = demo.prepare(current, households=households, seed=seed, step=step)
     for result in report.rounds:
         show_import(result, language)
     say(
@@ -115,6 +122,16 @@ def run_demo(
             total=report.households_total,
         )
     )
+    if report.truth is not None:
+        say(
+            msg(
+                "On purpose, the synthetic population has {duplicates} households listed twice (a noisy "
+                "second listing, for record linkage to find) and {splits} households that split off in "
+                "round 2.",
+                duplicates=report.truth.duplicate_households,
+                splits=report.truth.split_households,
+            )
+        )
     if report.ranking is not None:
         say(
             msg(
@@ -141,6 +158,9 @@ def run_demo(
         roles = ", ".join(f"{role}@{area or 'nasional'}" for role, area in user.grants)
         table.add_row(user.username, demo.DEMO_PASSWORD, roles)
     console.print(table)
+    folder = str(data_dir.resolve())
+    say(msg("To use the command line on this demo registry, point it at its data folder:"))
+    console.print(f"  export INKLUSI_DATA_DIR={shlex.quote(folder)}", style="bold", soft_wrap=True)
     host, port = host or current.host, port or current.port
     url = f"http://{host}:{port}"
     say(
@@ -150,8 +170,74 @@ def run_demo(
         "bold green",
     )
     if serve_it:
+        import uvicorn
+
+        from inklusi.app import create_app
+
         uvicorn.run(create_app(current), host=host, port=port)
 
 
+def commands(command: Command, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Command]]:
+    """Every command and group of the tree, with its path of names (the root's is empty)."""
+    yield path, command
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from commands(sub, (*path, name))
+
+
+def help_texts(command: Command) -> set[str]:
+    """Every help text of the command tree (commands, groups, options, arguments), as its message id."""
+    found = set()
+    for _path, each in commands(command):
+        for text in (
+            each.help,
+            getattr(each, "short_help", None),
+            *(getattr(p, "help", None) for p in each.params),
+        ):
+            if text:
+                found.add(message_id(text))
+    return found
+
+
+def message_id(text: str) -> str:
+    return " ".join(text.split())
+
+
+def add_help_to_template(pot: Path) -> None:
+    """Add the command's help texts to the message template (``make messages``), so that updating the
+    catalogue keeps their translations: ``pybabel extract`` finds ``msg(…)``, not Typer's help."""
+    from babel.messages.pofile import read_po, write_po
+
+    with pot.open("rb") as handle:
+        template = read_po(handle)
+    for text in sorted(help_texts(typer.main.get_command(app))):
+        if text not in template:
+            template.add(text)
+    with pot.open("wb") as handle:
+        write_po(handle, template, omit_header=False, sort_output=True)
+
+
+def localised(language: str) -> Command:
+    """The command tree with every help text in ``language`` (Indonesian from the catalogue; English is the
+    source). Help is written in English in the code, like every message."""
+    command = typer.main.get_command(app)
+    catalogue = translations(language)
+    for _path, each in commands(command):
+        if each.help:
+            each.help = catalogue.gettext(message_id(each.help))
+        if getattr(each, "short_help", None):
+            each.short_help = catalogue.gettext(message_id(each.short_help))
+        for param in each.params:
+            if getattr(param, "help", None):
+                param.help = catalogue.gettext(message_id(param.help))
+    return command
+
+
+def _language() -> str:
+    try:
+        return settings().language
+    except ValidationError:  # a wrong setting is reported by the command that reads it, not by --help
+        return DEFAULT_LANGUAGE
+
+
 def main() -> None:
-    app()
+    localised(_language())()

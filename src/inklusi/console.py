@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from inklusi.config import Settings
-from inklusi.context import Context
-from inklusi.errors import InklusiError
-from inklusi.i18n import Text
 
+if TYPE_CHECKING:
+    from inklusi.context import Context
+from inklusi.errors import InklusiError, NotInitialised
+from inklusi.i18n import Text, msg
+
+DEMO_DATA_DIR = Path("inklusi-demo")  # where `inklusi demo` (and `make demo`) keeps its registry
 console = Console()
 errors = Console(stderr=True)
 
@@ -42,9 +55,62 @@ def reporting_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+Step = Callable[..., None]  # step(text, done=0, total=None): what a long service call is doing now
+
+
+@contextmanager
+def showing_steps(*, keep: bool = False) -> Iterator[Step]:
+    """A Rich spinner (and bar, once a total is known) for a long service call, which reports its steps
+    through the callback this yields (services stay free of Rich). ``keep``: print each finished step."""
+    language = settings().language
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=None)
+        current: list[str] = []
+
+        def step(text: Text, done: int = 0, total: int | None = None) -> None:
+            description = text.render(language)
+            if keep and current and current[-1] != description:
+                progress.console.print(f"[dim]✓[/] {current[-1]}")
+            if not current or current[-1] != description:
+                current.append(description)
+            progress.update(task, description=description, completed=done, total=total)
+
+        yield step
+        if keep and current:
+            progress.console.print(f"[dim]✓[/] {current[-1]}")
+
+
+@contextmanager
+def pointing_at_the_demo() -> Iterator[None]:
+    """When the configured data folder holds no registry but the demo's does, say how to use the demo's.
+    Never switches on its own: a command meant for a real registry must not run on the demo (or create a
+    second, empty one)."""
+    try:
+        yield
+    except NotInitialised as error:
+        show_error(error)
+        current = settings()
+        demo = DEMO_DATA_DIR.resolve()
+        if current.data_dir.resolve() != demo and (demo / "secrets" / "audit.key").exists():
+            text = msg(
+                "A demo registry exists in {path}. To use it: export INKLUSI_DATA_DIR={path}", path=str(demo)
+            )
+            errors.print(f"[yellow]{text.render(current.language)}[/]", soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
 @contextmanager
 def open_context() -> Iterator[Context]:
-    with reporting_errors():
+    from inklusi.context import Context  # SQLAlchemy and the database: only for commands that use them
+
+    with reporting_errors(), pointing_at_the_demo():
         ctx = Context.open(settings())
         try:
             yield ctx

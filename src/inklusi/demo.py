@@ -17,13 +17,16 @@ from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from inklusi import bootstrap
 from inklusi.access import service as access
 from inklusi.access.model import OrganisationKind, Principal
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.errors import Invalid
-from inklusi.i18n import Text
+from inklusi.i18n import Text, msg
 from inklusi.instrument import service as imports
 from inklusi.instrument.model import load
 from inklusi.instrument.service import ImportResult
@@ -78,6 +81,13 @@ class DemoReport:
     ranking: welfare.DemoRanking | None = None  # None when a ranking existed already
     linkage: linkage.DemoLinkage | None = None
     linkage_skipped: Text | None = None  # why linkage did not run (a population too small to train on)
+    truth: DemoTruth | None = None  # what the generator did on purpose (None when the registry existed)
+
+
+@dataclass(frozen=True)
+class DemoTruth:
+    duplicate_households: int  # enumerated a second time, with noise (the second listing)
+    split_households: int  # split off from their household in a later round
 
 
 def prepare(
@@ -85,32 +95,48 @@ def prepare(
     *,
     households: int = 500,
     seed: int = 7,
-    progress: Callable[[int, int], None] = lambda _done, _total: None,
+    step: Callable[..., None] = lambda _text, _done=0, _total=None: None,
 ) -> DemoReport:
+    """Everything but serving. ``step(text, done, total)`` hears what it is doing, step by step."""
+    step(msg("Creating the data folder, the database and the reference data (areas)"))
     report = bootstrap.init(settings)
     admin_password = report.admin_password or settings.admin_password_file.read_text().strip()
     ctx = Context.open(settings)
     try:
+        step(msg("Creating the demo organisations and users"))
         _ensure_users(ctx)
         rounds: list[ImportResult] = []
-        linked, skipped = None, None
+        linked, skipped, truth = None, None, None
         if registry.count_households(ctx) == 0:  # the first run; later runs keep what is there
             population = settings.data_dir / "demo-rounds" / "population"
             config = SynthConfig(households=households, seed=seed, rounds=2)
+            step(msg("Generating {n:,} synthetic households and a second enumeration round", n=households))
             generate(config, population)
-            rounds = _import_rounds(ctx, settings, config, population, progress)
+            truth = read_truth(population)
+            rounds = _import_rounds(ctx, settings, config, population, step)
+            step(msg("Registering a second listing of some of the same people and linking records"))
             try:
                 linked = linkage.prepare_demo(ctx, population=population)
             except Invalid as problem:  # too few duplicates in a small population to train on
                 skipped = problem.text
         ranking = None
         if not welfare.list_runs(ctx):
-            ranking = welfare.train_and_rank_demo(ctx, Principal.system("demo"))
+            ranking = welfare.train_and_rank_demo(ctx, Principal.system("demo"), progress=step)
         total = registry.count_households(ctx)
     finally:
         ctx.close()
     added = sum(r.report.get("totals", {}).get("households_new", 0) for r in rounds)
-    return DemoReport(admin_password, added, total, USERS, tuple(rounds), ranking, linked, skipped)
+    return DemoReport(admin_password, added, total, USERS, tuple(rounds), ranking, linked, skipped, truth)
+
+
+def read_truth(population: Path) -> DemoTruth:
+    """What the generator did on purpose: households listed twice, households split off in later rounds."""
+    duplicates = pq.read_metadata(population / "duplicate_households.parquet").num_rows
+    splits = 0
+    for events in sorted(population.glob("round*/events.parquet")):
+        kinds = pq.read_table(events, columns=["event"])["event"]
+        splits += pc.sum(pc.equal(kinds, "household_split")).as_py() or 0
+    return DemoTruth(duplicates, splits)
 
 
 def _import_rounds(
@@ -118,7 +144,7 @@ def _import_rounds(
     settings: Settings,
     config: SynthConfig,
     population: Path,
-    progress: Callable[[int, int], None],
+    step: Callable[..., None],
 ) -> list[ImportResult]:
     """Both rounds as the instrument's JSON Lines, imported like any field data."""
     instrument = load()
@@ -128,13 +154,15 @@ def _import_rounds(
             from_synthetic(population, instrument, number), population.parent / f"round-{number}.jsonl"
         )
         effective = datetime.combine(config.round_date(number), time(12), tzinfo=ZoneInfo(settings.timezone))
+        text = msg("Importing enumeration round {n} ({file})", n=number, file=path.name)
+        step(text)
         result = imports.import_file(
             ctx,
             Principal.system("demo"),
             path,
             source=f"{SOURCE}-{number}",
             valid_from=effective,
-            progress=progress,
+            progress=lambda done, total, text=text: step(text, done, total),
         )
         results.append(result)
     return results

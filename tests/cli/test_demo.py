@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx2 as httpx
+import pyarrow.parquet as pq
 
 from inklusi.demo import DEMO_PASSWORD
 from tests.web.test_browser import free_port
@@ -47,6 +48,27 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
         assert "round-2.jsonl" in output
         ranked = re.search(r"Welfare ranking: model \S+ ranked (\d+) households", output)
         assert ranked and int(ranked.group(1)) == int(added.group(2))
+        # it says what it is doing, step by step (issue 11 #13)
+        for step in (
+            "Creating the data folder, the database and the reference data (areas)",
+            "Generating 60 synthetic households and a second enumeration round",
+            "Importing enumeration round 1 (round-1.jsonl)",
+            "Importing enumeration round 2 (round-2.jsonl)",
+            "Registering a second listing of some of the same people and linking records",
+            "Training the welfare model on the survey",
+            "Writing the ranks",
+        ):
+            assert f"✓ {step}" in output, step
+        # and what the synthetic truth holds on purpose
+        truth = re.search(r"has (\d+) households listed twice .* and (\d+) households that split off", output)
+        assert truth, output
+        demo_dir = tmp_path / "demo"
+        population = demo_dir / "demo-rounds" / "population"
+        assert int(truth.group(1)) == pq.read_metadata(population / "duplicate_households.parquet").num_rows
+        events = pq.read_table(population / "round2" / "events.parquet").column("event").to_pylist()
+        assert int(truth.group(2)) == events.count("household_split") > 0
+        # how to point the command line at the demo's registry (issue 11 #6)
+        assert f"export INKLUSI_DATA_DIR={demo_dir.resolve()}" in output
         # 60 households give too few duplicates to train a linkage model: the demo says so and goes on
         assert "Record linkage skipped: Not enough likely duplicates" in output
         for username in ("admin", "dinsos.jabar", "pendamping.bandung", "auditor"):
@@ -70,4 +92,5 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
         process.wait(timeout=30)
     again = subprocess.run([*command[:-2], "--no-serve"], env=env, capture_output=True, text=True, check=True)
     assert f"0 households added; the registry holds {added.group(2)}." in again.stdout
+    assert "listed twice" not in again.stdout  # nothing generated the second time
     assert Path(tmp_path / "demo" / "secrets" / "audit.key").exists()

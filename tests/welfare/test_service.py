@@ -6,6 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import pytest
+from babel.numbers import format_decimal
 
 from inklusi.access.model import Principal
 from inklusi.audit import service as audit
@@ -14,6 +15,7 @@ from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, registry_data
 from inklusi.welfare import service
 from inklusi.welfare.model import DECILES
+from inklusi.wilayah import service as wilayah
 from tests.factories import user
 
 SYSTEM = Principal.system("tests")
@@ -96,6 +98,33 @@ def test_an_explanation_adds_up_to_the_stored_score(ctx, ranked):
     assert {"welfare.rank.read", "household.read"} <= {e.action for e in entries}
 
 
+def test_an_explanation_shows_the_answers_a_person_recognises(ctx, ranked):
+    """Issue 11 #10: not "Luas lantai per kapita (log) = 11" but the answer, in the reader's language."""
+    _model, run = ranked
+    household_id = some_household(ctx, run.id)
+    record = registry.get_household(ctx, SYSTEM, household_id)
+    per_person = record.dwelling.floor_area_m2 / record.size
+    for language, locale, label, yes_no in (
+        ("id", "id_ID", "Luas lantai per kapita (m²)", {"ya", "tidak"}),
+        ("en", "en_GB", "Floor area per person (m²)", {"yes", "no"}),
+    ):
+        found = service.explain_household(ctx, SYSTEM, household_id, language=language)
+        lines = {c.proxy: c for c in found.contributions}
+        assert lines["floor_area_per_capita"].label == label
+        assert lines["floor_area_per_capita"].value == format_decimal(
+            round(per_person, 2), "#,##0.##", locale=locale
+        )
+        assert lines["members"].value == str(record.size)
+        assert lines["head_female"].value in yes_no and lines["kelurahan"].value in yes_no
+        assert lines["children_share"].value.endswith("%")
+        assert not [c.label for c in found.contributions if "log" in c.label]
+        floor = lines["floor"].value
+        assert floor and not floor.isdigit()  # a code's label
+        if "province_code" in lines:  # area effects: the province by name
+            province = lines["province_code"].value
+            assert province == wilayah.get_area(ctx, record.dwelling.village_code[:2]).name
+
+
 def test_re_ranking_keeps_history_and_reports_movements(ctx, ranked):
     _model, first = ranked
     household_id = some_household(ctx, first.id)
@@ -125,6 +154,21 @@ def test_re_ranking_keeps_history_and_reports_movements(ctx, ranked):
     assert sum(map(sum, moved.matrix)) == HOUSEHOLDS and moved.entered == moved.left == 0
     assert moved.moved_up + moved.moved_down + moved.stayed == HOUSEHOLDS
     assert moved.moved_up + moved.moved_down >= 1
+
+
+def test_ranking_reports_its_steps_and_the_households_written(ctx, ranked):
+    """Issue 11 #13: `welfare rank` shows progress; the service reports it through a callback."""
+    heard: list[tuple[str, int, int | None]] = []
+    run = service.rank_registry(
+        ctx, SYSTEM, progress=lambda text, done=0, total=None: heard.append((text.render("en"), done, total))
+    )
+    steps = list(dict.fromkeys(text for text, _done, _total in heard))
+    assert steps == [
+        "Taking a snapshot of the registry",
+        "Scoring and ranking the households (duckdb)",
+        "Writing the ranks",
+    ]
+    assert heard[-1] == ("Writing the ranks", run.households, run.households) and run.households == HOUSEHOLDS
 
 
 def test_nothing_to_read_before_a_ranking(ctx):

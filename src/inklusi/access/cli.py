@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from inklusi.access import service
 from inklusi.access.model import OrganisationKind, Principal
 from inklusi.console import console, open_context, say
 from inklusi.errors import Invalid
@@ -30,6 +29,8 @@ def add_org(
     kind: Annotated[OrganisationKind, typer.Option()],
     area: Annotated[str | None, typer.Option(help="Home area code")] = None,
 ) -> None:
+    from inklusi.access import service
+
     with open_context() as ctx:
         org_id = service.create_organisation(ctx, SYSTEM, name, kind, area)
     say(msg("Organisation {name} created: {id}", name=name, id=str(org_id)), "green")
@@ -43,6 +44,8 @@ def add_user(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
     display_name: Annotated[str | None, typer.Option()] = None,
 ) -> None:
+    from inklusi.access import service
+
     with open_context() as ctx:
         org_id = service.organisation_id(ctx, org)
         if org_id is None:
@@ -61,6 +64,8 @@ def add_user(
 
 @users.command("grant")
 def grant(username: str, role: Annotated[str, typer.Argument(help="ROLE or ROLE@AREA_CODE")]) -> None:
+    from inklusi.access import service
+
     with open_context() as ctx:
         service.grant_role(ctx, SYSTEM, username, *parse_grant(role))
     say(msg("Granted {role} to {username}", role=role, username=username), "green")
@@ -68,6 +73,8 @@ def grant(username: str, role: Annotated[str, typer.Argument(help="ROLE or ROLE@
 
 @users.command("revoke")
 def revoke(username: str, role: Annotated[str, typer.Argument(help="ROLE or ROLE@AREA_CODE")]) -> None:
+    from inklusi.access import service
+
     with open_context() as ctx:
         removed = service.revoke_role(ctx, SYSTEM, username, *parse_grant(role))
     say(msg("{n} grants of {role} taken from {username}", n=removed, role=role, username=username), "green")
@@ -76,6 +83,8 @@ def revoke(username: str, role: Annotated[str, typer.Argument(help="ROLE or ROLE
 @users.command("deactivate")
 def deactivate(username: str) -> None:
     """End every session of the user and refuse their logins."""
+    from inklusi.access import service
+
     with open_context() as ctx:
         service.set_active(ctx, SYSTEM, username, active=False)
     say(msg("User {username} deactivated", username=username), "green")
@@ -83,6 +92,8 @@ def deactivate(username: str) -> None:
 
 @users.command("activate")
 def activate(username: str) -> None:
+    from inklusi.access import service
+
     with open_context() as ctx:
         service.set_active(ctx, SYSTEM, username, active=True)
     say(msg("User {username} activated", username=username), "green")
@@ -93,6 +104,8 @@ def password(
     username: str,
     new_password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
+    from inklusi.access import service
+
     with open_context() as ctx:
         service.set_password(ctx, SYSTEM, username, new_password)
     say(msg("Password of {username} changed", username=username), "green")
@@ -100,6 +113,8 @@ def password(
 
 @users.command("list")
 def list_users() -> None:
+    from inklusi.access import service
+
     with open_context() as ctx:
         found = service.list_users(ctx, SYSTEM)
     table = Table("username", "name", "roles")

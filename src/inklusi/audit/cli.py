@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from inklusi.audit import service
 from inklusi.audit.model import Actor
 from inklusi.console import console, open_context, say
 from inklusi.i18n import msg
@@ -16,6 +15,8 @@ audit = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_
 @audit.command("verify")
 def verify() -> None:
     """Walk the whole chain; report the first edited, deleted or reordered entry (exit code 1)."""
+    from inklusi.audit import service
+
     with open_context() as ctx:
         check = service.verify(ctx)
     if check.finding is None:
@@ -36,6 +37,8 @@ def verify() -> None:
 @audit.command("log")
 def log(limit: int = 20, object_type: str | None = None, object_id: str | None = None) -> None:
     """Show the most recent entries."""
+    from inklusi.audit import service
+
     with open_context() as ctx:
         rows = service.recent(
             ctx, Actor.system("cli"), limit=limit, object_type=object_type, object_id=object_id

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import typer
@@ -14,11 +14,14 @@ from rich.table import Table
 from inklusi.access.model import Principal
 from inklusi.console import console, open_context, say, settings
 from inklusi.i18n import msg
-from inklusi.instrument import reports, service
 from inklusi.instrument.model import available, load
-from inklusi.instrument.printable import questionnaire_html
-from inklusi.instrument.xlsform import write_xlsform
 from inklusi.registry.enumeration import ROUND_COUNT_LABELS
+
+if TYPE_CHECKING:
+    from inklusi.instrument.service import ImportResult
+
+# The import service, the XLSForm writer and the reports pull in pandas, PyArrow and pyxform: they are
+# imported by the commands that use them, so that `inklusi --help` stays fast.
 
 instrument = typer.Typer(
     help="The questionnaire: export it for ODK/Kobo and for paper.", no_args_is_help=True
@@ -52,6 +55,9 @@ def export(
     """Export the instrument: XLSForm for the field apps, HTML for paper (print it to PDF)."""
     if xlsform is None and html is None:
         raise typer.BadParameter("--xlsform FILE and/or --html FILE")
+    from inklusi.instrument.printable import questionnaire_html
+    from inklusi.instrument.xlsform import write_xlsform
+
     chosen = load(name)
     if xlsform is not None:
         write_xlsform(chosen, xlsform)
@@ -76,6 +82,8 @@ def import_files(
 ) -> None:
     """Import enumeration rounds. Valid forms go in, the rest are held with every reason; the error report
     and the held forms (to fix and import again) are written next to the file."""
+    from inklusi.instrument import service
+
     current = settings()
     language = current.language
     principal = Principal.system("cli")
@@ -105,6 +113,8 @@ def import_files(
 @imports.command("list")
 def list_batches(limit: int = 20) -> None:
     """The latest imports."""
+    from inklusi.instrument import service
+
     language = settings().language
     headers = ("Import", "File", "Forms", "Accepted", "Unchanged", "Held")
     table = Table(*(msg(h).render(language) for h in headers))
@@ -132,6 +142,8 @@ def errors(
 
 
 def _write_reports(ctx, principal, batch_id: UUID, folder: Path, stem: str) -> tuple[str, str]:
+    from inklusi.instrument import reports
+
     report, held = reports.batch_reports(ctx, principal, batch_id)
     folder.mkdir(parents=True, exist_ok=True)
     report_path, held_path = folder / f"{stem}.errors.csv", folder / f"{stem}.held.jsonl"
@@ -140,7 +152,7 @@ def _write_reports(ctx, principal, batch_id: UUID, folder: Path, stem: str) -> t
     return str(report_path), str(held_path)
 
 
-def show_import(result: service.ImportResult, language: str) -> None:
+def show_import(result: ImportResult, language: str) -> None:
     if result.already_imported:
         say(
             msg(

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import typer
 from rich.table import Table
 
 from inklusi.access.model import Principal
-from inklusi.console import console, open_context, reporting_errors, say
+from inklusi.console import console, open_context, reporting_errors, say, showing_steps
 from inklusi.i18n import msg
-from inklusi.linkage import service
-from inklusi.linkage.evaluation import Evaluation
 from inklusi.linkage.model import DecisionKind, LinkType
+
+if TYPE_CHECKING:
+    from inklusi.linkage.evaluation import Evaluation
+
+# The linkage service pulls in Splink, DuckDB and SciPy: each command imports it when it runs, so that
+# `inklusi --help` stays fast.
 
 linkage = typer.Typer(
     help="Record linkage: de-duplicate people and households, review pairs, evaluate.", no_args_is_help=True
@@ -31,9 +35,11 @@ def run(
     ] = False,
 ) -> None:
     """Link every current person and household of the registry (or only new persons)."""
-    with open_context() as ctx:
+    from inklusi.linkage import service
+
+    with open_context() as ctx, showing_steps() as step:
         runner = service.link_new_persons if incremental else service.link_registry
-        summary = runner(ctx, SYSTEM, settings=settings_name)
+        summary = runner(ctx, SYSTEM, settings=settings_name, progress=step)
     say(
         msg(
             "{records:,} records, {pairs:,} pairs scored, {links:,} links, {entities:,} persons, "
@@ -117,6 +123,8 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Precision, recall and F1 of pairs and clusters, blocking recall and time on a labelled file."""
+    from inklusi.linkage import service
+
     with reporting_errors():
         evaluation = service.evaluate_file(
             file,
@@ -136,6 +144,8 @@ def evaluate(
 @linkage.command("queue")
 def queue(limit: Annotated[int, typer.Option(min=1, max=500)] = 20) -> None:
     """Pairs waiting for a steward, with the evidence."""
+    from inklusi.linkage import service
+
     with open_context() as ctx:
         pending = service.review_queue(ctx, SYSTEM, limit=limit)
     say(msg("{n:,} pairs waiting", n=pending.total))
@@ -153,6 +163,8 @@ def decide(
     note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Decide a pair: the same person, or not."""
+    from inklusi.linkage import service
+
     with open_context() as ctx:
         service.decide(ctx, SYSTEM, pair_id, decision, note)
     say(msg("Decision saved"), "green")
@@ -161,6 +173,8 @@ def decide(
 @linkage.command("merge")
 def merge(first: UUID, second: UUID, note: Annotated[str | None, typer.Option()] = None) -> None:
     """Merge two entities (the older id stays)."""
+    from inklusi.linkage import service
+
     with open_context() as ctx:
         kept = service.merge_entities(ctx, SYSTEM, first, second, note)
     say(msg("Merged into {id}", id=str(kept)), "green")
@@ -169,6 +183,8 @@ def merge(first: UUID, second: UUID, note: Annotated[str | None, typer.Option()]
 @linkage.command("unmerge")
 def unmerge(entity_id: UUID, records: list[UUID], note: Annotated[str | None, typer.Option()] = None) -> None:
     """Split records off an entity into a new one."""
+    from inklusi.linkage import service
+
     with open_context() as ctx:
         created = service.unmerge(ctx, SYSTEM, entity_id, records, note)
     say(msg("Split off into {id}", id=str(created)), "green")

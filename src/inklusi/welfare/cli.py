@@ -11,19 +11,19 @@ import typer
 from rich.table import Table
 
 from inklusi.access.model import Principal
-from inklusi.console import console, open_context, reporting_errors, say, settings
+from inklusi.console import console, open_context, reporting_errors, say, settings, showing_steps
 from inklusi.i18n import msg
-from inklusi.welfare import service
-from inklusi.welfare.evaluation import evaluate_file
-from inklusi.welfare.model import COVERAGES, DECILES
-from inklusi.welfare.report import ReportInput, render
-from inklusi.welfare.spec import packaged_specs
+
+# The welfare service, models and reports pull in NumPy, Ibis, LightGBM and PyArrow: each command imports
+# what it uses when it runs, so that `inklusi --help` stays fast.
 
 welfare = typer.Typer(help="Welfare ranking: proxy-means tests, deciles, explanations.", no_args_is_help=True)
 SYSTEM = Principal.system("cli")
 
 
 def _metrics_table(results, chosen) -> Table:
+    from inklusi.welfare.model import COVERAGES
+
     table = Table(title="out-of-fold")
     table.add_column("model")
     table.add_column("R²", justify="right")
@@ -59,6 +59,9 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """R², Spearman and exclusion/inclusion errors at 10/20/40 % coverage, out of fold, per model."""
+    from inklusi.welfare.evaluation import evaluate_file
+    from inklusi.welfare.report import ReportInput, render
+
     with reporting_errors():
         result = evaluate_file(
             file,
@@ -74,18 +77,26 @@ def evaluate(
         )
     if report:
         areas = result.sample.frame.get("_area")
+        title = f"Targeting report: {file.name}"
         page = render(
-            ReportInput(f"Targeting report: {file.name}", result.sample, result.results, result.chosen, areas)
+            ReportInput(title, result.sample, result.results, result.chosen, areas, warnings=result.warnings)
         )
         report.write_text(page, encoding="utf-8")
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
         return
-    console.print(
-        f"{file.name}: {result.households:,} households, {len(result.numeric)} numeric and "
-        f"{len(result.categorical)} categorical proxies"
+    say(
+        msg(
+            "{file}: {households} households, {numeric} numeric and {categorical} categorical proxies",
+            file=file.name,
+            households=result.households,
+            numeric=len(result.numeric),
+            categorical=len(result.categorical),
+        )
     )
     console.print(_metrics_table(result.results, result.chosen))
+    for warning in result.warnings:
+        say(warning, "bold red")
 
 
 @welfare.command("report")
@@ -97,6 +108,8 @@ def report_command(
     weight: Annotated[str, typer.Option(help="Survey weight column")] = "weight",
 ) -> None:
     """The targeting report of a specification's candidate models on a survey (HTML, inline SVG)."""
+    from inklusi.welfare import service
+
     with reporting_errors():
         out.write_text(service.targeting_report(survey, persons, spec=spec, weight=weight), encoding="utf-8")
     say(msg("Report written to {path}", path=str(out)), "green")
@@ -105,6 +118,8 @@ def report_command(
 @welfare.command("specs")
 def specs() -> None:
     """The PMT specifications that ship with Inklusi."""
+    from inklusi.welfare.spec import packaged_specs
+
     for name in packaged_specs():
         console.print(name)
 
@@ -117,6 +132,9 @@ def train(
     weight: Annotated[str, typer.Option(help="Survey weight column")] = "weight",
 ) -> None:
     """Train a spec's candidates on a survey, choose by out-of-fold targeting, store the model."""
+    from inklusi.welfare import service
+    from inklusi.welfare.training import leak_warnings
+
     with open_context() as ctx:
         info = service.train_model(ctx, SYSTEM, survey, persons, spec=spec, weight=weight)
     results = info.metrics["candidates"]
@@ -124,6 +142,8 @@ def train(
     for name, m in results.items():
         errors = {c["coverage"]: c["exclusion_error"] for c in m["coverage"]}
         console.print(f"  {name}: R² {m['r2']:.3f}, exclusion error at 40% {100 * errors[0.4]:.1f}%")
+    for warning in leak_warnings({name: m["r2"] for name, m in results.items()}):
+        say(warning, "bold red")
 
 
 @welfare.command("rank")
@@ -132,8 +152,10 @@ def rank(
     backend: Annotated[str | None, typer.Option(help="duckdb or pyspark (default: the setting)")] = None,
 ) -> None:
     """Score and rank every household of the registry (a new run; earlier runs are kept)."""
-    with open_context() as ctx:
-        run = service.rank_registry(ctx, SYSTEM, model_version=model, backend=backend)
+    from inklusi.welfare import service
+
+    with open_context() as ctx, showing_steps() as step:
+        run = service.rank_registry(ctx, SYSTEM, model_version=model, backend=backend, progress=step)
     say(
         msg(
             "Ranked {n:,} households ({persons:,} people) with {model}",
@@ -148,6 +170,8 @@ def rank(
 @welfare.command("runs")
 def runs() -> None:
     """Ranking runs, newest first."""
+    from inklusi.welfare import service
+
     with open_context() as ctx:
         found = service.list_runs(ctx)
     table = Table("run", "ranked at", "model", "backend", "households", "people")
@@ -166,6 +190,8 @@ def runs() -> None:
 @welfare.command("models")
 def models() -> None:
     """Trained models, newest first."""
+    from inklusi.welfare import service
+
     with open_context() as ctx:
         found = service.list_models(ctx)
     for info in found:
@@ -183,6 +209,9 @@ def movements(
     to_run: Annotated[UUID | None, typer.Option("--to", help="Later run (default: the newest)")] = None,
 ) -> None:
     """How households moved between national deciles from one ranking to the next."""
+    from inklusi.welfare import service
+    from inklusi.welfare.model import DECILES
+
     with open_context() as ctx:
         moved = service.movements(ctx, SYSTEM, from_run=from_run, to_run=to_run)
     table = Table("from \\ to", *(str(d) for d in range(1, DECILES + 1)))
@@ -204,14 +233,23 @@ def movements(
 @welfare.command("explain")
 def explain(household_id: UUID, top: Annotated[int, typer.Option(min=1)] = 10) -> None:
     """Why a household has its rank: the proxies' contributions, largest first."""
+    from inklusi.welfare import service
+
     language = settings().language
     with open_context() as ctx:
         found = service.explain_household(ctx, SYSTEM, household_id, language=language)
     rank = found.rank
-    console.print(
-        f"score {rank.score:.3f}  decile {rank.national_decile} (percentile {rank.national_percentile}), "
-        f"province {rank.province_decile}, regency {rank.regency_decile}"
+    say(
+        msg(
+            "Score {score} · national decile {decile} (percentile {percentile}), province decile "
+            "{province}, regency decile {regency}",
+            score=f"{rank.score:.3f}",
+            decile=rank.national_decile,
+            percentile=rank.national_percentile,
+            province=rank.province_decile,
+            regency=rank.regency_decile,
+        )
     )
-    console.print(f"average household: {found.baseline:.3f}")
+    say(msg("Average household: {baseline}", baseline=f"{found.baseline:.3f}"))
     for line in found.contributions[:top]:
         console.print(f"  {line.label} = {line.value}: {line.contribution:+.3f} ({line.percent:+.0f}%)")

@@ -19,10 +19,17 @@ import pyarrow.compute as pc
 
 from inklusi.analytics.engine import Engine
 from inklusi.errors import Invalid, Issue
-from inklusi.i18n import msg
+from inklusi.i18n import Text, msg
 from inklusi.welfare.model import Metrics, ModelKind
 from inklusi.welfare.spec import Boosting
-from inklusi.welfare.training import CandidateResult, Design, Sample, cross_validate
+from inklusi.welfare.training import (
+    CandidateResult,
+    Design,
+    Sample,
+    cross_validate,
+    leak_warnings,
+    log_per_capita,
+)
 
 AUTO = "auto"
 AREA = "_area"
@@ -39,6 +46,10 @@ class Evaluation:
     chosen: ModelKind
     sample: Sample
 
+    @property
+    def warnings(self) -> tuple[Text, ...]:
+        return leak_warnings({r.kind.value: r.metrics.r2 for r in self.results})
+
     def metrics(self, kind: ModelKind) -> Metrics:
         return next(r.metrics for r in self.results if r.kind == kind)
 
@@ -50,6 +61,7 @@ class Evaluation:
             "categorical_proxies": list(self.categorical),
             "chosen": self.chosen.value,
             "models": {r.kind.value: r.metrics.as_dict() for r in self.results},
+            "warnings": [warning.both() for warning in self.warnings],
         }
 
 
@@ -133,11 +145,11 @@ def evaluate_file(
     if area:
         frame[AREA] = _categories(table[area]).astype(str)
 
-    y = _numbers_raw(table[welfare])
-    if per_capita_by:
-        y = y / np.maximum(_numbers_raw(table[per_capita_by]), 1)
-    keep = np.isfinite(y) & (welfare_is_log | (y > 0))
-    y = y if welfare_is_log else np.log(np.where(keep, y, 1.0))
+    y, keep = log_per_capita(
+        _numbers_raw(table[welfare]),
+        _numbers_raw(table[per_capita_by]) if per_capita_by else None,
+        is_log=welfare_is_log,
+    )
     weights = _numbers_raw(table[weight]) if weight else np.ones(table.num_rows)
     members = _numbers_raw(table[size]) if size else np.ones(table.num_rows)
     keep &= np.isfinite(weights) & (weights > 0)

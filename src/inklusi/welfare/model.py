@@ -26,6 +26,7 @@ import numpy as np
 
 COVERAGES = (0.1, 0.2, 0.4)  # the poorest 10 %, 20 %, 40 %: the usual targeting thresholds
 DECILES = 10
+LEAK_R2 = 0.95  # out-of-fold R² above this: suspect a leak, not a perfect proxy (PMTs reach 0.5–0.8)
 
 
 class ModelKind(StrEnum):

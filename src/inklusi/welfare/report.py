@@ -14,6 +14,7 @@ from html import escape
 
 import numpy as np
 
+from inklusi.i18n import LANGUAGES, Text
 from inklusi.welfare.charts import bar_chart, line_chart
 from inklusi.welfare.model import COVERAGES, DECILES, ModelKind, selected_below, targeting_errors
 from inklusi.welfare.training import CandidateResult, Sample
@@ -29,6 +30,7 @@ class ReportInput:
     chosen: ModelKind
     areas: np.ndarray | None = None  # province (or other area) per survey household
     coverage: float = 0.4
+    warnings: tuple[Text, ...] = ()  # shown at the top, in Indonesian and English
 
 
 def deciles_of(values: np.ndarray, people: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -154,6 +156,15 @@ def _calibration(data: ReportInput, chosen: CandidateResult) -> str:
     )
 
 
+def _warnings(data: ReportInput) -> str:
+    return "".join(
+        '<p class="warning" role="alert">'
+        + "<br>".join(f'<span lang="{lang}">{escape(w.render(lang))}</span>' for lang in LANGUAGES)
+        + "</p>"
+        for w in data.warnings
+    )
+
+
 def render(data: ReportInput) -> str:
     chosen = next(r for r in data.results if r.kind == data.chosen)
     ols = next((r for r in data.results if r.kind == ModelKind.ols), None)
@@ -172,8 +183,10 @@ body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 62rem;
 table {{ border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: right; }}
 table.confusion td {{ min-width: 2.2rem; }}
+.warning {{ border-left: 4px solid #b3261e; background: #fdecea; padding: 0.5rem 0.75rem; }}
 </style></head><body>
 <h1>{escape(data.title)}</h1>
+{_warnings(data)}
 <p>{len(data.sample):,} survey households; every figure is out of fold (each household predicted by a model
 that did not see it). ★ marks the chosen model (lowest exclusion error at
 {int(data.coverage * 100)}% coverage).

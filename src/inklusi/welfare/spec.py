@@ -231,9 +231,12 @@ def _coded(value: ir.Value, proxy: Proxy) -> ir.Value:
     return value.cast("float64")
 
 
-def _finish(value: ir.Value, proxy: Proxy, people: ir.Value) -> ir.Value:
+def _finish(value: ir.Value, proxy: Proxy, people: ir.Value, answers: bool = False) -> ir.Value:
     if proxy.kind == "categorical":
         return value.cast("int64").fill_null(-1)
+    if answers:  # as a person would say it: per person if the proxy is, but neither capped nor logged
+        value = value.cast("float64")
+        return value / people.cast("float64") if proxy.per_capita else value
     value = value.cast("float64").fill_null(proxy.fill)
     if proxy.cap is not None:
         value = ibis.least(value, proxy.cap)
@@ -297,11 +300,15 @@ def features(
     persons: ir.Table | None,
     reference_date: date | None = None,
     keep: tuple[str, ...] = (),
+    *,
+    answers: bool = False,
 ) -> ir.Table:
     """One row per household: its id, areas, members (``people``) and every proxy's value.
 
     ``reference_date`` dates ages (default: the household's ``enumerated_on`` if the file has it);
-    ``keep`` carries more household columns through (the target, a survey weight)."""
+    ``keep`` carries more household columns through (the target, a survey weight). ``answers``: each
+    proxy's value as the household gave it (per person where the proxy is per person), before the cap,
+    the log and the fill for a missing answer — what an explanation shows, not what the model uses."""
     households = households.mutate(**area_columns(households))
     if reference_date is not None:
         households = households.mutate(_reference=ibis.literal(reference_date))
@@ -333,7 +340,7 @@ def features(
             raw = _location(joined, proxy.column)
         else:
             raw = _coded(joined[proxy.column], proxy) if proxy.kind == "numeric" else joined[proxy.column]
-        values[proxy.name] = _finish(raw, proxy, people)
+        values[proxy.name] = _finish(raw, proxy, people, answers)
     areas = [c for c in (*AREA_COLUMNS, "village_code") if c in joined.columns]
     return joined.select(HOUSEHOLD_KEY, *areas, PEOPLE, *keep, **values)
 

@@ -22,9 +22,9 @@ import numpy as np
 import pyarrow as pa
 
 from inklusi.errors import Invalid
-from inklusi.i18n import msg
+from inklusi.i18n import Text, msg
 from inklusi.welfare.linear import GroupedModel, LinearModel
-from inklusi.welfare.model import COVERAGES, Metrics, ModelKind, measure
+from inklusi.welfare.model import COVERAGES, LEAK_R2, Metrics, ModelKind, measure
 from inklusi.welfare.trees import TreeModel
 
 Frame = dict[str, np.ndarray]
@@ -87,6 +87,41 @@ class Trained:
         return next(c for c in self.candidates if c.kind == kind)
 
 
+def log_per_capita(
+    welfare: np.ndarray, members: np.ndarray | None = None, *, is_log: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """(log per-capita welfare, which rows have one) from a welfare column in levels or already a log,
+    divided by ``members`` if given (household totals). Division happens in levels: for a log column that
+    is ``log(exp(y) / members) = y − log(members)``, never ``y / members`` (which puts household size, and
+    with it most of the variation, into the target)."""
+    if is_log:
+        y = welfare if members is None else welfare - np.log(np.maximum(members, 1))
+        keep = np.isfinite(y)
+    else:
+        levels = welfare if members is None else welfare / np.maximum(members, 1)
+        keep = np.isfinite(levels) & (levels > 0)
+        y = np.log(np.where(keep, levels, 1.0))
+    return y, keep
+
+
+def leak_warnings(r2: Mapping[str, float]) -> tuple[Text, ...]:
+    """A warning when a model (name → out-of-fold R²) predicts welfare better than any proxy-means test
+    can: published PMTs reach an R² of 0.5–0.8, so above :data:`LEAK_R2` a leak of the welfare measure (or
+    of a transform of it) into the proxies is far likelier than a perfect proxy."""
+    leaky = {name: value for name, value in r2.items() if value > LEAK_R2}
+    if not leaky:
+        return ()
+    models = ", ".join(f"{name} {value:.3f}" for name, value in leaky.items())
+    return (
+        msg(
+            "Out-of-fold R² is above {limit} ({models}): a leak of the welfare measure into the proxies is "
+            "far likelier than a perfect proxy. Check the proxies.",
+            limit=LEAK_R2,
+            models=models,
+        ),
+    )
+
+
 def sample_from_arrow(
     table: pa.Table,
     design: Design,
@@ -99,12 +134,11 @@ def sample_from_arrow(
     id_column: str | None = "household_id",
 ) -> Sample:
     """Arrays for fitting, with rows lacking a positive welfare value dropped."""
-    y = table[target].to_numpy(zero_copy_only=False).astype(float)
-    if per_capita_by:
-        y = y / np.maximum(table[per_capita_by].to_numpy(zero_copy_only=False).astype(float), 1)
-    keep = np.isfinite(y) if target_is_log else np.isfinite(y) & (y > 0)
-    if not target_is_log:
-        y = np.log(np.where(keep, y, 1.0))
+    y, keep = log_per_capita(
+        table[target].to_numpy(zero_copy_only=False).astype(float),
+        table[per_capita_by].to_numpy(zero_copy_only=False).astype(float) if per_capita_by else None,
+        is_log=target_is_log,
+    )
     columns = set(design.numeric) | set(design.categorical) | ({design.area_column} - {None})
     frame = {name: _array(table[name]) for name in columns}
     n = table.num_rows

@@ -9,7 +9,6 @@ from rich.table import Table
 
 from inklusi.console import console, open_context, reporting_errors, settings
 from inklusi.i18n import msg
-from inklusi.wilayah import service
 from inklusi.wilayah.model import Area, AreaLevel
 from inklusi.wilayah.nik import NumberCheck
 
@@ -40,6 +39,8 @@ def _areas_table(rows: list[Area]) -> Table:
 @areas.command("get")
 def get(code: str) -> None:
     """Show an area with its district, regency and province."""
+    from inklusi.wilayah import service
+
     with open_context() as ctx:
         found = service.get_with_ancestors(ctx, code)
     console.print(_areas_table([*found.ancestors, found.area]))
@@ -48,6 +49,8 @@ def get(code: str) -> None:
 @areas.command("children")
 def children(code: Annotated[str | None, typer.Argument()] = None) -> None:
     """List the areas directly below CODE (the provinces without CODE)."""
+    from inklusi.wilayah import service
+
     with open_context() as ctx:
         console.print(_areas_table(service.children(ctx, code)))
 
@@ -60,6 +63,8 @@ def search(
     limit: int = 20,
 ) -> None:
     """Find areas by name ("Kab. Bandung", "kota bandung", "Regapu'u" …)."""
+    from inklusi.wilayah import service
+
     with open_context() as ctx:
         console.print(_areas_table(service.search(ctx, name, within=within, level=level, limit=limit)))
 
@@ -89,6 +94,8 @@ def _show_number(check: NumberCheck) -> None:
 @nik.command("parse")
 def parse(number: str) -> None:
     """Decode a NIK: district of first registration, birth date and sex."""
+    from inklusi.wilayah import service
+
     with reporting_errors():
         _show_number(service.check_nik(number))
 
@@ -96,5 +103,7 @@ def parse(number: str) -> None:
 @nik.command("kk")
 def parse_kk(number: str) -> None:
     """Decode a KK (family card) number: district and date of issue."""
+    from inklusi.wilayah import service
+
     with reporting_errors():
         _show_number(service.check_kk(number))

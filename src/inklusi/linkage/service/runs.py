@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -61,11 +62,15 @@ def link_registry(
     *,
     settings: str | LinkageSettings = "persons",
     backend: Backend | None = None,
+    progress: Callable[..., None] = lambda _step, _done=0, _total=None: None,
 ) -> RunSummary:
-    """A full run: every current person and household, with a freshly trained model."""
+    """A full run: every current person and household, with a freshly trained model.
+
+    ``progress(step)`` hears which step it is in (a message)."""
     _require_steward(principal)
     spec = settings if isinstance(settings, LinkageSettings) else load_settings(settings)
     clock = time.perf_counter()
+    progress(msg("Reading the registry's persons"))
     exported = export_persons(ctx, principal)
     if exported.num_rows < 2:
         raise Invalid(msg("The registry holds too few persons to link"))
@@ -73,6 +78,7 @@ def link_registry(
     with ctx.transaction(readonly=True) as conn:
         decided = constraints(store.decisions(conn, EntityKind.person))
     prepared_in = time.perf_counter() - clock
+    progress(msg("Training the linkage model, scoring and clustering pairs"))
     outcome = deduplicate(
         prepared,
         spec,
@@ -82,6 +88,7 @@ def link_registry(
         cannot_link=decided.cannot_link,
     )
     seconds = {"export_and_prepare": prepared_in, **outcome.seconds}
+    progress(msg("Linking households and writing the entities"))
     return _write_run(ctx, principal, spec, exported, outcome, seconds)
 
 
@@ -199,6 +206,7 @@ def link_new_persons(
     *,
     settings: str | LinkageSettings = "persons",
     backend: Backend | None = None,
+    progress: Callable[..., None] = lambda _step, _done=0, _total=None: None,
 ) -> RunSummary:
     """An incremental run: persons without an entity are linked against those with one, using the latest
     trained model; existing entities change only where a new person joins (or joins two of) them."""
@@ -211,6 +219,7 @@ def link_new_persons(
         decided = constraints(store.decisions(conn, EntityKind.person))
     if latest is None:
         raise Invalid(msg("No trained linkage model yet: run a full linkage first"))
+    progress(msg("Reading the registry's persons"))
     exported = export_persons(ctx, principal)
     prepared = prepare_registry(exported)
     known = pa.array([str(r) for r in current], pa.string())
@@ -222,6 +231,7 @@ def link_new_persons(
     existing_cluster = pa.array(
         [str(current[UUID(r)]) for r in existing["unique_id"].to_pylist()], pa.string()
     )
+    progress(msg("Scoring the new persons against the known ones"))
     batch = link_batch(
         existing,
         existing_cluster,
@@ -232,6 +242,7 @@ def link_new_persons(
         cannot_link=decided.cannot_link,
     )
     seconds = {"export_and_prepare": prepared_in, **batch.seconds}
+    progress(msg("Linking households and writing the entities"))
     return _write_batch(ctx, principal, spec, exported, batch, json.loads(latest["model"]), seconds, current)
 
 

@@ -30,6 +30,7 @@ from inklusi.welfare.training import (
     Trained,
     dumps,
     fingerprint,
+    leak_warnings,
     metrics_document,
     model_from_json,
     model_to_json,
@@ -200,8 +201,11 @@ def targeting_report(
     trained, sample = fit_survey(spec, survey, persons, weight=weight, reference_date=reference_date)
     title = f"Targeting report: {spec.key} on {Path(survey).name}"
     areas = sample.frame.get(design_of(spec).area_column)
+    warnings = leak_warnings({c.kind.value: c.metrics.r2 for c in trained.candidates})
     return render(
-        ReportInput(title, sample, trained.candidates, trained.chosen, areas, spec.selection.coverage)
+        ReportInput(
+            title, sample, trained.candidates, trained.chosen, areas, spec.selection.coverage, warnings
+        )
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import NotFound
-from inklusi.i18n import msg
+from inklusi.i18n import Text, msg
 from inklusi.ids import new_id
 from inklusi.welfare import store
 from inklusi.welfare.model import (
@@ -44,8 +45,11 @@ def rank_registry(
     model_version: str | None = None,
     backend: str | None = None,
     reference_date: date | None = None,
+    progress: Callable[..., None] = lambda _step, _done=0, _total=None: None,
 ) -> RunInfo:
-    """Score and rank every current household with a model (default: the newest) as a new run."""
+    """Score and rank every current household with a model (default: the newest) as a new run.
+
+    ``progress(step, done, total)`` hears what it is doing (a message; households written so far)."""
     require_ranking(principal)
     with ctx.transaction(readonly=True) as conn:
         model_row, spec, model = load_model(conn, model_version)
@@ -54,9 +58,11 @@ def rank_registry(
     work = ctx.settings.data_dir / "welfare"
     work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rank-", dir=work) as folder:
+        progress(msg("Taking a snapshot of the registry"))
         snapshot = take_snapshot(ctx, principal, Path(folder) / "snapshot")
         reference = reference_date or snapshot.taken_at.date()
         engine = engine_for(ctx, backend)
+        progress(msg("Scoring and ranking the households ({backend})", backend=engine.backend))
         try:
             ranked = score_and_rank(
                 engine, spec, model, snapshot.households, snapshot.persons, reference, Path(folder) / "ranked"
@@ -76,7 +82,11 @@ def rank_registry(
         )
         with ctx.transaction() as conn:
             store.insert_run(conn, run)
-            batches = read_arrow(ranked.path).to_batches(RANK_BATCH_ROWS)
+            step = msg("Writing the ranks")
+            progress(step, 0, ranked.households)
+            batches = _counted(
+                read_arrow(ranked.path).to_batches(RANK_BATCH_ROWS), step, ranked.households, progress
+            )
             written = store.insert_ranks(conn, run_id, batches)
             store.set_run_counts(conn, run_id, written, ranked.persons)
             detail = {"model": model_row["version"], "households": written, "backend": chosen_backend}
@@ -91,6 +101,14 @@ def rank_registry(
             )
             audit.record(ctx, conn, event)
     return get_run(ctx, run_id)
+
+
+def _counted(batches: Iterable, step: Text, total: int, progress: Callable[..., None]) -> Iterator:
+    done = 0
+    for batch in batches:
+        yield batch
+        done += batch.num_rows
+        progress(step, done, total)
 
 
 def get_run(ctx: Context, run_id: UUID | None = None) -> RunInfo:
@@ -113,7 +131,12 @@ class DemoRanking:
 
 
 def train_and_rank_demo(
-    ctx: Context, principal: Principal, survey: Path | object | None = None, *, backend: str | None = None
+    ctx: Context,
+    principal: Principal,
+    survey: Path | object | None = None,
+    *,
+    backend: str | None = None,
+    progress: Callable[..., None] = lambda _step, _done=0, _total=None: None,
 ) -> DemoRanking:
     """Train the national model on a synthetic survey and rank the registered population.
 
@@ -125,9 +148,11 @@ def train_and_rank_demo(
     survey = survey or SynthConfig(households=100_000, seed=11, survey_share=0.05, duplicate_share=0.0)
     with tempfile.TemporaryDirectory(prefix="inklusi-survey-") as folder:
         if isinstance(survey, SynthConfig):
+            progress(msg("Generating a synthetic survey of {n:,} households", n=survey.households))
             generate(survey, Path(folder))
             survey = Path(folder)
         survey = Path(survey)
+        progress(msg("Training the welfare model on the survey"))
         model = train_model(ctx, principal, survey / "survey_households.parquet", survey / "persons.parquet")
-    run = rank_registry(ctx, principal, model_version=model.version, backend=backend)
+    run = rank_registry(ctx, principal, model_version=model.version, backend=backend, progress=progress)
     return DemoRanking(model, run)

@@ -28,10 +28,11 @@ from inklusi.welfare.service.models import (
     read_scope,
     run_info,
 )
-from inklusi.welfare.spec import Spec, features
+from inklusi.welfare.spec import AREA_COLUMNS, Spec, features
 from inklusi.welfare.training import (
     model_from_json,
 )
+from inklusi.wilayah import service as wilayah
 
 # --- Reading a household's rank --------------------------------------------------------------------
 
@@ -120,11 +121,15 @@ def explain_household(
     households, persons = household_tables(record)
     engine = Engine.open("duckdb")
     try:
-        table = features(spec, engine.table(households), engine.table(persons), rank.run.reference_date)
+        households, persons = engine.table(households), engine.table(persons)
+        table = features(spec, households, persons, rank.run.reference_date)
         row = {name: values[0] for name, values in frame_of(engine.to_arrow(table)).items()}
+        said = features(spec, households, persons, rank.run.reference_date, answers=True)
+        answers = {name: values[0] for name, values in frame_of(engine.to_arrow(said)).items()}
     finally:
         engine.close()
-    baseline, contributions = explain_row(spec, model, row, language)
+    names = wilayah.area_names(ctx, {str(row[c]) for c in AREA_COLUMNS if c in row})
+    baseline, contributions = explain_row(spec, model, row, language, answers=answers, area_names=names)
     explanation = Explanation(rank, baseline, contributions)
     changed = abs(explanation.score - rank.score) > 1e-6
     return Explanation(rank, baseline, contributions, data_changed=changed)
