@@ -94,6 +94,8 @@ def change_request_queue(
     """Requests to review (in the areas where the caller may write), or the caller's own (``mine``)."""
     if mine:
         scope = principal.scope(Permission.registry_read)
+        if scope.empty:
+            raise Forbidden(msg("You may not read the registry"))
     else:
         scope = principal.scope(Permission.registry_write)
         if scope.empty:
