@@ -4,7 +4,7 @@ A decision is written only while the request is still ``submitted`` (a condition
 reviewers deciding at once cannot both win.
 
 A request belongs to the area where its target is *now*, like every other read (``store.household_in_scope``):
-the household's newest version for a household, the household of the person's newest membership for a
+the household's newest version for a household, the household of the person's current membership for a
 person. The village stored with the request is only where it was submitted; reads return the village now.
 """
 
@@ -37,7 +37,13 @@ def _newest(column, *where):
     )
 
 
-_person_family = _newest(family_member.c.family_id, family_member.c.person_id == table.c.target_id)
+# the person's current membership (the partial unique index finds it); one who left every family stays
+# with the household named when the request was submitted
+_person_family = _newest(
+    family_member.c.family_id,
+    family_member.c.person_id == table.c.target_id,
+    family_member.c.valid_to.is_(None),
+)
 _person_household = _newest(family_version.c.household_id, family_version.c.family_id == _person_family)
 _household_now = case(
     (table.c.target_type == "person", func.coalesce(_person_household, table.c.household_id)),
