@@ -19,6 +19,7 @@ from inklusi.access import api as access_api
 from inklusi.access import web as access_web
 from inklusi.api import API_PREFIX, ContextDep, invalid_request, problem_response
 from inklusi.audit import api as audit_api
+from inklusi.audit import web as audit_web
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.db import schema_revisions
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         instrument_web,
         linkage_web,
         welfare_web,
+        audit_web,
     )
     for module in web_modules:
         app.include_router(module.router)

@@ -298,6 +298,12 @@ def list_users(ctx: Context, principal: Principal) -> list[Principal]:
         return [_principal(conn, user) for user in store.users(conn)]
 
 
+def organisation_names(ctx: Context) -> dict[UUID, str]:
+    """Every organisation's name by id, in name order (for audit views and filters; names only)."""
+    with ctx.transaction(readonly=True) as conn:
+        return store.organisation_names(conn)
+
+
 def display_names(ctx: Context, user_ids: set[UUID]) -> dict[UUID, str]:
     """Who did something, for histories and audit views (names only, no permission needed)."""
     if not user_ids:

@@ -128,6 +128,12 @@ def display_names(conn: Connection, user_ids: set[UUID]) -> dict[UUID, str]:
     return dict(conn.execute(stmt).all())
 
 
+def organisation_names(conn: Connection) -> dict[UUID, str]:
+    return dict(
+        conn.execute(select(organisation.c.id, organisation.c.name).order_by(organisation.c.name)).all()
+    )
+
+
 def set_active(conn: Connection, user_id: UUID, active: bool) -> None:
     conn.execute(update(user_account).where(user_account.c.id == user_id).values(active=active))
 

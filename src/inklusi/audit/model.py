@@ -160,3 +160,46 @@ def check_chain(entries: Iterable[Entry], key: bytes, locate: Callable[[str], in
             return ChainCheck(count, finding, head_seq, expected_prev)
         expected_prev, head_seq = entry.hash, entry.seq
     return ChainCheck(count, None, head_seq, expected_prev)
+
+
+# --- Reading the log: what an auditor looks for (issue 11 #5) --------------------------------------
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    """What an auditor looks for in the log. Every criterion narrows the search; ``None`` matches all.
+
+    ``action`` matches an action or a family of them ("person" matches "person.read" and "person.update");
+    ``object_id`` matches the object of an entry whatever its type (a person's or a household's id);
+    ``since`` is inclusive, ``until`` exclusive.
+    """
+
+    actor: str | None = None
+    organisation_id: UUID | None = None
+    action: str | None = None
+    object_id: str | None = None
+    purpose: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def described(self) -> dict[str, object]:
+        """The criteria that were set, for the audit entry that records the search itself."""
+        values = {
+            "actor": self.actor,
+            "organisation_id": self.organisation_id,
+            "action": self.action,
+            "object_id": self.object_id,
+            "purpose": self.purpose,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }
+        return {key: str(value) for key, value in values.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """Entries newest first, and the cursors to the pages around them (``None``: nothing there)."""
+
+    entries: list[Entry]
+    older: int | None  # pass as ``before`` for the next older page
+    newer: int | None  # pass as ``after`` for the next newer page

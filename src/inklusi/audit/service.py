@@ -14,6 +14,8 @@ from inklusi.audit.model import (
     ChainCheck,
     Entry,
     Event,
+    LogPage,
+    LogQuery,
     Purpose,
     canonical_detail,
     check_chain,
@@ -72,3 +74,56 @@ def recent(
         detail = {"object_type": object_type, "object_id": object_id, "entries": len(found)}
         record(ctx, conn, Event(reader, "audit.read", "audit_log", None, Purpose.audit_review, detail=detail))
     return found
+
+
+# --- Reading the log from the web pages (issue 11 #5); every read is itself recorded ----------------
+
+EXPORT_LIMIT = 100_000
+
+
+def search_log(
+    ctx: Context,
+    reader: Actor,
+    query: LogQuery,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> LogPage:
+    """A page of entries matching ``query``, newest first (who read which person, when, and why)."""
+    with ctx.transaction() as conn:
+        entries = store.search(conn, query, before=before, after=after, limit=limit)
+        older = newer = None
+        if entries and store.any_beyond(conn, query, entries[-1].seq, older=True):
+            older = entries[-1].seq
+        if entries and store.any_beyond(conn, query, entries[0].seq, older=False):
+            newer = entries[0].seq
+        detail = {**query.described(), "before": before, "after": after, "entries": len(entries)}
+        record(
+            ctx, conn, Event(reader, "audit.search", "audit_log", None, Purpose.audit_review, detail=detail)
+        )
+    return LogPage(entries, older, newer)
+
+
+def export_log(ctx: Context, reader: Actor, query: LogQuery, *, limit: int = EXPORT_LIMIT) -> list[Entry]:
+    """Every entry matching ``query`` (at most ``limit``, newest first), for a CSV file."""
+    with ctx.transaction() as conn:
+        entries = store.search(conn, query, limit=limit)
+        detail = {**query.described(), "entries": len(entries)}
+        record(
+            ctx, conn, Event(reader, "audit.export", "audit_log", None, Purpose.audit_review, detail=detail)
+        )
+    return entries
+
+
+def verify_log(ctx: Context, reader: Actor) -> ChainCheck:
+    """:func:`verify`, recorded: who checked the chain, and what they found."""
+    check = verify(ctx)
+    detail = {
+        "intact": check.intact,
+        "entries": check.entries,
+        "head_seq": check.head_seq,
+        "first_problem": check.finding.seq if check.finding else None,
+    }
+    record_alone(ctx, Event(reader, "audit.verify", "audit_log", None, Purpose.audit_review, detail=detail))
+    return check

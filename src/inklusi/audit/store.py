@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import ColumnElement, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 
-from inklusi.audit.model import Entry
+from inklusi.audit.model import Entry, LogQuery
 from inklusi.audit.tables import audit_log
 
 _append = insert(audit_log).returning(audit_log.c.seq)
@@ -57,3 +57,56 @@ def recent(
 
 def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
+
+
+# --- Searching the log (issue 11 #5) ----------------------------------------------------------------
+
+
+def _criteria(query: LogQuery) -> list[ColumnElement[bool]]:
+    t = audit_log
+    found: list[ColumnElement[bool]] = []
+    if query.actor:
+        found.append(t.c.actor_name == query.actor)
+    if query.organisation_id:
+        found.append(t.c.organisation_id == query.organisation_id)
+    if query.action:
+        found.append(
+            or_(t.c.action == query.action, t.c.action.startswith(query.action + ".", autoescape=True))
+        )
+    if query.object_id:
+        found.append(t.c.object_id == query.object_id)
+    if query.purpose:
+        found.append(t.c.purpose == query.purpose)
+    if query.since:
+        found.append(t.c.at >= query.since)
+    if query.until:
+        found.append(t.c.at < query.until)
+    return found
+
+
+def search(
+    conn: Connection,
+    query: LogQuery,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> list[Entry]:
+    """A page of matching entries, newest first: below ``before``, or (going back up) above ``after``."""
+    seq = audit_log.c.seq
+    stmt = select(audit_log).where(*_criteria(query)).limit(limit)
+    if after is not None:
+        stmt = stmt.where(seq > after).order_by(seq)
+    else:
+        stmt = stmt.order_by(seq.desc())
+        if before is not None:
+            stmt = stmt.where(seq < before)
+    found = [Entry(**row) for row in conn.execute(stmt).mappings()]
+    return found[::-1] if after is not None else found
+
+
+def any_beyond(conn: Connection, query: LogQuery, seq: int, *, older: bool) -> bool:
+    """Whether some matching entry lies below (``older``) or above ``seq``."""
+    side = audit_log.c.seq < seq if older else audit_log.c.seq > seq
+    stmt = select(audit_log.c.seq).where(side, *_criteria(query)).limit(1)
+    return conn.execute(stmt).first() is not None

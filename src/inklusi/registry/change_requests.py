@@ -2,6 +2,10 @@
 
 A decision is written only while the request is still ``submitted`` (a conditional UPDATE), so two
 reviewers deciding at once cannot both win.
+
+A request belongs to the area where its target is *now*, like every other read (``store.household_in_scope``):
+the household's newest version for a household, the household of the person's current membership for a
+person. The village stored with the request is only where it was submitted; reads return the village now.
 """
 
 from __future__ import annotations
@@ -10,13 +14,45 @@ from collections.abc import Mapping
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Scope
 from inklusi.access.scope_sql import in_scope
 from inklusi.registry.model import ChangeRequest, RequestStatus
 from inklusi.registry.tables import change_request as table
+from inklusi.registry.tables import family_member, family_version, household_version, person_version
+
+
+def _newest(column, *where):
+    """``column`` of the newest version among those matching ``where`` (as ``store.latest_version``)."""
+    versions = column.table
+    return (
+        select(column)
+        .where(*where)
+        .order_by(versions.c.valid_from.desc(), versions.c.version_id.desc())
+        .limit(1)
+        .correlate(table)
+        .scalar_subquery()
+    )
+
+
+# the person's current membership (the partial unique index finds it); one who left every family stays
+# with the household named when the request was submitted
+_person_family = _newest(
+    family_member.c.family_id,
+    family_member.c.person_id == table.c.target_id,
+    family_member.c.valid_to.is_(None),
+)
+_person_household = _newest(family_version.c.household_id, family_version.c.family_id == _person_family)
+_household_now = case(
+    (table.c.target_type == "person", func.coalesce(_person_household, table.c.household_id)),
+    else_=table.c.target_id,
+)
+VILLAGE_NOW = _newest(household_version.c.village_code, household_version.c.household_id == _household_now)
+_columns = select(
+    *(column for column in table.c if column.name != "village_code"), VILLAGE_NOW.label("village_code")
+)
 
 
 def insert(conn: Connection, row: Mapping[str, object]) -> None:
@@ -24,7 +60,7 @@ def insert(conn: Connection, row: Mapping[str, object]) -> None:
 
 
 def get(conn: Connection, request_id: UUID) -> ChangeRequest | None:
-    row = conn.execute(select(table).where(table.c.id == request_id)).mappings().first()
+    row = conn.execute(_columns.where(table.c.id == request_id)).mappings().first()
     return _to_request(row) if row is not None else None
 
 
@@ -37,16 +73,46 @@ def listing(
     target_id: UUID | None = None,
     limit: int = 100,
 ) -> list[ChangeRequest]:
-    """Requests in villages inside ``scope``, oldest first (a queue is worked in order of arrival)."""
-    query = select(table).where(in_scope(table.c.village_code, scope))
+    """Requests whose target is now in a village inside ``scope``, oldest first (a queue is worked in order
+    of arrival)."""
+    now = _columns.subquery("change_request_now")
+    query = select(now).where(in_scope(now.c.village_code, scope))
     if status is not None:
-        query = query.where(table.c.status == status.value)
+        query = query.where(now.c.status == status.value)
     if submitted_by is not None:
-        query = query.where(table.c.submitted_by == submitted_by)
+        query = query.where(now.c.submitted_by == submitted_by)
     if target_id is not None:
-        query = query.where(table.c.target_id == target_id)
-    query = query.order_by(table.c.submitted_at, table.c.id).limit(limit)
+        query = query.where(now.c.target_id == target_id)
+    query = query.order_by(now.c.submitted_at, now.c.id).limit(limit)
     return [_to_request(row) for row in conn.execute(query).mappings()]
+
+
+def replaced_version(conn: Connection, request: ChangeRequest) -> RowMapping | None:
+    """The version an applied request replaced: the one before the version it wrote, or, when applying
+    wrote nothing (the registry already held the values), that version itself."""
+    versions, key = (
+        (household_version, "household_id")
+        if request.target_type == "household"
+        else (person_version, "person_id")
+    )
+    applied = (
+        conn.execute(select(versions).where(versions.c.version_id == request.applied_version_id))
+        .mappings()
+        .first()
+    )
+    if applied is None or applied["batch_id"] != request.id:
+        return applied
+    before = (
+        select(versions)
+        .where(
+            versions.c[key] == request.target_id,
+            versions.c.version_id != applied["version_id"],
+            versions.c.valid_from <= applied["valid_from"],
+        )
+        .order_by(versions.c.valid_from.desc(), versions.c.version_id.desc())
+        .limit(1)
+    )
+    return conn.execute(before).mappings().first()
 
 
 def decide(

@@ -175,16 +175,29 @@ def queue(
 
 
 @router.get("/change-requests/{request_id}")
-def review(
-    request: Request, principal: PagePrincipal, request_id: UUID, error: str | None = None
+def review(request: Request, principal: PagePrincipal, request_id: UUID) -> Response:
+    return _review(request, principal, request_id)
+
+
+def _review(
+    request: Request,
+    principal: Principal,
+    request_id: UUID,
+    *,
+    note: str = "",
+    error: Invalid | None = None,
+    status_code: int = 200,
 ) -> Response:
+    """The request against the values it is compared with: the registry's now while it waits (or was
+    rejected), the values it replaced once applied (the registry may have moved on since)."""
     ctx = request.app.state.ctx
     language = page_language(request)
     found = registry.get_change_request(ctx, principal, request_id)
+    before = found.replaced if found.status is RequestStatus.applied else found.current
     rows = [
         (
             labels.field_label(name, language),
-            labels.value_label(name, found.current.get(name), language),
+            labels.value_label(name, before.get(name), language),
             labels.value_label(name, value, language),
         )
         for name, value in found.changes.items()
@@ -194,16 +207,22 @@ def review(
         and principal.can(Permission.registry_write, found.village_code)
         and found.submitted_by != principal.user_id
     )
+    issues = {issue.field: issue.text.render(language) for issue in error.issues} if error else {}
     return render(
         request,
         "registry/change_request.html",
+        status_code=status_code,
         active="requests",
         found=found,
         rows=rows,
         place=wilayah.get_with_ancestors(ctx, found.village_code),
         decidable=decidable,
         status_labels=STATUS_LABELS,
-        error=error,
+        # a problem with the note is told beside it; anything else above the form
+        error=error.text.render(language) if error and set(issues) != {"note"} else None,
+        other_issues=[text for field, text in issues.items() if field != "note"],
+        note_issue=issues.get("note"),
+        note=note,
     )
 
 
@@ -213,17 +232,14 @@ def decide(
     principal: PagePrincipal,
     request_id: UUID,
     decision: Annotated[str, Form(pattern="^(apply|reject)$")],
-    note: Annotated[str, Form(max_length=2000)] = "",
+    note: Annotated[str, Form()] = "",
 ) -> Response:
+    """A problem (no note to reject, a note too long, a request that can no longer be applied) shows the
+    review again with the reason beside the note, and the note as it was typed."""
     try:
         registry.decide_change_request(
             request.app.state.ctx, principal, request_id, approve=decision == "apply", note=note
         )
     except Invalid as error:
-        return review(request, principal, request_id, error=_describe(error, page_language(request)))
+        return _review(request, principal, request_id, note=note, error=error, status_code=422)
     return RedirectResponse(f"/change-requests/{request_id}", status_code=303)
-
-
-def _describe(error: Invalid, language: str) -> str:
-    details = [f"{issue.field}: {issue.text.render(language)}" for issue in error.issues]
-    return " ".join([error.text.render(language), *details])

@@ -403,7 +403,8 @@ class ChangeRequest:
     """A proposed correction of a household's dwelling or a person's data, waiting for (or past) a decision.
 
     ``changes`` maps field → requested value as JSON (dates as ISO strings); ``current`` holds the
-    values the registry has now, for the reviewer to compare.
+    values the registry has now, for the reviewer to compare; ``replaced``, once the request is applied,
+    the values it replaced. ``village_code`` is where the target is now (it follows a move).
     """
 
     id: UUID
@@ -424,3 +425,4 @@ class ChangeRequest:
     decision_note: str | None = None
     applied_version_id: UUID | None = None
     current: Mapping[str, object] = field(default_factory=dict)
+    replaced: Mapping[str, object] = field(default_factory=dict)

@@ -22,6 +22,7 @@ from inklusi.i18n import BABEL_LOCALES, LANGUAGES, Language, Text, translations
 TEMPLATE_PACKAGES = (
     "inklusi.web",
     "inklusi.access",
+    "inklusi.audit",
     "inklusi.registry",
     "inklusi.instrument",
     "inklusi.linkage",

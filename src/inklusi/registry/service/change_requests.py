@@ -35,6 +35,7 @@ from inklusi.registry.service.changes import (
 from inklusi.registry.service.guards import Written, raise_if_errors, refusals_as_conflicts, require_write
 
 SOURCE = "change_request"
+NOTE_LENGTH = 2000
 TARGETS: dict[str, type] = {"household": Dwelling, "person": PersonData}
 
 
@@ -93,6 +94,8 @@ def change_request_queue(
     """Requests to review (in the areas where the caller may write), or the caller's own (``mine``)."""
     if mine:
         scope = principal.scope(Permission.registry_read)
+        if scope.empty:
+            raise Forbidden(msg("You may not read the registry"))
     else:
         scope = principal.scope(Permission.registry_write)
         if scope.empty:
@@ -115,12 +118,14 @@ def change_request_queue(
 
 
 def get_change_request(ctx: Context, principal: Principal, request_id: UUID) -> ChangeRequest:
-    """One request, with the registry's current values of the fields it changes."""
+    """One request, with the registry's current values of the fields it changes and, once it is applied,
+    the values it replaced."""
     with ctx.transaction() as conn:
         request = _visible(conn, principal, request_id)
         current = _current_values(conn, request)
+        replaced = _replaced_values(conn, request)
         _audit(ctx, conn, principal, "change_request.read", request_id, request.village_code)
-        return replace(request, current=current)
+        return replace(request, current=current, replaced=replaced)
 
 
 def decide_change_request(
@@ -132,6 +137,9 @@ def decide_change_request(
     if not approve and note is None:
         text = msg("Say why the request is rejected")
         raise Invalid(text, [Issue("note", "required", text)])
+    if note is not None and len(note) > NOTE_LENGTH:
+        text = msg("The note is too long: at most 2,000 characters")
+        raise Invalid(text, [Issue("note", "length", text)])
     with ctx.transaction() as conn, refusals_as_conflicts():
         request = _visible(conn, principal, request_id)
         require_write(principal, request.village_code)
@@ -242,6 +250,21 @@ def _current_values(conn: Connection, request: ChangeRequest) -> dict[str, objec
         return {}
     values = {name: getattr(current, name) for name in request.changes}
     return _as_json(request.target_type, values)
+
+
+def _replaced_values(conn: Connection, request: ChangeRequest) -> dict[str, object]:
+    """What the fields held just before the request was applied (nothing while it waits or if rejected)."""
+    if request.status is not RequestStatus.applied or request.applied_version_id is None:
+        return {}
+    row = requests.replaced_version(conn, request)
+    if row is None:
+        return {}
+    if request.target_type == "household":
+        before: Dwelling | PersonData = store.to_dwelling(row)
+    else:
+        programmes = store.programmes_of(conn, "person", [row["version_id"]])[row["version_id"]]
+        before = store.to_person(row, programmes)
+    return _as_json(request.target_type, {name: getattr(before, name) for name in request.changes})
 
 
 def _audit(

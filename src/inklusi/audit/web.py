@@ -1,0 +1,236 @@
+"""Audit pages for auditors (permission ``audit:read``, nationwide): search the log (who read which person,
+when, and why), check the hash chain, export what a search finds as CSV. Each of these reads is itself
+recorded in the log (``audit.search``, ``audit.verify``, ``audit.export``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+from urllib.parse import urlencode
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from inklusi.access import service as access
+from inklusi.access.model import Permission, Principal
+from inklusi.audit import service
+from inklusi.audit.model import Entry, LogQuery, Purpose
+from inklusi.db import utcnow
+from inklusi.errors import Forbidden
+from inklusi.i18n import Text, msg
+from inklusi.web.pages import page_language, render
+from inklusi.web.session import PagePrincipal
+from inklusi.wilayah import service as wilayah
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+DETAIL_SHOWN = 300  # characters of an entry's detail on the page; the export has all of it
+PURPOSE_LABELS = {
+    Purpose.registry_view: msg("Viewing the registry"),
+    Purpose.registry_update: msg("Updating the registry"),
+    Purpose.data_stewardship: msg("Data stewardship"),
+    Purpose.case_management: msg("Case management"),
+    Purpose.programme_targeting: msg("Programme targeting"),
+    Purpose.administration: msg("Administration"),
+    Purpose.authentication: msg("Authentication"),
+    Purpose.audit_review: msg("Audit review"),
+}
+# A cell starting with one of these is a formula to a spreadsheet: such cells get a leading apostrophe.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+LENGTHS = {"actor": 120, "action": 40, "object_id": 64}
+
+
+def _require_auditor(principal: Principal) -> None:
+    if not principal.can(Permission.audit_read):
+        raise Forbidden(msg("You lack the permission {permission}", permission=Permission.audit_read.value))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The search form as typed, the query it means, and what is wrong with it (field → message)."""
+
+    values: dict[str, str]
+    query: LogQuery
+    issues: dict[str, Text]
+
+    def link(self, **extra: object) -> str:
+        """The query string of this search, with ``extra`` (a page cursor)."""
+        kept = {name: value for name, value in self.values.items() if value}
+        return urlencode({**kept, **{k: v for k, v in extra.items() if v is not None}})
+
+
+def _filters(
+    request: Request,
+    organisations: dict[UUID, str],
+    actor: str,
+    organisation: str,
+    action: str,
+    object_id: str,
+    purpose: str,
+    date_from: str,
+    date_to: str,
+) -> Filters:
+    values = {
+        "actor": actor.strip(),
+        "organisation": organisation.strip(),
+        "action": action.strip(),
+        "object_id": object_id.strip(),
+        "purpose": purpose.strip(),
+        "date_from": date_from.strip(),
+        "date_to": date_to.strip(),
+    }
+    issues: dict[str, Text] = {}
+    for name, limit in LENGTHS.items():
+        if len(values[name]) > limit:
+            issues[name] = msg("At most {limit} characters", limit=limit)
+    organisation_id = next((key for key in organisations if str(key) == values["organisation"]), None)
+    if values["organisation"] and organisation_id is None:
+        issues["organisation"] = msg("Choose an organisation from the list")
+    if values["purpose"] and values["purpose"] not in Purpose.__members__:
+        issues["purpose"] = msg("Choose a purpose from the list")
+    zone = ZoneInfo(request.app.state.ctx.settings.timezone)
+    days = {}
+    for name in ("date_from", "date_to"):
+        try:
+            days[name] = date.fromisoformat(values[name]) if values[name] else None
+        except ValueError:
+            issues[name] = msg("{value} is not a date (YYYY-MM-DD)", value=values[name][:20])
+            days[name] = None
+    if days["date_from"] and days["date_to"] and days["date_from"] > days["date_to"]:
+        issues["date_to"] = msg("The end date is before the start date")
+    since = datetime.combine(days["date_from"], time.min, zone) if days["date_from"] else None
+    until = datetime.combine(days["date_to"] + timedelta(days=1), time.min, zone) if days["date_to"] else None
+    query = LogQuery(
+        actor=values["actor"] or None,
+        organisation_id=organisation_id,
+        action=values["action"] or None,
+        object_id=values["object_id"] or None,
+        purpose=values["purpose"] or None,
+        since=since,
+        until=until,
+    )
+    return Filters(values, query, issues)
+
+
+@router.get("/audit")
+def log_page(
+    request: Request,
+    principal: PagePrincipal,
+    actor: str = "",
+    organisation: str = "",
+    action: str = "",
+    object_id: str = "",
+    purpose: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    before: Annotated[int | None, Query(ge=1)] = None,
+    after: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
+    """Search the log, newest first, a page at a time."""
+    _require_auditor(principal)
+    ctx = request.app.state.ctx
+    organisations = access.organisation_names(ctx)
+    filters = _filters(
+        request, organisations, actor, organisation, action, object_id, purpose, date_from, date_to
+    )
+    page = None
+    if not filters.issues:
+        page = service.search_log(
+            ctx, principal.actor, filters.query, before=before, after=after, limit=PAGE_SIZE
+        )
+    entries = page.entries if page else []
+    language = page_language(request)
+    return render(
+        request,
+        "audit/log.html",
+        status_code=422 if filters.issues else 200,
+        active="audit",
+        filters=filters,
+        issues={name: text.render(language) for name, text in filters.issues.items()},
+        page=page,
+        rows=[_row(entry, organisations) for entry in entries],
+        places=wilayah.area_names(ctx, {entry.area_code for entry in entries if entry.area_code}),
+        organisations=organisations,
+        purposes=PURPOSE_LABELS,
+        export_limit=service.EXPORT_LIMIT,
+    )
+
+
+def _row(entry: Entry, organisations: dict[UUID, str]) -> dict[str, object]:
+    detail = "" if entry.detail in ("{}", "") else entry.detail
+    return {
+        "entry": entry,
+        "organisation": organisations.get(entry.organisation_id, "") if entry.organisation_id else "",
+        "purpose": PURPOSE_LABELS.get(entry.purpose, entry.purpose),  # type: ignore[call-overload]
+        "detail": detail if len(detail) <= DETAIL_SHOWN else detail[:DETAIL_SHOWN] + "…",
+    }
+
+
+@router.get("/audit/verify")
+def verify_page(request: Request, principal: PagePrincipal) -> Response:
+    """Walk the whole chain and say whether it holds, or where it first breaks."""
+    _require_auditor(principal)
+    check = service.verify_log(request.app.state.ctx, principal.actor)
+    return render(request, "audit/verify.html", active="audit", check=check)
+
+
+@router.get("/audit/export.csv")
+def export(
+    request: Request,
+    principal: PagePrincipal,
+    actor: str = "",
+    organisation: str = "",
+    action: str = "",
+    object_id: str = "",
+    purpose: str = "",
+    date_from: str = "",
+    date_to: str = "",
+) -> Response:
+    """The entries a search finds (at most ``EXPORT_LIMIT``, newest first) as a CSV file for spreadsheets."""
+    _require_auditor(principal)
+    ctx = request.app.state.ctx
+    organisations = access.organisation_names(ctx)
+    filters = _filters(
+        request, organisations, actor, organisation, action, object_id, purpose, date_from, date_to
+    )
+    if filters.issues:
+        return log_page(request, principal, **filters.values)
+    entries = service.export_log(ctx, principal.actor, filters.query)
+    name = f"audit-log-{utcnow():%Y%m%d-%H%M%S}.csv"
+    return Response(
+        _csv(entries, organisations),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+COLUMNS = (
+    "seq", "at", "actor_name", "organisation", "action", "object_type", "object_id", "area_code",
+    "purpose", "detail", "prev_hash", "hash",
+)  # fmt: skip
+
+
+def _csv(entries: list[Entry], organisations: dict[UUID, str]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")  # so that spreadsheets read the file as UTF-8
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for entry in entries:
+        organisation = organisations.get(entry.organisation_id, "") if entry.organisation_id else ""
+        values = {**vars(entry), "at": entry.at.isoformat(), "organisation": organisation}
+        writer.writerow([_cell(values[column]) for column in COLUMNS])
+    return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A text that a spreadsheet would run as a formula is written with a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
