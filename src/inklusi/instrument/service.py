@@ -26,13 +26,14 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from sqlalchemy.exc import DBAPIError
 
 from inklusi.access.model import Permission, Principal
 from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Forbidden, Invalid, Issue, NotFound
+from inklusi.errors import Conflict, Forbidden, Invalid, Issue, NotFound
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.instrument import store
@@ -152,14 +153,10 @@ def import_submissions(
         unchanged = [sid for sid, digest in hashes.items() if before.get(sid) == digest]
         fresh = _only(passed, [sid for sid in hashes if sid not in before])
         forms = round_forms(fresh, instrument)
-        state = RoundState()
-        done = 0
-        for chunk in chunks_by_building(forms, CHUNK_FORMS):
-            apply_round_chunk(
-                conn, principal, chunk, state, source=source, batch_id=batch_id, effective=effective
-            )
-            done += len(chunk)
-            progress(done, len(forms))
+        state = _apply_round(conn, principal, forms, source, batch_id, effective, progress)
+        if state.held:
+            held |= _registry_holds(state)
+            forms = [form for form in forms if form.submission_id not in state.held_ids]
         report = {
             "totals": state.report.totals,
             "by_village": state.report.by_village,
@@ -203,6 +200,7 @@ def import_submissions(
             "accepted": len(forms),
             "held": len(held),
             "source": source,
+            **_changed(state),
         }
         audit.record(
             ctx,
@@ -230,6 +228,52 @@ def import_submissions(
         instrument=instrument.key,
         finished_at=utcnow(),
     )
+
+
+AUDITED_HOUSEHOLDS = 1_000  # households named in a batch's audit entry; its versions carry the batch id
+
+
+def _apply_round(
+    conn, principal: Principal, forms: list, source: str, batch_id: UUID, effective, progress: Progress
+) -> RoundState:
+    """Apply the forms in chunks that keep a building together. The registry holds back each form it
+    may not or cannot apply; a refusal of the database nobody foresaw ends the import with a clear
+    message and nothing written (never the database's own text)."""
+    state = RoundState()
+    done = 0
+    try:
+        for chunk in chunks_by_building(forms, CHUNK_FORMS):
+            apply_round_chunk(
+                conn, principal, chunk, state, source=source, batch_id=batch_id, effective=effective
+            )
+            done += len(chunk)
+            progress(done, len(forms))
+    except DBAPIError as error:
+        raise Conflict(
+            msg("The registry refused this import; nothing was changed. Import the file again later")
+        ) from error
+    return state
+
+
+REGISTRY_QUESTIONS = {"village": "r104", "kk_number": "r114", "nik": "r403", "member": "r402"}
+
+
+def _registry_holds(state: RoundState) -> dict[str, list[Violation]]:
+    held: dict[str, list[Violation]] = defaultdict(list)
+    for hold in state.held:
+        question = REGISTRY_QUESTIONS.get(hold.subject, "r409" if hold.subject == "relationship" else "")
+        held[hold.submission_id].append(Violation(hold.submission_id, hold.member, question, hold.code))
+    return held
+
+
+def _changed(state: RoundState) -> dict[str, object]:
+    """What the audit entry of a batch names: the villages and households it changed."""
+    households = sorted(map(str, state.households))
+    return {
+        "areas": sorted(state.areas),
+        "households": households[:AUDITED_HOUSEHOLDS],
+        "households_changed": len(households),
+    }
 
 
 def _outside_scope(passed: Submissions, principal: Principal, held: dict) -> Submissions:

@@ -36,6 +36,7 @@ class RoundMember:
     birth_date: date | None
     relationship: Relationship | None = None  # None for members who are gone
     person: PersonData | None = None  # None for members who are gone
+    number: int | None = None  # the member's number on the form, to name it when the form is held
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,30 @@ class RoundForm:
     @property
     def household_key(self) -> tuple[str, str | None, int]:
         return (self.dwelling.village_code, self.dwelling.sls, self.building)
+
+
+@dataclass(frozen=True)
+class RoundHold:
+    """Why the registry did not take a form in: one reason, about the form or one of its members.
+
+    ``code`` is one of :data:`HOLD_REASONS`; ``subject`` says which answer the reason is about:
+    ``village``, ``kk_number``, ``nik`` (or ``member`` when the member was recognised by name and birth
+    date) or ``relationship``.
+    """
+
+    submission_id: str
+    code: str
+    subject: str
+    member: int | None = None
+
+
+HOLD_REASONS = (
+    "registry.out_of_scope",  # it would change a family or person where the importer may not write
+    "registry.kk_repeated",  # another form of the same import carries this KK number
+    "registry.person_repeated",  # another form of the same import (or this one) lists this person
+    "registry.two_heads",  # the family's head is neither listed nor gone, and the form lists another head
+    "registry.newer_version",  # the registry holds data newer than the round's date for this record
+)
 
 
 ROUND_COUNT_LABELS = {
