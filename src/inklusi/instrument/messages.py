@@ -56,6 +56,11 @@ def describe(violation: Violation) -> Text:
             )
         case "registry.newer_version":
             return msg("The registry holds newer data for this family or person than the date of this import")
+        case "registry.refused":
+            return msg(
+                "The registry could not take this form in with the data it holds; nothing of it was "
+                "changed. Check the form's KK number and NIKs against the registry"
+            )
         case "area.regency_retired":
             return msg(
                 "The NIK {code} carries a regency code retired by a province split", code=p.get("code")

@@ -44,6 +44,7 @@ from inklusi.instrument.rules import AreaCodes
 from inklusi.instrument.screening import screen
 from inklusi.instrument.submissions import SUBMISSION_ID, Submissions, read
 from inklusi.instrument.validation import Violation
+from inklusi.registry.enumeration import RoundHold
 from inklusi.registry.service.guards import moment
 from inklusi.registry.service.rounds import RoundState, apply_round_chunk
 from inklusi.wilayah import service as wilayah
@@ -237,31 +238,45 @@ def _apply_round(
     conn, principal: Principal, forms: list, source: str, batch_id: UUID, effective, progress: Progress
 ) -> RoundState:
     """Apply the forms in chunks that keep a building together. The registry holds back each form it
-    may not or cannot apply; a refusal of the database nobody foresaw ends the import with a clear
-    message and nothing written (never the database's own text)."""
+    may not or cannot apply. Should the database still refuse a chunk, its writes are undone (a
+    savepoint) and its buildings are applied one by one: a building the database refuses is held with a
+    plain reason, never the database's own text, and the rest of the round goes in."""
     state = RoundState()
     done = 0
-    try:
-        for chunk in chunks_by_building(forms, CHUNK_FORMS):
-            apply_round_chunk(
-                conn, principal, chunk, state, source=source, batch_id=batch_id, effective=effective
-            )
-            done += len(chunk)
-            progress(done, len(forms))
-    except DBAPIError as error:
-        raise Conflict(
-            msg("The registry refused this import; nothing was changed. Import the file again later")
-        ) from error
+    for chunk in chunks_by_building(forms, CHUNK_FORMS):
+        if not _try_chunk(conn, principal, chunk, state, source, batch_id, effective):
+            for building in chunks_by_building(chunk, 1):
+                if not _try_chunk(conn, principal, building, state, source, batch_id, effective):
+                    state.held += [RoundHold(f.submission_id, "registry.refused", "form") for f in building]
+        done += len(chunk)
+        progress(done, len(forms))
     return state
 
 
-REGISTRY_QUESTIONS = {"village": "r104", "kk_number": "r114", "nik": "r403", "member": "r402"}
+def _try_chunk(conn, principal, chunk, state, source, batch_id, effective) -> bool:
+    try:
+        with conn.begin_nested():
+            apply_round_chunk(
+                conn, principal, chunk, state, source=source, batch_id=batch_id, effective=effective
+            )
+    except (DBAPIError, Conflict):
+        return False
+    return True
+
+
+REGISTRY_QUESTIONS = {
+    "village": "r104",
+    "kk_number": "r114",
+    "nik": "r403",
+    "member": "r402",
+    "relationship": "r409",
+}
 
 
 def _registry_holds(state: RoundState) -> dict[str, list[Violation]]:
     held: dict[str, list[Violation]] = defaultdict(list)
     for hold in state.held:
-        question = REGISTRY_QUESTIONS.get(hold.subject, "r409" if hold.subject == "relationship" else "")
+        question = REGISTRY_QUESTIONS.get(hold.subject, "")
         held[hold.submission_id].append(Violation(hold.submission_id, hold.member, question, hold.code))
     return held
 

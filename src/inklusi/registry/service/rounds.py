@@ -7,6 +7,13 @@ households now in one building are merged (the first keeps its id, the others en
 gets a new version; importing the same round twice changes nothing. Members listed as dead leave the
 registry's current state (their history stays); members listed as gone leave their family.
 
+A form is applied whole or not at all: a form that would change a family or person outside the
+importer's write scope (matched by KK number, NIK, or name and birth date inside a matched family), that
+repeats a KK number or person of another form of the round, that would give a family a second head, or
+that is older than the registry's data is held with its reasons (``RoundState.held``), and the other forms
+go in. A chunk's decisions join the round's state only once its writes went through, so a caller can undo
+a chunk (a savepoint) and apply it again in parts.
+
 The caller owns the transaction (the import writes its own bookkeeping in it too) and passes forms in
 chunks that keep the families of one building together.
 """
@@ -26,36 +33,12 @@ from inklusi.errors import Conflict
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.registry import rounds, store
-from inklusi.registry.enumeration import (
-    ChangeReport,
-    Presence,
-    RoundForm,
-    RoundHold,
-    RoundMember,
-)
+from inklusi.registry.enumeration import Presence, RoundForm, RoundHold, RoundMember, RoundState
 from inklusi.registry.model import Relationship
 from inklusi.registry.names import name_tokens
 from inklusi.registry.service.guards import provenance
 
 BIRTH_WINDOW = timedelta(days=400)  # a new member born this recently is a birth, not a newcomer
-
-
-@dataclass
-class RoundState:
-    """What a round has decided so far, across chunks."""
-
-    report: ChangeReport = field(default_factory=ChangeReport)
-    claimed: set[UUID] = field(default_factory=set)  # households already given to a building
-    statistics_fresh: bool = False  # the planner has seen this round's first writes
-    held: list[RoundHold] = field(default_factory=list)  # forms the registry did not take, with why
-    kk_taken: set[str] = field(default_factory=set)  # KK numbers of the forms taken in so far
-    persons_taken: set[UUID] = field(default_factory=set)  # people listed by the forms taken in so far
-    areas: set[str] = field(default_factory=set)  # villages where the round changed something
-    households: set[UUID] = field(default_factory=set)  # households the round changed
-
-    @property
-    def held_ids(self) -> set[str]:
-        return {hold.submission_id for hold in self.held}
 
 
 @dataclass
@@ -90,6 +73,7 @@ def apply_round_chunk(
     plan = _Planner(conn, state, effective, principal)
     plan.resolve(forms)
     _apply(conn, plan.writes, provenance(principal, source, batch_id, effective, utcnow()), effective)
+    state.absorb(plan.added)
     if not state.statistics_fresh:
         # Later chunks look up what earlier ones wrote; the planner must know the tables are not empty
         rounds.refresh_statistics(conn)
@@ -102,7 +86,8 @@ class _Planner:
     ) -> None:
         self.conn, self.state, self.effective = conn, state, effective
         self.scope = principal.scope(Permission.registry_write)
-        self.report = state.report
+        self.added = RoundState()  # what this chunk decides; joins ``state`` once it is written
+        self.report = self.added.report
         self.writes = _Writes()
 
     def resolve(self, forms: list[RoundForm]) -> None:
@@ -138,7 +123,7 @@ class _Planner:
         for form in forms:
             holds = self._admit(form)
             if holds:
-                self.state.held += holds
+                self.added.held += holds
                 continue
             buildings[form.household_key].append(form)
         for building in buildings.values():
@@ -175,6 +160,10 @@ class _Planner:
         """Whether the importer may change ``village`` (an unknown place: only a national steward)."""
         return self.scope.national or (village is not None and self.scope.covers(village))
 
+    def _taken(self, key: object, kind: str) -> bool:
+        """Whether an earlier chunk or form of this round took this KK number, person or household."""
+        return key in getattr(self.state, kind) or key in getattr(self.added, kind)
+
     def _newer(self, row: RowMapping | None) -> bool:
         return row is not None and row["valid_from"] > self.effective
 
@@ -193,7 +182,7 @@ class _Planner:
         family = self.families.get(form.kk_number) if form.kk_number else None
         family_id = family["family_id"] if family else None
         family_outside = family is not None and not self._writable(self._family_village(family_id))
-        if form.kk_number and form.kk_number in self.state.kk_taken:
+        if form.kk_number and self._taken(form.kk_number, "kk_taken"):
             hold("registry.kk_repeated", "kk_number")
         elif family_outside:
             hold("registry.out_of_scope", "kk_number")
@@ -205,8 +194,9 @@ class _Planner:
             if person_id is None:
                 continue
             subject = "nik" if member.nik and member.nik in self.persons else "member"
-            if person_id in listed or person_id in self.state.persons_taken:
+            if person_id in listed or self._taken(person_id, "persons_taken"):
                 hold("registry.person_repeated", subject, member.number)
+                listed.setdefault(person_id, member)
                 continue
             listed[person_id] = member
             membership = self.memberships.get(person_id)
@@ -220,8 +210,8 @@ class _Planner:
             hold("registry.two_heads", "relationship", head.number)
         if not holds:
             if form.kk_number:
-                self.state.kk_taken.add(form.kk_number)
-            self.state.persons_taken |= set(listed)
+                self.added.kk_taken.add(form.kk_number)
+            self.added.persons_taken |= set(listed)
         return holds
 
     def _second_head(self, family_id: UUID, form: RoundForm, listed: dict[UUID, RoundMember]) -> bool:
@@ -238,14 +228,15 @@ class _Planner:
         known = [self.families[f.kk_number]["household_id"] for f in forms if f.kk_number in self.families]
         village = forms[0].dwelling.village_code
         writes_before = self.writes.size
-        candidates = sorted({h for h in known if h not in self.state.claimed}, key=known.count, reverse=True)
+        free = {h for h in known if not self._taken(h, "claimed")}
+        candidates = sorted(free, key=known.count, reverse=True)
         if candidates:
             household_id = candidates[0]
             for merged in candidates[1:]:  # households now sharing this building end
                 if merged in self.households:
                     self.writes.close["household"].append(self._current("household", merged))
-                self.state.claimed.add(merged)
-                self.state.households.add(merged)
+                self.added.claimed.add(merged)
+                self.added.households.add(merged)
                 self.report.count(village, "households_merged")
             self._update_household(household_id, forms[0])
         else:
@@ -253,12 +244,12 @@ class _Planner:
             self.writes.identities["household"].append(household_id)
             self._household_version(household_id, forms[0])
             self.report.count(village, "households_split" if known else "households_new")
-        self.state.claimed.add(household_id)
+        self.added.claimed.add(household_id)
         for form in forms:
             self._family(household_id, form)
         if self.writes.size != writes_before:
-            self.state.households.add(household_id)
-            self.state.areas.add(village)
+            self.added.households.add(household_id)
+            self.added.areas.add(village)
 
     def _current(self, kind: str, id_: UUID) -> RowMapping:
         row = {"household": self.households, "person": self.person_rows}[kind][id_]
@@ -286,7 +277,7 @@ class _Planner:
         village = form.dwelling.village_code
         self.writes.close["household"].append(current)
         self._household_version(household_id, form)
-        self.state.areas.add(old.village_code)
+        self.added.areas.add(old.village_code)
         self.report.count(
             village, "households_moved" if old.village_code != village else "households_changed"
         )
@@ -323,9 +314,9 @@ class _Planner:
         """A person leaves another family: that family's household and area change too (for the audit)."""
         origin = self.families_by_id.get(family_id)
         if origin is not None:
-            self.state.households.add(origin["household_id"])
+            self.added.households.add(origin["household_id"])
             if (village := self._family_village(family_id)) is not None:
-                self.state.areas.add(village)
+                self.added.areas.add(village)
 
     def _recognise(self, family_id: UUID | None, member: RoundMember) -> UUID | None:
         if member.nik and member.nik in self.persons:
