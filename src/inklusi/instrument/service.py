@@ -18,7 +18,6 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from uuid import UUID
@@ -33,10 +32,15 @@ from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Conflict, Forbidden, Invalid, Issue, NotFound
+from inklusi.errors import Conflict, Invalid, Issue
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.instrument import store
+from inklusi.instrument.batches import HeldForm as HeldForm
+from inklusi.instrument.batches import ImportResult, result_of, village_of
+from inklusi.instrument.batches import get_batch as get_batch
+from inklusi.instrument.batches import held_forms as held_forms
+from inklusi.instrument.batches import recent_batches as recent_batches
 from inklusi.instrument.mapping import chunks_by_building, round_forms
 from inklusi.instrument.messages import as_issue
 from inklusi.instrument.model import Instrument, load
@@ -51,21 +55,6 @@ from inklusi.wilayah import service as wilayah
 
 CHUNK_FORMS = 2_000
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    batch_id: UUID
-    file_name: str
-    forms: int
-    accepted: int
-    unchanged: int
-    held: int
-    report: dict[str, object]
-    already_imported: bool = False
-    held_issues: dict[str | None, list[Issue]] = field(default_factory=dict)
-    instrument: str = ""  # name/version of the instrument the forms were checked against
-    finished_at: datetime | None = None
 
 
 def area_codes() -> AreaCodes:
@@ -112,7 +101,7 @@ def import_file(
     with ctx.transaction(readonly=True) as conn:
         earlier = store.batch_by_file(conn, sha)
     if earlier is not None:
-        return _result(earlier, already_imported=True)
+        return result_of(earlier, already_imported=True)
     raw = read(path, instrument)
     return import_submissions(
         ctx,
@@ -162,6 +151,7 @@ def import_submissions(
             "totals": state.report.totals,
             "by_village": state.report.by_village,
             "changed_fields": state.report.changed_fields,
+            "held_by_village": _held_by_village(raw, held),  # who may see which held forms
         }
         store.insert_batch(
             conn,
@@ -291,6 +281,15 @@ def _changed(state: RoundState) -> dict[str, object]:
     }
 
 
+def _held_by_village(raw: Submissions, held: dict) -> dict[str, int]:
+    """Held forms per village named on the form (as written; forms naming none are left out)."""
+    counts: dict[str, int] = defaultdict(int)
+    for record in _records(_only(raw, [sid for sid in held if sid is not None])).values():
+        if (village := village_of(record)) is not None:
+            counts[village] += 1
+    return dict(counts)
+
+
 def _outside_scope(passed: Submissions, principal: Principal, held: dict) -> Submissions:
     """Forms in villages the importer may not change are held, not refused as a whole."""
     scope = principal.scope(Permission.registry_write)
@@ -374,72 +373,3 @@ def _quarantine_rows(batch_id: UUID, raw: Submissions, held: dict, instrument: I
             }
         )
     return rows
-
-
-def _result(batch: dict, *, already_imported: bool = False) -> ImportResult:
-    return ImportResult(
-        batch["id"],
-        batch["file_name"],
-        batch["forms"],
-        batch["accepted"],
-        batch["unchanged"],
-        batch["held"],
-        batch["report"],
-        already_imported,
-        instrument=batch["instrument"],
-        finished_at=batch["finished_at"],
-    )
-
-
-def get_batch(ctx: Context, principal: Principal, batch_id: UUID) -> ImportResult:
-    _require_steward(principal)
-    with ctx.transaction(readonly=True) as conn:
-        found = store.batch(conn, batch_id)
-    if found is None:
-        raise NotFound(msg("Import {id} not found", id=str(batch_id)))
-    return _result(found)
-
-
-def recent_batches(ctx: Context, principal: Principal, limit: int = 20) -> list[ImportResult]:
-    _require_steward(principal)
-    with ctx.transaction(readonly=True) as conn:
-        return [_result(row) for row in store.recent_batches(conn, limit)]
-
-
-def _require_steward(principal: Principal) -> None:
-    """Imports and their counts are for those who change the registry somewhere."""
-    if not principal.holds(Permission.registry_write):
-        raise Forbidden(msg("Only data stewards see imports"))
-
-
-@dataclass(frozen=True)
-class HeldForm:
-    submission_id: str | None
-    record: dict
-    issues: list[dict]
-
-
-def held_forms(ctx: Context, principal: Principal, batch_id: UUID) -> list[HeldForm]:
-    """The quarantine of a batch (personal data: reading it is audited). Held forms may lie in any area,
-    so only the importer and stewards with nationwide rights read them."""
-    with ctx.transaction() as conn:
-        batch = store.batch(conn, batch_id)
-        if batch is None:
-            raise NotFound(msg("Import {id} not found", id=str(batch_id)))
-        if batch["actor_id"] != principal.user_id and not principal.can(Permission.registry_write):
-            raise Forbidden(msg("Held forms are shown to whoever imported them and to national stewards"))
-        rows = store.quarantine(conn, batch_id)
-        audit.record(
-            ctx,
-            conn,
-            Event(
-                principal.actor,
-                "import.quarantine.read",
-                "import_batch",
-                str(batch_id),
-                Purpose.data_stewardship,
-                None,
-                {"forms": len(rows)},
-            ),
-        )
-    return [HeldForm(row["submission_id"], json.loads(row["record"]), row["issues"]) for row in rows]
