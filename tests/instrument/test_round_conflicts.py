@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typer.testing import CliRunner
 
 from inklusi.cli import app
+from inklusi.errors import Conflict
 from inklusi.instrument import service
 from tests.instrument.rounds import (
     SYSTEM,
@@ -143,3 +144,16 @@ def test_a_form_the_database_refuses_is_held_alone_and_the_round_goes_in(ctx, ba
     if backend == "postgresql":
         assert [form.submission_id for form in held] == ["LONG"]
         assert village_of_kk(ctx, jakarta["r114"])[1].startswith("31.")
+
+
+def test_a_refusal_of_the_batch_bookkeeping_shows_no_database_text(ctx, population, tmp_path):
+    """A submission id longer than its column (PostgreSQL refuses it; SQLite stores it): the import either
+    holds the form (an input check) or ends with a plain message; never the database's text."""
+    forms = round_one(ctx, population, tmp_path)
+    odd = moved_to(first_in(forms, "31"), "X" * 150, building=91)
+    try:
+        result = service.import_file(ctx, SYSTEM, write([odd], tmp_path / "round.jsonl"))
+    except Conflict as error:
+        assert_no_internals(str(error.text.both()))
+    else:
+        assert_no_internals(str(service.held_forms(ctx, SYSTEM, result.batch_id)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -54,6 +55,7 @@ from inklusi.registry.service.rounds import RoundState, apply_round_chunk
 from inklusi.wilayah import service as wilayah
 
 CHUNK_FORMS = 2_000
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 
@@ -117,6 +119,45 @@ def import_file(
 
 
 def import_submissions(
+    ctx: Context,
+    principal: Principal,
+    raw: Submissions,
+    instrument: Instrument,
+    *,
+    file_name: str,
+    sha: str,
+    source: str,
+    valid_from: datetime | None = None,
+    progress: Progress = lambda _done, _total: None,
+) -> ImportResult:
+    """Import checked submissions in one transaction. Should the database refuse the batch's own
+    bookkeeping, nothing is written and the person sees a plain message; the database's text (SQL, values,
+    internal ids) goes only to the server's log."""
+    try:
+        return _import_submissions(
+            ctx,
+            principal,
+            raw,
+            instrument,
+            file_name=file_name,
+            sha=sha,
+            source=source,
+            valid_from=valid_from,
+            progress=progress,
+        )
+    except DBAPIError as error:
+        # the first line names the constraint; the lines after it may quote values (NIK, KK): not logged
+        reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error).__name__
+        log.error("import of %s refused by the database: %s", file_name, reason)
+        raise Conflict(
+            msg(
+                "The database refused this import; nothing was changed. "
+                "The administrator finds why in the log"
+            )
+        ) from None
+
+
+def _import_submissions(
     ctx: Context,
     principal: Principal,
     raw: Submissions,
