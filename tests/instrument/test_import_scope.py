@@ -42,6 +42,8 @@ def test_a_kk_number_from_another_province_is_held_not_moved(ctx, population, tm
     held = held_codes(ctx, west_java, result.batch_id)
     assert ("r114", OUT_OF_SCOPE) in held["ATTACK-KK"]
     assert result.accepted == 0 and result.held == 1
+    detail = batch_audit(ctx, result.batch_id)
+    assert detail["held_out_of_scope"] == 1 and detail["households"] == []
 
 
 def test_a_nik_from_another_province_is_held_not_moved(ctx, population, tmp_path):
@@ -88,7 +90,7 @@ def test_a_national_steward_still_moves_a_household(ctx, population, tmp_path):
     result = service.import_file(ctx, national, write([moved_to(jakarta, "MOVE-1")], tmp_path / "move.jsonl"))
     assert result.accepted == 1 and result.report["totals"]["households_moved"] == 1
     assert village_of_kk(ctx, jakarta["r114"]) == (household_id, "32.73.01.1001")
-    detail = json.loads(audit.recent(ctx, national.actor, object_type="import_batch")[0].detail)
+    detail = batch_audit(ctx, result.batch_id)
     assert detail["areas"] == sorted([household_village(jakarta), "32.73.01.1001"])
     assert detail["households"] == [str(household_id)] and detail["households_changed"] == 1
 
@@ -107,3 +109,8 @@ def test_a_steward_moves_a_household_within_their_province(ctx, population, tmp_
 
 def household_village(form: dict) -> str:
     return ".".join((form["r101"], form["r102"], form["r103"], form["r104"]))
+
+
+def batch_audit(ctx, batch_id) -> dict:
+    entries = audit.recent(ctx, SYSTEM.actor, object_type="import_batch", object_id=str(batch_id))
+    return json.loads(next(e for e in entries if e.action == "import.batch").detail)

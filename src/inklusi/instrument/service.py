@@ -319,6 +319,7 @@ def _changed(state: RoundState) -> dict[str, object]:
         "areas": sorted(state.areas),
         "households": households[:AUDITED_HOUSEHOLDS],
         "households_changed": len(households),
+        "held_out_of_scope": sum(hold.code == "registry.out_of_scope" for hold in state.held),
     }
 
 
