@@ -157,3 +157,32 @@ def test_a_refusal_of_the_batch_bookkeeping_shows_no_database_text(ctx, populati
         assert_no_internals(str(error.text.both()))
     else:
         assert_no_internals(str(service.held_forms(ctx, SYSTEM, result.batch_id)))
+
+
+def test_a_member_who_left_for_a_new_family_in_the_same_round_moves_once(ctx, population, tmp_path):
+    """Listed as moved away by the old family's form and as present in the new family's form: both go in
+    (this is a move, not a conflict), whichever form comes first."""
+    forms = round_one(ctx, population, tmp_path)
+    family = next(
+        f
+        for f in forms
+        if f["r101"] == "32" and any(m["r409"] == 3 and m["r407"] >= 20 for m in f["members"])
+    )
+    child = next(m for m in family["members"] if m["r409"] == 3 and m["r407"] >= 20)
+    old = moved_to(family, "OLD-FAMILY", village=tuple(family[c] for c in ("r101", "r102", "r103", "r104")))
+    old["r109"] = family["r109"]
+    gone = next(m for m in old["members"] if m["r401"] == child["r401"])
+    for key in [k for k in gone if k not in ("r401", "r402", "r403", "r404")]:
+        del gone[key]
+    gone["r404"] = 3
+    old["r112"] = len(old["members"]) - 1  # members still living here
+    new = moved_to(family, "NEW-FAMILY", building=92)
+    new["r114"] = "327301" + family["r114"][6:]
+    new["members"] = [dict(child, r401=1, r409=1)]
+    new["r112"] = 1
+
+    result = service.import_file(ctx, SYSTEM, write([old, new], tmp_path / "round.jsonl"))
+
+    held = held_codes(ctx, SYSTEM, result.batch_id)
+    assert held == {} and result.accepted == 2
+    assert result.report["totals"]["persons_moved"] == 1 and result.report["totals"]["families_new"] == 1

@@ -51,6 +51,13 @@ class _Writes:
     names: dict[UUID, str] = field(default_factory=dict)
     fresh_names: dict[UUID, str] = field(default_factory=dict)
     gone: list[UUID] = field(default_factory=list)
+    ended: set[UUID] = field(default_factory=set)  # version ids already in ``close``
+
+    def end(self, kind: str, row: RowMapping) -> None:
+        """End a current version (once, though two forms of a chunk may end the same membership)."""
+        if row["version_id"] not in self.ended:
+            self.ended.add(row["version_id"])
+            self.close[kind].append(row)
 
     @property
     def size(self) -> int:
@@ -193,14 +200,16 @@ class _Planner:
             person_id = self._recognise(family_id, member)
             if person_id is None:
                 continue
+            membership = self.memberships.get(person_id)
+            in_family = membership is not None and membership["family_id"] == family_id
+            if _left(member) and not in_family:
+                continue  # listed as gone from a family they are no longer in: nothing changes
             subject = "nik" if member.nik and member.nik in self.persons else "member"
-            if person_id in listed or self._taken(person_id, "persons_taken"):
+            if person_id in listed or (not _left(member) and self._taken(person_id, "persons_taken")):
                 hold("registry.person_repeated", subject, member.number)
                 listed.setdefault(person_id, member)
                 continue
             listed[person_id] = member
-            membership = self.memberships.get(person_id)
-            in_family = membership is not None and membership["family_id"] == family_id
             if not (in_family and family_outside) and not self._writable(self._person_village(person_id)):
                 hold("registry.out_of_scope", subject, member.number)
             elif self._newer(self.person_rows.get(person_id)):
@@ -211,7 +220,7 @@ class _Planner:
         if not holds:
             if form.kk_number:
                 self.added.kk_taken.add(form.kk_number)
-            self.added.persons_taken |= set(listed)
+            self.added.persons_taken |= {pid for pid, member in listed.items() if not _left(member)}
         return holds
 
     def _second_head(self, family_id: UUID, form: RoundForm, listed: dict[UUID, RoundMember]) -> bool:
@@ -234,7 +243,7 @@ class _Planner:
             household_id = candidates[0]
             for merged in candidates[1:]:  # households now sharing this building end
                 if merged in self.households:
-                    self.writes.close["household"].append(self._current("household", merged))
+                    self.writes.end("household", self._current("household", merged))
                 self.added.claimed.add(merged)
                 self.added.households.add(merged)
                 self.report.count(village, "households_merged")
@@ -275,7 +284,7 @@ class _Planner:
         if not changed and new_assets == old_assets:
             return
         village = form.dwelling.village_code
-        self.writes.close["household"].append(current)
+        self.writes.end("household", current)
         self._household_version(household_id, form)
         self.added.areas.add(old.village_code)
         self.report.count(
@@ -300,7 +309,7 @@ class _Planner:
                 or self.family_programmes[existing["version_id"]] != form.programmes
             )
             if needs_version:
-                self.writes.close["family"].append(existing)
+                self.writes.end("family", existing)
         if needs_version:
             row = {"family_id": family_id, "household_id": household_id, "kk_number": form.kk_number}
             self.writes.versions["family"].append(row)
@@ -327,15 +336,16 @@ class _Planner:
     def _member(self, family_id: UUID, village: str, member: RoundMember, *, known_family: bool) -> None:
         person_id = self._recognise(family_id, member)
         membership = self.memberships.get(person_id) if person_id else None
-        if membership is not None and membership["family_id"] != family_id:
+        same_family = membership is not None and membership["family_id"] == family_id
+        if (person_id is None and not member.presence.present) or (_left(member) and not same_family):
+            return  # someone gone whom the registry never had, or who had left this family already
+        if membership is not None and not same_family:
             self._note_origin(membership["family_id"])
         if not member.presence.present:
-            if person_id is None:
-                return  # someone gone whom the registry never had
             if membership is not None and membership["valid_to"] is None:
-                self.writes.close["membership"].append(membership)
+                self.writes.end("membership", membership)
             if member.presence is Presence.died:
-                self.writes.close["person"].append(self._current("person", person_id))
+                self.writes.end("person", self._current("person", person_id))
                 self.writes.gone.append(person_id)
                 self.report.count(village, "deaths")
             else:
@@ -352,11 +362,10 @@ class _Planner:
             self.report.count(village, "births" if recent else "persons_new")
         else:
             self._update_person(person_id, village, member)
-        same_family = membership is not None and membership["family_id"] == family_id
         if same_family and membership["relationship"] == int(member.relationship):
             return
         if membership is not None:
-            self.writes.close["membership"].append(membership)
+            self.writes.end("membership", membership)
             if not same_family:
                 self.report.count(village, "persons_moved")
         row = {"family_id": family_id, "person_id": person_id, "relationship": int(member.relationship)}
@@ -373,13 +382,18 @@ class _Planner:
         changed = [name for name, value in vars(member.person).items() if getattr(old, name) != value]
         if not changed:
             return
-        self.writes.close["person"].append(current)
+        self.writes.end("person", current)
         self._person_version(person_id, member)
         if "name" in changed:
             self.writes.names[person_id] = member.person.name
         self.report.count(village, "persons_changed")
         for name in changed:
             self.report.note_change(f"person.{name}")
+
+
+def _left(member: RoundMember) -> bool:
+    """Listed as moved away or not found (not died): it changes only the family that lists them."""
+    return not member.presence.present and member.presence is not Presence.died
 
 
 def _apply(conn: Connection, writes: _Writes, version: dict[str, object], effective: datetime) -> None:
