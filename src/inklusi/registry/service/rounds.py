@@ -80,11 +80,11 @@ def apply_round_chunk(
     plan = _Planner(conn, state, effective, principal)
     plan.resolve(forms)
     _apply(conn, plan.writes, provenance(principal, source, batch_id, effective, utcnow()), effective)
-    state.absorb(plan.added)
     if not state.statistics_fresh:
         # Later chunks look up what earlier ones wrote; the planner must know the tables are not empty
         rounds.refresh_statistics(conn)
         state.statistics_fresh = True
+    state.absorb(plan.added)  # last: if anything above raised, the caller may undo the chunk and retry
 
 
 class _Planner:
