@@ -94,6 +94,7 @@ def test_import_pages_and_api_follow_the_steward_s_area(settings, ctx, imported)
         web_login(client, "whole.jabar", "whole.jabar-password")
         page = client.get(f"/imports/{result.batch_id}")
         assert page.status_code == 200 and broken in page.text
+        assert "formulir yang ditahan di wilayah Anda" in page.text  # the page says what it leaves out
         assert f"/imports/{result.batch_id}" in client.get("/imports").text
         client.cookies.clear()
         web_login(client, "dinsos.banten", "dinsos.banten-password")

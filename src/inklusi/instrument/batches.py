@@ -42,6 +42,7 @@ class ImportResult:
     held_issues: dict[str | None, list[Issue]] = field(default_factory=dict)
     instrument: str = ""  # name/version of the instrument the forms were checked against
     finished_at: datetime | None = None
+    area_only: bool = False  # counts and held forms of the reader's villages only (the rest is elsewhere)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ def village_of(record: dict) -> str | None:
     return ".".join(str(part) for part in parts)
 
 
-def result_of(batch: RowMapping | dict, *, already_imported: bool = False) -> ImportResult:
+def result_of(
+    batch: RowMapping | dict, *, already_imported: bool = False, area_only: bool = False
+) -> ImportResult:
     return ImportResult(
         batch["id"],
         batch["file_name"],
@@ -71,6 +74,7 @@ def result_of(batch: RowMapping | dict, *, already_imported: bool = False) -> Im
         already_imported,
         instrument=batch["instrument"],
         finished_at=batch["finished_at"],
+        area_only=area_only,
     )
 
 
@@ -102,7 +106,7 @@ class _Viewer:
             "held_by_village": held,
             "totals": {what: sum(counts.get(what, 0) for counts in mine.values()) for what in ROUND_COUNTS},
         }
-        return result_of({**batch, "report": report, "held": sum(held.values())})
+        return result_of({**batch, "report": report, "held": sum(held.values())}, area_only=True)
 
     def shows(self, batch: RowMapping, record: dict) -> bool:
         if self.sees_all(batch):
