@@ -45,7 +45,7 @@ def imported(ctx, population, tmp_path):
     return result, broken
 
 
-def test_a_steward_of_the_area_sees_its_counts_and_held_forms(ctx, imported):
+def test_a_steward_of_the_area_sees_its_counts_and_held_forms(ctx, imported, tmp_path):
     result, broken = imported
     colleague = user(ctx, "colleague.jabar", ("steward", "32"))
     jakarta = user(ctx, "dinsos.dki", ("steward", "31"))
@@ -63,6 +63,9 @@ def test_a_steward_of_the_area_sees_its_counts_and_held_forms(ctx, imported):
     assert service.get_batch(ctx, jakarta, result.batch_id).report["by_village"] == {}
     entry = audit.recent(ctx, jakarta.actor, object_type="import_batch")[0]
     assert entry.action == "import.quarantine.read"
+    fixable = [form for form in theirs if {i["code"] for i in form.issues} == {"area.out_of_scope"}]
+    again = service.import_file(ctx, jakarta, write([f.record for f in fixable], tmp_path / "dki.jsonl"))
+    assert fixable and again.accepted == len(fixable) and again.held == 0
 
 
 def test_a_steward_elsewhere_finds_no_such_import(ctx, imported):
