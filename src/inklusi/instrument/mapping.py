@@ -72,10 +72,12 @@ class _Targets:
     def member(self, row: dict) -> RoundMember:
         presence = PRESENCE[row["r404"]]
         if not presence.present:
-            return RoundMember(presence, row["r402"], row["r403"], row["r406"])
+            return RoundMember(presence, row["r402"], row["r403"], row["r406"], number=row["r401"])
         values = {name: row[code] for code, name in self.person.items()}
         values["sex"] = SEX[values["sex"]]
         programmes = frozenset(key for code, key in self.person_programmes.items() if row[code] == YES)
         person = PersonData(**values, programmes=programmes)
         relationship = RELATIONSHIP[row["r409"]]
-        return RoundMember(presence, row["r402"], row["r403"], row["r406"], relationship, person)
+        return RoundMember(
+            presence, row["r402"], row["r403"], row["r406"], relationship, person, number=row["r401"]
+        )

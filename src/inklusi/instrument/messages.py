@@ -40,6 +40,27 @@ def describe(violation: Violation) -> Text:
             return msg("There is no village {code} in its district", code=p.get("code"))
         case "area.out_of_scope":
             return msg("You may not change the registry in area {code}", code=p.get("code"))
+        case "registry.out_of_scope":
+            return msg(
+                "This form would change a family or person in an area you may not change: a steward of "
+                "that area or a national steward must import it"
+            )
+        case "registry.kk_repeated":
+            return msg("Another form of this import carries the same KK number")
+        case "registry.person_repeated":
+            return msg("This person is also listed in another form of this import (or twice in this one)")
+        case "registry.two_heads":
+            return msg(
+                "The family would have two heads: list its previous head too (with their new relationship, "
+                "or as gone)"
+            )
+        case "registry.newer_version":
+            return msg("The registry holds newer data for this family or person than the date of this import")
+        case "registry.refused":
+            return msg(
+                "The registry could not take this form in with the data it holds; nothing of it was "
+                "changed. Check the form's KK number and NIKs against the registry"
+            )
         case "area.regency_retired":
             return msg(
                 "The NIK {code} carries a regency code retired by a province split", code=p.get("code")

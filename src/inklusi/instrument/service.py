@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from uuid import UUID
@@ -26,16 +26,22 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from sqlalchemy.exc import DBAPIError
 
 from inklusi.access.model import Permission, Principal
 from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Forbidden, Invalid, Issue, NotFound
+from inklusi.errors import Conflict, Invalid, Issue
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.instrument import store
+from inklusi.instrument.batches import HeldForm as HeldForm
+from inklusi.instrument.batches import ImportResult, result_of, village_of
+from inklusi.instrument.batches import get_batch as get_batch
+from inklusi.instrument.batches import held_forms as held_forms
+from inklusi.instrument.batches import recent_batches as recent_batches
 from inklusi.instrument.mapping import chunks_by_building, round_forms
 from inklusi.instrument.messages import as_issue
 from inklusi.instrument.model import Instrument, load
@@ -43,27 +49,14 @@ from inklusi.instrument.rules import AreaCodes
 from inklusi.instrument.screening import screen
 from inklusi.instrument.submissions import SUBMISSION_ID, Submissions, read
 from inklusi.instrument.validation import Violation
+from inklusi.registry.enumeration import RoundHold
 from inklusi.registry.service.guards import moment
 from inklusi.registry.service.rounds import RoundState, apply_round_chunk
 from inklusi.wilayah import service as wilayah
 
 CHUNK_FORMS = 2_000
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    batch_id: UUID
-    file_name: str
-    forms: int
-    accepted: int
-    unchanged: int
-    held: int
-    report: dict[str, object]
-    already_imported: bool = False
-    held_issues: dict[str | None, list[Issue]] = field(default_factory=dict)
-    instrument: str = ""  # name/version of the instrument the forms were checked against
-    finished_at: datetime | None = None
 
 
 def area_codes() -> AreaCodes:
@@ -110,7 +103,7 @@ def import_file(
     with ctx.transaction(readonly=True) as conn:
         earlier = store.batch_by_file(conn, sha)
     if earlier is not None:
-        return _result(earlier, already_imported=True)
+        return result_of(earlier, already_imported=True)
     raw = read(path, instrument)
     return import_submissions(
         ctx,
@@ -137,6 +130,45 @@ def import_submissions(
     valid_from: datetime | None = None,
     progress: Progress = lambda _done, _total: None,
 ) -> ImportResult:
+    """Import checked submissions in one transaction. Should the database refuse the batch's own
+    bookkeeping, nothing is written and the person sees a plain message; the database's text (SQL, values,
+    internal ids) goes only to the server's log."""
+    try:
+        return _import_submissions(
+            ctx,
+            principal,
+            raw,
+            instrument,
+            file_name=file_name,
+            sha=sha,
+            source=source,
+            valid_from=valid_from,
+            progress=progress,
+        )
+    except DBAPIError as error:
+        # the first line names the constraint; the lines after it may quote values (NIK, KK): not logged
+        reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error).__name__
+        log.error("import of %s refused by the database: %s", file_name, reason)
+        raise Conflict(
+            msg(
+                "The database refused this import; nothing was changed. "
+                "The administrator finds why in the log"
+            )
+        ) from None
+
+
+def _import_submissions(
+    ctx: Context,
+    principal: Principal,
+    raw: Submissions,
+    instrument: Instrument,
+    *,
+    file_name: str,
+    sha: str,
+    source: str,
+    valid_from: datetime | None = None,
+    progress: Progress = lambda _done, _total: None,
+) -> ImportResult:
     started = utcnow()
     effective = moment(valid_from, started)
     screened = screen(raw, instrument, area_codes())
@@ -152,18 +184,15 @@ def import_submissions(
         unchanged = [sid for sid, digest in hashes.items() if before.get(sid) == digest]
         fresh = _only(passed, [sid for sid in hashes if sid not in before])
         forms = round_forms(fresh, instrument)
-        state = RoundState()
-        done = 0
-        for chunk in chunks_by_building(forms, CHUNK_FORMS):
-            apply_round_chunk(
-                conn, principal, chunk, state, source=source, batch_id=batch_id, effective=effective
-            )
-            done += len(chunk)
-            progress(done, len(forms))
+        state = _apply_round(conn, principal, forms, source, batch_id, effective, progress)
+        if state.held:
+            held |= _registry_holds(state)
+            forms = [form for form in forms if form.submission_id not in state.held_ids]
         report = {
             "totals": state.report.totals,
             "by_village": state.report.by_village,
             "changed_fields": state.report.changed_fields,
+            "held_by_village": _held_by_village(raw, held),  # who may see which held forms
         }
         store.insert_batch(
             conn,
@@ -203,6 +232,7 @@ def import_submissions(
             "accepted": len(forms),
             "held": len(held),
             "source": source,
+            **_changed(state),
         }
         audit.record(
             ctx,
@@ -230,6 +260,76 @@ def import_submissions(
         instrument=instrument.key,
         finished_at=utcnow(),
     )
+
+
+AUDITED_HOUSEHOLDS = 1_000  # households named in a batch's audit entry; its versions carry the batch id
+
+
+def _apply_round(
+    conn, principal: Principal, forms: list, source: str, batch_id: UUID, effective, progress: Progress
+) -> RoundState:
+    """Apply the forms in chunks that keep a building together. The registry holds back each form it
+    may not or cannot apply. Should the database still refuse a chunk, its writes are undone (a
+    savepoint) and its buildings are applied one by one: a building the database refuses is held with a
+    plain reason, never the database's own text, and the rest of the round goes in."""
+    state = RoundState()
+    done = 0
+    for chunk in chunks_by_building(forms, CHUNK_FORMS):
+        if not _try_chunk(conn, principal, chunk, state, source, batch_id, effective):
+            for building in chunks_by_building(chunk, 1):
+                if not _try_chunk(conn, principal, building, state, source, batch_id, effective):
+                    state.held += [RoundHold(f.submission_id, "registry.refused", "form") for f in building]
+        done += len(chunk)
+        progress(done, len(forms))
+    return state
+
+
+def _try_chunk(conn, principal, chunk, state, source, batch_id, effective) -> bool:
+    try:
+        with conn.begin_nested():
+            apply_round_chunk(
+                conn, principal, chunk, state, source=source, batch_id=batch_id, effective=effective
+            )
+    except (DBAPIError, Conflict):
+        return False
+    return True
+
+
+REGISTRY_QUESTIONS = {
+    "village": "r104",
+    "kk_number": "r114",
+    "nik": "r403",
+    "member": "r402",
+    "relationship": "r409",
+}
+
+
+def _registry_holds(state: RoundState) -> dict[str, list[Violation]]:
+    held: dict[str, list[Violation]] = defaultdict(list)
+    for hold in state.held:
+        question = REGISTRY_QUESTIONS.get(hold.subject, "")
+        held[hold.submission_id].append(Violation(hold.submission_id, hold.member, question, hold.code))
+    return held
+
+
+def _changed(state: RoundState) -> dict[str, object]:
+    """What the audit entry of a batch names: the villages and households it changed."""
+    households = sorted(map(str, state.households))
+    return {
+        "areas": sorted(state.areas),
+        "households": households[:AUDITED_HOUSEHOLDS],
+        "households_changed": len(households),
+        "held_out_of_scope": sum(hold.code == "registry.out_of_scope" for hold in state.held),
+    }
+
+
+def _held_by_village(raw: Submissions, held: dict) -> dict[str, int]:
+    """Held forms per village named on the form (as written; forms naming none are left out)."""
+    counts: dict[str, int] = defaultdict(int)
+    for record in _records(_only(raw, [sid for sid in held if sid is not None])).values():
+        if (village := village_of(record)) is not None:
+            counts[village] += 1
+    return dict(counts)
 
 
 def _outside_scope(passed: Submissions, principal: Principal, held: dict) -> Submissions:
@@ -315,72 +415,3 @@ def _quarantine_rows(batch_id: UUID, raw: Submissions, held: dict, instrument: I
             }
         )
     return rows
-
-
-def _result(batch: dict, *, already_imported: bool = False) -> ImportResult:
-    return ImportResult(
-        batch["id"],
-        batch["file_name"],
-        batch["forms"],
-        batch["accepted"],
-        batch["unchanged"],
-        batch["held"],
-        batch["report"],
-        already_imported,
-        instrument=batch["instrument"],
-        finished_at=batch["finished_at"],
-    )
-
-
-def get_batch(ctx: Context, principal: Principal, batch_id: UUID) -> ImportResult:
-    _require_steward(principal)
-    with ctx.transaction(readonly=True) as conn:
-        found = store.batch(conn, batch_id)
-    if found is None:
-        raise NotFound(msg("Import {id} not found", id=str(batch_id)))
-    return _result(found)
-
-
-def recent_batches(ctx: Context, principal: Principal, limit: int = 20) -> list[ImportResult]:
-    _require_steward(principal)
-    with ctx.transaction(readonly=True) as conn:
-        return [_result(row) for row in store.recent_batches(conn, limit)]
-
-
-def _require_steward(principal: Principal) -> None:
-    """Imports and their counts are for those who change the registry somewhere."""
-    if not principal.holds(Permission.registry_write):
-        raise Forbidden(msg("Only data stewards see imports"))
-
-
-@dataclass(frozen=True)
-class HeldForm:
-    submission_id: str | None
-    record: dict
-    issues: list[dict]
-
-
-def held_forms(ctx: Context, principal: Principal, batch_id: UUID) -> list[HeldForm]:
-    """The quarantine of a batch (personal data: reading it is audited). Held forms may lie in any area,
-    so only the importer and stewards with nationwide rights read them."""
-    with ctx.transaction() as conn:
-        batch = store.batch(conn, batch_id)
-        if batch is None:
-            raise NotFound(msg("Import {id} not found", id=str(batch_id)))
-        if batch["actor_id"] != principal.user_id and not principal.can(Permission.registry_write):
-            raise Forbidden(msg("Held forms are shown to whoever imported them and to national stewards"))
-        rows = store.quarantine(conn, batch_id)
-        audit.record(
-            ctx,
-            conn,
-            Event(
-                principal.actor,
-                "import.quarantine.read",
-                "import_batch",
-                str(batch_id),
-                Purpose.data_stewardship,
-                None,
-                {"forms": len(rows)},
-            ),
-        )
-    return [HeldForm(row["submission_id"], json.loads(row["record"]), row["issues"]) for row in rows]

@@ -24,8 +24,9 @@ def batch(conn: Connection, batch_id: UUID) -> RowMapping | None:
     return conn.execute(select(import_batch).where(import_batch.c.id == batch_id)).mappings().first()
 
 
-def recent_batches(conn: Connection, limit: int = 20) -> list[RowMapping]:
-    stmt = select(import_batch).order_by(import_batch.c.finished_at.desc()).limit(limit)
+def recent_batches(conn: Connection, limit: int = 20, offset: int = 0) -> list[RowMapping]:
+    t = import_batch
+    stmt = select(t).order_by(t.c.finished_at.desc(), t.c.id.desc()).limit(limit).offset(offset)
     return list(conn.execute(stmt).mappings())
 
 

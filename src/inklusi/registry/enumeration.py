@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
+from uuid import UUID
 
 from inklusi.i18n import msg
 from inklusi.registry.model import Dwelling, PersonData, Relationship
@@ -36,6 +37,7 @@ class RoundMember:
     birth_date: date | None
     relationship: Relationship | None = None  # None for members who are gone
     person: PersonData | None = None  # None for members who are gone
+    number: int | None = None  # the member's number on the form, to name it when the form is held
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,31 @@ class RoundForm:
     @property
     def household_key(self) -> tuple[str, str | None, int]:
         return (self.dwelling.village_code, self.dwelling.sls, self.building)
+
+
+@dataclass(frozen=True)
+class RoundHold:
+    """Why the registry did not take a form in: one reason, about the form or one of its members.
+
+    ``code`` is one of :data:`HOLD_REASONS`; ``subject`` says which answer the reason is about:
+    ``village``, ``kk_number``, ``nik`` (or ``member`` when the member was recognised by name and birth
+    date), ``relationship`` or the whole ``form``.
+    """
+
+    submission_id: str
+    code: str
+    subject: str
+    member: int | None = None
+
+
+HOLD_REASONS = (
+    "registry.out_of_scope",  # it would change a family or person where the importer may not write
+    "registry.kk_repeated",  # another form of the same import carries this KK number
+    "registry.person_repeated",  # another form of the same import (or this one) lists this person
+    "registry.two_heads",  # the family's head is neither listed nor gone, and the form lists another head
+    "registry.newer_version",  # the registry holds data newer than the round's date for this record
+    "registry.refused",  # the database refused the form's building for a reason none of these foresaw
+)
 
 
 ROUND_COUNT_LABELS = {
@@ -87,6 +114,14 @@ class ChangeReport:
         counts = self.by_village.setdefault(village, dict.fromkeys(ROUND_COUNTS, 0))
         counts[what] += n
 
+    def merge(self, other: ChangeReport) -> None:
+        for village, counts in other.by_village.items():
+            for what, n in counts.items():
+                if n:
+                    self.count(village, what, n)
+        for name, n in other.changed_fields.items():
+            self.changed_fields[name] = self.changed_fields.get(name, 0) + n
+
     def note_change(self, field_name: str) -> None:
         self.changed_fields[field_name] = self.changed_fields.get(field_name, 0) + 1
 
@@ -96,3 +131,28 @@ class ChangeReport:
     @property
     def totals(self) -> dict[str, int]:
         return {what: self.total(what) for what in ROUND_COUNTS}
+
+
+@dataclass
+class RoundState:
+    """What a round has decided so far, across chunks."""
+
+    report: ChangeReport = field(default_factory=ChangeReport)
+    claimed: set[UUID] = field(default_factory=set)  # households already given to a building
+    statistics_fresh: bool = False  # the planner has seen this round's first writes
+    held: list[RoundHold] = field(default_factory=list)  # forms the registry did not take, with why
+    kk_taken: set[str] = field(default_factory=set)  # KK numbers of the forms taken in so far
+    persons_taken: set[UUID] = field(default_factory=set)  # people listed by the forms taken in so far
+    areas: set[str] = field(default_factory=set)  # villages where the round changed something
+    households: set[UUID] = field(default_factory=set)  # households the round changed
+
+    @property
+    def held_ids(self) -> set[str]:
+        return {hold.submission_id for hold in self.held}
+
+    def absorb(self, chunk: RoundState) -> None:
+        """Take in what a chunk decided, once its writes went through."""
+        self.report.merge(chunk.report)
+        self.held += chunk.held
+        for name in ("claimed", "kk_taken", "persons_taken", "areas", "households"):
+            getattr(self, name).update(getattr(chunk, name))

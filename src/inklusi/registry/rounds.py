@@ -85,6 +85,23 @@ def current_members(conn: Connection, family_ids: Iterable[UUID]) -> list[RowMap
     return rows
 
 
+def last_villages(conn: Connection, person_ids: Iterable[UUID]) -> dict[UUID, str]:
+    """Where people without a current family lived last: the village of their latest family's latest
+    household version (a round that lists them again changes a record of that area)."""
+    m, f, h = family_member, family_version, household_version
+    found: dict[UUID, str] = {}
+    for chunk in _chunks(set(person_ids)):
+        stmt = (
+            select(m.c.person_id, h.c.village_code)
+            .join(f, f.c.family_id == m.c.family_id)
+            .join(h, h.c.household_id == f.c.household_id)
+            .where(m.c.person_id.in_(chunk))
+            .order_by(m.c.valid_from, f.c.valid_from, h.c.valid_from)
+        )
+        found |= dict(conn.execute(stmt).all())  # the latest row of each person comes last
+    return found
+
+
 def close_versions(conn: Connection, kind: str, version_ids: Iterable[UUID], at: datetime) -> int:
     """End many current versions; returns how many were still current."""
     table, _key = VERSIONS[kind]
