@@ -7,7 +7,11 @@ from __future__ import annotations
 import dataclasses
 from uuid import UUID
 
+import pytest
+from fastapi.testclient import TestClient
+
 from inklusi.analytics.snapshot import take_snapshot
+from inklusi.app import create_app
 from inklusi.db import utcnow
 from inklusi.linkage import service as linkage
 from inklusi.linkage import store
@@ -15,6 +19,7 @@ from inklusi.linkage.model import EntityKind
 from inklusi.linkage.service.writing import apply_groups
 from inklusi.registry import service as registry
 from tests.factories import JAKARTA_VILLAGE, SYSTEM, household
+from tests.web.test_pages import login
 
 
 def _second_listing(data):
@@ -119,3 +124,19 @@ def test_a_duplicate_whose_survivor_is_out_of_scope_stays_visible(ctx):
     assert [hit.person_id for hit in registry.find_persons(ctx, SYSTEM, "Budi Santoso")] == [
         first.person_ids[0]
     ]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_pages_show_one_person_with_the_linked_listing(settings, ctx):
+    first, second = _registered_twice(ctx)
+    _merge_all(ctx, first, second)
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        login(client, next_path="/registry")
+        found = client.get("/registry", params={"q": "Budi Santoso"})
+        assert found.status_code == 200
+        assert found.text.count(f'href="/persons/{first.person_ids[0]}"') == 1
+        assert f'href="/persons/{second.person_ids[0]}"' not in found.text
+        assert "Juga tercatat di" in found.text and f'href="/households/{second.household_id}"' in found.text
+        duplicate = client.get(f"/households/{second.household_id}")
+        assert duplicate.status_code == 200 and "dihitung satu kali" in duplicate.text
+        assert f'href="/households/{first.household_id}"' in duplicate.text
