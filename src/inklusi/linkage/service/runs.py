@@ -113,18 +113,20 @@ def _review_choice(
 
 
 def _together(households, left, right, weak, probability, spec: LinkageSettings) -> np.ndarray:
-    """Weak pairs (at or above ``review_together``) whose two households share ``together`` of them."""
+    """Weak pairs (apart, at or above ``review_together``) of two households that hold ``together`` pairs
+    at or above it, counting those already linked (a household listed twice: some members matched by
+    NIK, the others typed with a birth year off)."""
     rule = spec.households
-    candidate = weak & (probability >= rule.review_together)
-    if households is None or not candidate.any():
+    alike = probability >= rule.review_together
+    if households is None or not (weak & alike).any():
         return np.zeros(len(left), bool)
     codes = pc.index_in(households, value_set=pc.unique(households)).to_numpy(zero_copy_only=False)
     a, b = codes[left], codes[right]
     key = np.minimum(a, b).astype(np.int64) * (int(codes.max()) + 1) + np.maximum(a, b)
-    key = np.where(candidate & (a != b), key, -1)
-    values, counts = np.unique(key[key >= 0], return_counts=True)
+    support = alike & (a != b)
+    values, counts = np.unique(key[support], return_counts=True)
     strong = values[counts >= rule.together]
-    return np.isin(key, strong) & (key >= 0)
+    return weak & support & np.isin(key, strong)
 
 
 def _households_of(exported: pa.Table, prepared: pa.Table) -> pa.Array:
