@@ -94,6 +94,11 @@ class HouseholdSpec(Strict):
     min_shared: float = 0.5  # shared person entities / members of the larger (or smaller) household
     min_persons: int = 1
     denominator: Literal["larger", "smaller"] = "larger"
+    # Pairs below ``review`` but at or above this go to the review queue when their two households hold
+    # at least ``together`` such pairs: a household listed twice (typed from paper, no NIKs) shows in
+    # several weak pairs at once. 1.0 turns it off.
+    review_together: float = 0.1
+    together: int = 2
 
 
 class LinkageSettings(Strict):

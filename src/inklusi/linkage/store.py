@@ -70,6 +70,30 @@ def current_memberships(conn: Connection, kind: EntityKind) -> dict[UUID, UUID]:
     return dict(conn.execute(stmt).all())
 
 
+def memberships_of(conn: Connection, kind: EntityKind, entity_ids: list[UUID]) -> list[tuple[UUID, UUID]]:
+    """(record, entity) of the current members of ``entity_ids``."""
+    m = linkage_membership
+    rows: list[tuple[UUID, UUID]] = []
+    for part in _chunks(entity_ids):
+        stmt = select(m.c.record_id, m.c.entity_id).where(
+            m.c.kind == kind.value, m.c.valid_to.is_(None), m.c.entity_id.in_(part)
+        )
+        rows += [tuple(row) for row in conn.execute(stmt).all()]
+    return rows
+
+
+def entities_of(conn: Connection, kind: EntityKind, record_ids: list[UUID]) -> dict[UUID, UUID]:
+    """The current entity of each of ``record_ids`` that has one."""
+    m = linkage_membership
+    found: dict[UUID, UUID] = {}
+    for part in _chunks(record_ids):
+        stmt = select(m.c.record_id, m.c.entity_id).where(
+            m.c.kind == kind.value, m.c.valid_to.is_(None), m.c.record_id.in_(part)
+        )
+        found |= dict(conn.execute(stmt).all())
+    return found
+
+
 def insert_entities(conn: Connection, rows: list[dict[str, object]]) -> None:
     bulk_insert(conn, linkage_entity, rows)
 

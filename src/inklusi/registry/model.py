@@ -8,7 +8,7 @@ field path (``families[0].members[2].nik``), in Indonesian and English.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
@@ -172,6 +172,7 @@ class HouseholdRecord:
     families: tuple[FamilyRecord, ...]
     version: Version
     as_of: datetime
+    resolved_into: UUID | None = None  # a duplicate listing of this household (at ``as_of``)
 
     @property
     def size(self) -> int:
@@ -186,6 +187,7 @@ class PersonRecord:
     household_id: UUID | None
     family_id: UUID | None
     relationship: Relationship | None
+    resolved_into: UUID | None = None  # a duplicate record of this person (at the moment read)
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,16 @@ class PersonHit:
     village_code: str
     relationship: int
     score: float = 1.0
+    linked: tuple[LinkedRecord, ...] = ()  # duplicate records resolved into this person, in scope
+
+
+@dataclass(frozen=True)
+class LinkedRecord:
+    """Another record of the same person (a second listing), resolved into the one a search shows."""
+
+    person_id: UUID
+    household_id: UUID
+    village_code: str
 
 
 # --- Rules -----------------------------------------------------------------------------------------
@@ -426,3 +438,10 @@ class ChangeRequest:
     applied_version_id: UUID | None = None
     current: Mapping[str, object] = field(default_factory=dict)
     replaced: Mapping[str, object] = field(default_factory=dict)
+
+
+def survivor(records: Iterable[tuple[UUID, datetime]]) -> UUID:
+    """Which of an entity's records represents it in search, counts, snapshots and rankings: the earliest
+    registered (``created_at``), ties broken by the smaller id. Stable: a later listing never displaces
+    the record already counted, and the same records always give the same survivor."""
+    return min(records, key=lambda record: (record[1], str(record[0])))[0]

@@ -14,6 +14,7 @@ from inklusi.access.model import Scope
 from inklusi.db import utcnow
 from inklusi.registry.history import Snapshot
 from inklusi.registry.model import FamilyRecord, HouseholdRecord, Member, Relationship
+from inklusi.registry.resolution import resolved_into_at
 from inklusi.registry.store import (
     PROVENANCE,
     VERSIONS,
@@ -104,6 +105,7 @@ def household_record(
         families=families_out,
         version=to_version(row),
         as_of=at or utcnow(),
+        resolved_into=resolved_into_at(conn, "household", household_id, at),
     )
 
 

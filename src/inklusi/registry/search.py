@@ -15,6 +15,7 @@ from inklusi.access.model import Scope
 from inklusi.access.scope_sql import in_area, in_scope
 from inklusi.registry.model import PersonHit
 from inklusi.registry.names import variants
+from inklusi.registry.resolution import is_resolved_within
 from inklusi.registry.tables import (
     family_member,
     family_version,
@@ -53,8 +54,13 @@ def _current_people() -> Select:
     )
 
 
-def _filtered(stmt: Select, scope: Scope, within: str | None) -> Select:
+def _filtered(stmt: Select, scope: Scope, within: str | None, *, duplicates: bool = False) -> Select:
+    """Inside the scope (and ``within``). A duplicate record resolved into a person the caller can see is
+    left out unless ``duplicates`` (a search then shows that person instead, see
+    :func:`survivors_of`)."""
     stmt = stmt.where(in_scope(household_version.c.village_code, scope))
+    if not duplicates:
+        stmt = stmt.where(~is_resolved_within(person_version.c.person_id, scope))
     if within:
         stmt = stmt.where(in_area(household_version.c.village_code, within))
     return stmt
@@ -93,17 +99,18 @@ def persons_by_tokens(
     # Materialised, so the planner settles the (cheap, index-only) name match before any household join
     found = matching.cte("matching").prefix_with("MATERIALIZED")
     stmt = _current_people().join(found, found.c.person_id == person_version.c.person_id)
-    stmt = _filtered(stmt, scope, within).limit(limit)
+    stmt = _filtered(stmt, scope, within, duplicates=True).limit(limit)
     return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
 
 
 def persons_by_nik(conn: Connection, nik: str, scope: Scope, within: str | None) -> list[PersonHit]:
-    stmt = _filtered(_current_people().where(person_version.c.nik == nik), scope, within)
+    stmt = _filtered(_current_people().where(person_version.c.nik == nik), scope, within, duplicates=True)
     return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
 
 
 def persons_by_kk(conn: Connection, kk_number: str, scope: Scope, within: str | None) -> list[PersonHit]:
-    stmt = _filtered(_current_people().where(family_version.c.kk_number == kk_number), scope, within)
+    stmt = _current_people().where(family_version.c.kk_number == kk_number)
+    stmt = _filtered(stmt, scope, within, duplicates=True)
     stmt = stmt.order_by(family_member.c.relationship)
     return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
 
@@ -127,4 +134,9 @@ def heads_in_area(
             )
         )
     stmt = _filtered(stmt, scope, None).order_by(h.c.household_id, p.c.person_id).limit(limit)
+    return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
+
+
+def persons_by_ids(conn: Connection, person_ids: list[UUID], scope: Scope) -> list[PersonHit]:
+    stmt = _filtered(_current_people().where(person_version.c.person_id.in_(person_ids)), scope, None)
     return [PersonHit(**row) for row in conn.execute(stmt).mappings()]

@@ -8,6 +8,9 @@ reads a registry snapshot and a synthetic population the same way:
 - ``persons.parquet``: ``person_id, household_id, family_id, relationship`` and the person's coded answers
   and birth date. Names, NIK and place of birth are left out: ranking does not need them.
 
+Each household and person counts once: records resolved into another by entity resolution
+(``registry.service.resolution``) are left out, so rankings, deciles and counts see no duplicates.
+
 PostgreSQL streams each query with ``COPY (…) TO STDOUT`` (CSV) into pyarrow's CSV reader; SQLite is read
 with a server-side cursor in chunks. Either way memory stays bounded by a chunk, and the types come from the
 tables (small integers stay ``int16``, ids become text).
@@ -27,6 +30,7 @@ from sqlalchemy.engine import Connection
 
 from inklusi.registry.codelists import codelist
 from inklusi.registry.model import Dwelling, PersonData, field_names
+from inklusi.registry.resolution import is_resolved
 from inklusi.registry.tables import (
     family_member,
     family_version,
@@ -46,7 +50,8 @@ def asset_keys() -> tuple[str, ...]:
 
 
 def households_query() -> Select:
-    """Current households with their dwelling and assets (one column per asset)."""
+    """Current households with their dwelling and assets (one column per asset); one per household entity:
+    a household resolved into another (a duplicate listing) is left out."""
     a = household_asset
     keys = asset_keys()
     per_version = (
@@ -68,12 +73,14 @@ def households_query() -> Select:
             *(func.coalesce(per_version.c[key], 0.0).label(f"asset_{key}") for key in keys),
         )
         .select_from(h.outerjoin(per_version, per_version.c.version_id == h.c.version_id))
-        .where(h.c.valid_to.is_(None))
+        .where(h.c.valid_to.is_(None), ~is_resolved("household", h.c.household_id))
     )
 
 
 def persons_query() -> Select:
-    """Current members: each person in the family they belong to now, and that family's household."""
+    """Current members: each person in the family they belong to now, and that family's household. One
+    record per person and household entity: persons resolved into another record, and the members of a
+    household resolved into another, are left out (the survivor household is counted with its own members)."""
     p, m, f = person_version, family_member, family_version
     return (
         select(
@@ -88,7 +95,11 @@ def persons_query() -> Select:
                 f, (f.c.family_id == m.c.family_id) & f.c.valid_to.is_(None)
             )
         )
-        .where(p.c.valid_to.is_(None))
+        .where(
+            p.c.valid_to.is_(None),
+            ~is_resolved("person", p.c.person_id),
+            ~is_resolved("household", f.c.household_id),
+        )
     )
 
 

@@ -234,3 +234,26 @@ change_request = Table(
     Index("ix_change_request_status_village", "status", "village_code"),
     Index("ix_change_request_target", "target_type", "target_id"),
 )
+
+# --- Entity resolution (duplicates resolved into the record that represents them) ------------------
+
+# A household or person record that record linkage found to be another record of the same household or
+# person is *resolved into* that record (the survivor, see ``model.survivor``): temporal rows like the
+# versions (``valid_to`` set when an unmerge or a later run undoes it), so reads as of an earlier moment
+# see the duplicate as it was. Nothing is deleted; search, counts and snapshots leave resolved records out.
+record_resolution = Table(
+    "record_resolution",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("record_id", Uuid, nullable=False),
+    Column("resolved_into", Uuid, nullable=False),
+    Column("valid_from", UtcDateTime, nullable=False),
+    Column("valid_to", UtcDateTime, nullable=True),
+    Column("cause_id", Uuid, nullable=True),  # the linkage run or decision that resolved it
+    CheckConstraint("kind IN ('household', 'person')", name="kind"),
+    CheckConstraint("record_id <> resolved_into", name="not_itself"),
+    CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="validity"),
+    _current_only("uq_record_resolution_current", "kind", "record_id"),
+    Index("ix_record_resolution_into", "kind", "resolved_into"),
+)

@@ -71,7 +71,9 @@ def search_page(
     elif within:
         after = (after_household, after_person) if after_household and after_person else None
         hits, browsing = registry.browse_area(ctx, principal, within, after=after, limit=PAGE_SIZE), True
-    places = wilayah.area_names(ctx, {hit.village_code for hit in hits})
+    places = wilayah.area_names(
+        ctx, {h.village_code for h in hits} | {r.village_code for h in hits for r in h.linked}
+    )
     template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
     return render(
         request,

@@ -15,7 +15,7 @@ from inklusi.linkage.service.entities import (
     unmerge,
 )
 from inklusi.linkage.service.evaluating import evaluate_file, evaluate_table, read_table
-from inklusi.linkage.service.review import Queue, decide, get_pair, review_queue
+from inklusi.linkage.service.review import Queue, RecordFacts, decide, get_pair, pair_records, review_queue
 from inklusi.linkage.service.runs import RunSummary, link_new_persons, link_registry, list_runs
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "EntityView",
     "MemberView",
     "Queue",
+    "RecordFacts",
     "RunSummary",
     "decide",
     "entity_of_record",
@@ -34,6 +35,7 @@ __all__ = [
     "link_registry",
     "list_runs",
     "merge_entities",
+    "pair_records",
     "prepare_demo",
     "read_table",
     "review_queue",

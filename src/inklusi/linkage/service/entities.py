@@ -2,7 +2,7 @@
 
 Areas come from the registry (through its service, scoped and audited): a steward needs
 ``registry:write`` for the area of every record a merge or an unmerge moves, and reads only entities
-whose members all lie in their read scope.
+whose records (every record they ever held, so a retired entity too) all lie in their read scope.
 """
 
 from __future__ import annotations
@@ -74,12 +74,13 @@ def get_entity(ctx: Context, principal: Principal, entity_id: UUID) -> EntityVie
             raise NotFound(msg("Entity {id} not found", id=str(entity_id)))
         kind = EntityKind(row["kind"])
         current = store.members(conn, entity_id)
-        history = store.membership_history(
-            conn, kind, [m["record_id"] for m in store.members(conn, entity_id, current_only=False)]
-        )
+        ever = list(dict.fromkeys(m["record_id"] for m in store.members(conn, entity_id, current_only=False)))
+        history = store.membership_history(conn, kind, ever)
         decided = store.decisions_about(conn, kind, [entity_id])
-    facts = _areas(ctx, principal, kind, [m["record_id"] for m in current])
-    if current and len(facts) < len(current):
+    # Judged by every record the entity ever held (a retired entity has no current member, but its
+    # history and the stewards' notes are about those records): all must lie in the caller's read scope.
+    facts = _areas(ctx, principal, kind, ever)
+    if not ever or len(facts) < len(ever):
         raise NotFound(msg("Entity {id} not found", id=str(entity_id)))
     members = [
         MemberView(
@@ -94,7 +95,7 @@ def get_entity(ctx: Context, principal: Principal, entity_id: UUID) -> EntityVie
         for m in current
     ]
     with ctx.transaction() as conn:
-        area = members[0].village_code if members else None
+        area = members[0].village_code if members else facts[ever[0]]["village_code"]
         event = Event(
             principal.actor,
             "linkage.entity.read",

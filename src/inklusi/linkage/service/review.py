@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from sqlalchemy.engine import RowMapping
@@ -27,6 +28,7 @@ from inklusi.linkage import store
 from inklusi.linkage.evidence import from_json
 from inklusi.linkage.model import DecisionKind, EntityKind, PairStatus, ReviewPair
 from inklusi.linkage.service.writing import move_records, new_entity
+from inklusi.registry.service.linkage_export import export_persons
 
 
 def _read_scope(principal: Principal) -> Scope:
@@ -106,6 +108,47 @@ def get_pair(ctx: Context, principal: Principal, pair_id: UUID) -> ReviewPair:
         )
         audit.record(ctx, conn, event)
     return _review_pair(row, {k: v for k, v in entities.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What a steward needs to decide about one record of a pair (no internal ids shown)."""
+
+    record_id: UUID
+    name: str
+    sex: int | None
+    birth_date: date | None
+    relationship: int | None
+    household_id: UUID
+    village_code: str
+    source: str
+
+    def age(self, today: date | None = None) -> int | None:
+        if self.birth_date is None:
+            return None
+        today = today or date.today()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def pair_records(ctx: Context, principal: Principal, pair: ReviewPair) -> list[RecordFacts]:
+    """The two records of a pair as the registry holds them now (scoped and audited by the registry)."""
+    table = export_persons(ctx, principal, person_ids=[pair.record_a, pair.record_b])
+    rows = {UUID(row["person_id"]): row for row in table.to_pylist()}
+    return [
+        RecordFacts(
+            record,
+            row["name"],
+            row["sex"],
+            row["birth_date"],
+            row["relationship"],
+            UUID(row["household_id"]),
+            row["village_code"],
+            row["source"],
+        )
+        for record in (pair.record_a, pair.record_b)
+        if (row := rows.get(record)) is not None
+    ]
 
 
 def decide(

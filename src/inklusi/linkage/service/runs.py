@@ -86,18 +86,24 @@ def link_registry(
         labels=decided.labels(),
         must_link=decided.must_link,
         cannot_link=decided.cannot_link,
+        floor=min(spec.review, spec.households.review_together),
     )
     seconds = {"export_and_prepare": prepared_in, **outcome.seconds}
     progress(msg("Linking households and writing the entities"))
     return _write_run(ctx, principal, spec, exported, outcome, seconds)
 
 
-def _review_choice(outcome: Outcome | BatchOutcome, spec: LinkageSettings) -> tuple[np.ndarray, list[str]]:
-    """Indices into ``outcome.pairs`` for the queue: between the thresholds and apart, or refused."""
+def _review_choice(
+    outcome: Outcome | BatchOutcome, spec: LinkageSettings, households: pa.Array | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """Indices into ``outcome.pairs`` for the queue: between the thresholds and apart, or refused; and,
+    with ``households`` (each prepared record's household), weaker pairs of two households that hold
+    several of them (``households.review_together``)."""
     labels = outcome.clusters.labels
     left, right, probability = outcome.left, outcome.right, outcome.probability
     apart = labels[left] != labels[right]
     between = apart & (probability >= spec.review) & (probability < spec.auto_merge)
+    together = _together(households, left, right, apart & (probability < spec.review), probability, spec)
     refused = {(min(i, j), max(i, j)): reason for i, j, _p, reason in outcome.clusters.refused}
     chosen, reasons = [], []
     for index in np.flatnonzero(between | (apart & (probability >= spec.auto_merge))).tolist():
@@ -107,7 +113,33 @@ def _review_choice(outcome: Outcome | BatchOutcome, spec: LinkageSettings) -> tu
         else:
             reasons.append("between_thresholds")
         chosen.append(index)
+    for index in np.flatnonzero(together).tolist():
+        reasons.append("household")
+        chosen.append(index)
     return np.array(chosen, np.int64), reasons
+
+
+def _together(households, left, right, weak, probability, spec: LinkageSettings) -> np.ndarray:
+    """Weak pairs (apart, at or above ``review_together``) of two households that hold ``together`` pairs
+    at or above it, counting those already linked (a household listed twice: some members matched by
+    NIK, the others typed with a birth year off)."""
+    rule = spec.households
+    alike = probability >= rule.review_together
+    if households is None or not (weak & alike).any():
+        return np.zeros(len(left), bool)
+    codes = pc.index_in(households, value_set=pc.unique(households)).to_numpy(zero_copy_only=False)
+    a, b = codes[left], codes[right]
+    key = np.minimum(a, b).astype(np.int64) * (int(codes.max()) + 1) + np.maximum(a, b)
+    support = alike & (a != b)
+    values, counts = np.unique(key[support], return_counts=True)
+    strong = values[counts >= rule.together]
+    return weak & support & np.isin(key, strong)
+
+
+def _households_of(exported: pa.Table, prepared: pa.Table) -> pa.Array:
+    """The household of each prepared record (in ``prepared``'s order)."""
+    where = pc.index_in(prepared["unique_id"], value_set=exported["person_id"])
+    return pc.take(exported["household_id"], where)
 
 
 def _areas(exported: pa.Table) -> dict[str, str | None]:
@@ -134,7 +166,7 @@ def _write_run(
         min_persons=spec.households.min_persons,
         denominator=spec.households.denominator,
     )
-    chosen, why = _review_choice(outcome, spec)
+    chosen, why = _review_choice(outcome, spec, _households_of(exported, outcome.prepared))
     links = int((np.bincount(outcome.labels) - 1).clip(0).sum())
     with ctx.transaction() as conn:
         store.insert_run(conn, _run_row(run_id, "full", spec, principal, now, outcome.model, seconds))

@@ -1,4 +1,6 @@
-"""Writing what linkage decided into the overlay: entities and temporal memberships, review pairs."""
+"""Writing what linkage decided into the overlay: entities and temporal memberships, review pairs; and
+into the registry: every entity whose members changed is resolved there again (its survivor stands for
+it, the other records are resolved into the survivor; see :mod:`inklusi.registry.service.resolution`)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,19 @@ from datetime import datetime
 from uuid import UUID
 
 import numpy as np
+import pyarrow as pa
 from sqlalchemy.engine import Connection
 
 from inklusi.ids import new_id
 from inklusi.linkage import store
 from inklusi.linkage.assignment import Assignment, assign
 from inklusi.linkage.evidence import as_json, evidence_rows
+from inklusi.linkage.households import link_households
 from inklusi.linkage.model import EntityKind, LinkReason, PairStatus, ordered
+from inklusi.linkage.spec import load_settings
+from inklusi.registry.service.resolution import households_of, resolve
+
+BULK = 20_000  # above this many entities, read every membership at once
 
 
 def apply_groups(
@@ -61,7 +69,23 @@ def apply_groups(
         ],
     )
     store.retire_entities(conn, result.retired, at)
+    touched = {result.target[r] for r in result.moved} | {current[r] for r in moved_before}
+    resolve_entities(conn, kind, touched, at=at, cause_id=decision_id or run_id)
     return result
+
+
+def resolve_entities(
+    conn: Connection, kind: EntityKind, entities: set[UUID], *, at: datetime, cause_id: UUID | None
+) -> None:
+    """Make the current membership of ``entities`` take effect in the registry."""
+    groups: dict[UUID, list[UUID]] = {}
+    if len(entities) > BULK:
+        members = [(r, e) for r, e in store.current_memberships(conn, kind).items() if e in entities]
+    else:
+        members = store.memberships_of(conn, kind, sorted(entities, key=str))
+    for record, entity in members:
+        groups.setdefault(entity, []).append(record)
+    resolve(conn, kind.value, list(groups.values()), at=at, cause_id=cause_id)
 
 
 def review_rows(
@@ -140,7 +164,44 @@ def move_records(
     )
     emptied = [entity for entity in left_behind if not store.members(conn, entity)]
     store.retire_entities(conn, dict.fromkeys(emptied, into), at)
+    resolve_entities(conn, kind, {into} | left_behind, at=at, cause_id=decision_id)
+    if kind is EntityKind.person and moving:
+        relink_households(conn, {into} | left_behind, at=at, decision_id=decision_id)
     return emptied
+
+
+def relink_households(
+    conn: Connection, persons: set[UUID], *, at: datetime, decision_id: UUID | None
+) -> None:
+    """Households follow a steward's person decision at once: the households of the person entities
+    ``persons`` (and the households already linked with them) are linked again by their members' entities
+    (the same rule as a run, :func:`inklusi.linkage.households.link_households`); others are untouched."""
+    records = [record for record, _entity in store.memberships_of(conn, EntityKind.person, sorted(persons))]
+    first = {household for _person, household in households_of(conn, person_ids=records)}
+    linked = set(store.entities_of(conn, EntityKind.household, sorted(first, key=str)).values())
+    households = first | {h for h, _e in store.memberships_of(conn, EntityKind.household, sorted(linked))}
+    members = households_of(conn, household_ids=sorted(households, key=str))
+    if not members:
+        return
+    entity_of = store.entities_of(conn, EntityKind.person, [person for person, _h in members])
+    latest = store.latest_run(conn, EntityKind.person, with_model=False)
+    spec = load_settings(latest["settings_name"] if latest else "persons").households
+    links = link_households(
+        pa.array([str(household) for _person, household in members], pa.string()),
+        pa.array([str(entity_of.get(person, person)) for person, _h in members], pa.string()),
+        min_shared=spec.min_shared,
+        min_persons=spec.min_persons,
+        denominator=spec.denominator,
+    )
+    apply_groups(
+        conn,
+        EntityKind.household,
+        [UUID(h) for h in links.households.to_pylist()],
+        links.labels.tolist(),
+        at=at,
+        decision_id=decision_id,
+        default_reason=LinkReason.steward,
+    )
 
 
 def new_entity(conn: Connection, kind: EntityKind, at: datetime) -> UUID:

@@ -16,8 +16,8 @@ from inklusi.access.model import Principal, Scope
 from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
-from inklusi.registry import search, store
-from inklusi.registry.model import PersonHit
+from inklusi.registry import resolution, search, store
+from inklusi.registry.model import LinkedRecord, PersonHit
 from inklusi.registry.names import allowed_distance, name_tokens, similarity, token_distance
 from inklusi.registry.service.reads import read_scope
 
@@ -39,7 +39,10 @@ def find_persons(
     limit: int = 50,
     purpose: Purpose = Purpose.registry_view,
 ) -> list[PersonHit]:
-    """People matching ``text``: a NIK or KK number exactly, otherwise a name, best match first."""
+    """People matching ``text``: a NIK or KK number exactly, otherwise a name, best match first.
+
+    Each person once: a record resolved into another (a duplicate listing) is shown as the person it was
+    resolved into, with the records linked to that person (those inside the caller's scope)."""
     scope = read_scope(principal)
     kind = query_kind(text)
     with ctx.transaction() as conn:
@@ -49,11 +52,36 @@ def find_persons(
             hits += search.persons_by_kk(conn, number, scope, within)
         else:
             hits = _by_name(conn, text, scope, within, limit)
+        hits = _one_per_person(conn, hits, scope)
         detail = {"query": text, "kind": kind, "within": within, "found": len(hits)}
         audit.record(
             ctx, conn, Event(principal.actor, "registry.search", "person", None, purpose, within, detail)
         )
     return hits[:limit]
+
+
+def _one_per_person(conn: Connection, hits: list[PersonHit], scope: Scope) -> list[PersonHit]:
+    """Duplicates replaced by their survivor (kept in the place of the best-matching record), each person
+    once, with the linked records of each."""
+    if not hits:
+        return hits
+    survivor_of = resolution.survivors_in_scope(conn, [hit.person_id for hit in hits], scope)
+    by_id = {hit.person_id: hit for hit in hits}
+    missing = sorted({s for s in survivor_of.values() if s not in by_id}, key=str)
+    survivors = {hit.person_id: hit for hit in search.persons_by_ids(conn, missing, scope)} if missing else {}
+    shown: dict[UUID, PersonHit] = {}
+    for hit in hits:
+        target = survivor_of.get(hit.person_id, hit.person_id)
+        if target in shown:
+            continue
+        found = by_id.get(target) or survivors.get(target)
+        if found is None:  # the survivor is not readable after all: show the record itself
+            target, found = hit.person_id, hit
+        shown[target] = replace(found, score=max(found.score, hit.score))
+    linked: dict[UUID, list[LinkedRecord]] = {}
+    for into, record, household_id, village in resolution.linked_persons(conn, list(shown), scope):
+        linked.setdefault(into, []).append(LinkedRecord(record, household_id, village))
+    return [replace(hit, linked=tuple(linked.get(key, ()))) for key, hit in shown.items()]
 
 
 def _by_name(conn: Connection, text: str, scope: Scope, within: str | None, limit: int) -> list[PersonHit]:

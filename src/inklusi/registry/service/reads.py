@@ -15,7 +15,7 @@ from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
 from inklusi.errors import Forbidden, NotFound
 from inklusi.i18n import msg
-from inklusi.registry import records, store
+from inklusi.registry import records, resolution, store
 from inklusi.registry.history import Change, household_history
 from inklusi.registry.model import (
     HouseholdRecord,
@@ -119,6 +119,7 @@ def get_person(
             household_id=family_row["household_id"] if family_row else None,
             family_id=membership["family_id"],
             relationship=Relationship(membership["relationship"]),
+            resolved_into=resolution.resolved_into_at(conn, "person", person_id, as_of),
         )
         audit.record(
             ctx,
@@ -129,6 +130,7 @@ def get_person(
 
 
 def count_households(ctx: Context) -> int:
-    """How many households the registry holds now (no personal data: not audited)."""
+    """How many households the registry holds now, each once: duplicates resolved into another household
+    are not counted (no personal data: not audited)."""
     with ctx.transaction(readonly=True) as conn:
-        return store.count_current(conn, "household")
+        return resolution.count_unresolved(conn, "household")
