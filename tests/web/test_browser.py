@@ -27,22 +27,10 @@ from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, generate, registry_data
 from tests.conftest import ADMIN_PASSWORD
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
+from tests.web.conftest import DESKTOP, PHONE, assert_fits
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCREENSHOTS = Path(os.environ.get("INKLUSI_TEST_OUTPUT", "test-output")) / "screenshots"
-WIDTHS = {"desktop": 1280, "phone": 390}
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 
 
 def free_port() -> int:
@@ -100,24 +88,9 @@ def synthetic_household_with_history(ctx) -> UUID:
     return chosen
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900}, locale="id-ID")
-    yield context.new_page()
-    context.close()
-
-
 def shoot(page, name: str) -> None:
+    """Screenshots at both widths; the page must fit the phone's."""
+    assert_fits(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})

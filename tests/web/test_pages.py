@@ -142,3 +142,15 @@ def test_the_start_page_fits_the_role(client, ctx):
     login(client, "dinsos1", "dinsos1-password")
     assert client.get("/", follow_redirects=False).headers["location"] == "/registry"
     assert 'href="/registry"' in client.get("/registry").text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_an_icon_is_served_and_htmx_needs_no_inline_style(client):
+    """Issue 11 #11: the CSP blocked HTMX's inline <style> on every page, and /favicon.ico was a 404."""
+    response = client.get("/login")
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false}'>""" in response.text
+    assert ".htmx-indicator" in client.get("/static/inklusi.css").text
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', response.text).group(1)
+    assert client.get(icon).status_code == 200
+    assert client.get("/favicon.ico").headers["content-type"].startswith("image/svg+xml")

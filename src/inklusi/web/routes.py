@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from inklusi.access.model import Permission
 from inklusi.errors import InklusiError, status_title
@@ -30,6 +31,13 @@ def start(request: Request, principal: PagePrincipal) -> Response:
     if principal.holds(Permission.registry_read):
         return RedirectResponse("/registry", status_code=303)
     return render(request, "start.html")
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for it on pages that do not link an icon (the API documentation, a JSON answer)."""
+    icon = resources.files("inklusi.web") / "static" / "favicon.svg"
+    return FileResponse(str(icon), media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 @router.get("/language/{code}")

@@ -1,0 +1,136 @@
+"""What every browser test shares: one headless Chromium, and a ``page`` that fails its test at teardown on
+any console error, uncaught script error or failed sub-resource (a blocked style, a missing icon), and on any
+page that is wider than the screen.
+
+The width check runs in the page itself after every load and every HTMX swap (it reports through
+``console.error``, so the same listener catches it), and ``assert_fits`` measures a page at phone width
+(390 px) on demand. Error pages (a deliberate 404 for a household out of scope) are pages like any other:
+only their own document's status is not a problem.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE, DESKTOP = 390, 1280
+
+# Elements sticking out on the right of the viewport, except inside a scroll container that itself fits
+# (a wide table in a `.table-scroll` box scrolls on its own; the page does not). Closed <details> are
+# opened first so that what they hide is measured too.
+OVERFLOW_SCRIPT = """
+(openDetails) => {
+  if (openDetails) document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  if (document.documentElement.scrollWidth > width) {
+    found.push(`the page is ${document.documentElement.scrollWidth} px wide in ${width} px`);
+  }
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (typeof el.className === 'string' && el.className ? '.' + el.className.trim().replace(/ +/g, '.') : '');
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || box.right <= width + 1) continue;
+    let contained = false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (scrolls(up) && up.getBoundingClientRect().right <= width + 1) { contained = true; break; }
+    }
+    const text = (el.innerText || '').slice(0, 40);
+    if (!contained) found.push(`${describe(el)} "${text}" reaches ${Math.round(box.right)} px of ${width}`);
+    if (found.length > 5) break;
+  }
+  return found;
+}
+"""
+WATCH_SCRIPT = (
+    "(() => { const check = () => { const found = (" + OVERFLOW_SCRIPT + ")(false); if (found.length)"
+    " console.error('inklusi-overflow: ' + location.pathname + ': ' + found.join('; ')); };"
+    " window.addEventListener('load', check);"
+    " document.addEventListener('htmx:afterSettle', check); })();"
+)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Problems:
+    """What went wrong in a page while a test drove it."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+        self.documents: set[str] = set()
+
+    def watch(self, page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.found.append(f"{page.url}: script error: {error}"))
+        page.on(
+            "response",
+            lambda response: (
+                self.documents.add(response.url) if response.request.resource_type == "document" else None
+            ),
+        )
+        page.on("requestfailed", lambda request: self._failed(page, request))
+
+    def _failed(self, page, request) -> None:
+        if request.failure != "net::ERR_ABORTED":  # cancelled by the next navigation: not a fault
+            self.found.append(f"{page.url}: {request.url} failed: {request.failure}")
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        location = message.location.get("url", "")
+        if message.text.startswith("Failed to load resource") and location in self.documents:
+            return  # an error page (404, 403) is itself the page under test, not a broken sub-resource
+        self.found.append(f"{location}: {message.text}")
+
+
+def assert_fits(page, width: int = PHONE) -> None:
+    """The page, with every <details> open, is no wider than a phone's screen."""
+    previous = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        too_wide = page.evaluate(OVERFLOW_SCRIPT, True)
+    finally:
+        page.set_viewport_size(previous)
+    assert too_wide == [], f"{page.url} at {width} px: {too_wide}"
+
+
+@pytest.fixture
+def page(browser):
+    """A page in its own browser context (Indonesian, desktop width); the test fails if anything in it
+    logged an error, and the page it ends on must fit a phone's screen."""
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 900}, locale="id-ID")
+    context.add_init_script(WATCH_SCRIPT)
+    problems = Problems()
+    context.on("page", problems.watch)
+    opened = context.new_page()
+    yield opened
+    try:
+        if opened.url.startswith("http") and not opened.is_closed():
+            assert_fits(opened)
+    finally:
+        context.close()
+    assert problems.found == [], "\n".join(problems.found)
