@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served by inklusi.web.routes from the vendored Swagger UI: no CDN, same CSP
         redoc_url=None,
     )
     _install_error_pages(app)
@@ -79,8 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:
         response = await call_next(request)
-        if not request.url.path.startswith(f"{API_PREFIX}/docs"):  # Swagger UI loads its own scripts
-            response.headers.update(SECURITY_HEADERS)
+        response.headers.update(SECURITY_HEADERS)
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"  # personal data stays off shared machines' disks
         return response

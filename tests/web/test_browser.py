@@ -269,3 +269,23 @@ def test_a_correction_goes_from_a_case_worker_to_a_steward_and_into_history(page
     page.get_by_role("link", name="Buka rumah tangga").click()
     history = page.locator("#history").locator("xpath=..").inner_text()
     assert "Atap: Genteng → Bambu" in history and "change_request" in history
+
+
+def test_the_api_documentation_works_offline(page, site):
+    """Issue 11 #4: Swagger UI came from a CDN, so /api/v1/docs was blank without the internet."""
+    outside: list[str] = []
+
+    def offline(route):
+        if route.request.url.startswith(site["url"]):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", offline)
+    page.goto(site["url"] + "/api/v1/docs")
+    page.locator(".opblock").first.wait_for(timeout=30_000)
+    assert page.locator(".opblock").count() > 20  # every operation, from the served OpenAPI document
+    assert "/api/v1/auth/token" in page.locator("#swagger-ui").inner_text()
+    assert outside == []
+    shoot(page, "13-api-docs")

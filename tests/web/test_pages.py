@@ -154,3 +154,15 @@ def test_an_icon_is_served_and_htmx_needs_no_inline_style(client):
     icon = re.search(r'<link rel="icon" href="([^"]+)"', response.text).group(1)
     assert client.get(icon).status_code == 200
     assert client.get("/favicon.ico").headers["content-type"].startswith("image/svg+xml")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_api_documentation_is_served_from_the_package_under_the_csp(client):
+    """Issue 11 #4: the docs page loaded Swagger UI from a CDN and went without the CSP."""
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200 and "default-src 'self'" in docs.headers["content-security-policy"]
+    sources = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert sources and all(source.startswith("/static/") for source in sources)
+    assert all(client.get(source).status_code == 200 for source in sources)
+    assert "<script>" not in docs.text  # no inline script: the CSP would block it
+    assert "Apache License" in client.get("/static/swagger-ui/LICENSE").text

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from inklusi.access.model import Permission
+from inklusi.api import API_PREFIX
 from inklusi.errors import InklusiError, status_title
 from inklusi.i18n import LANGUAGES
 from inklusi.web.pages import LANGUAGE_COOKIE, page_language, render
@@ -38,6 +39,12 @@ def favicon() -> Response:
     """Browsers ask for it on pages that do not link an icon (the API documentation, a JSON answer)."""
     icon = resources.files("inklusi.web") / "static" / "favicon.svg"
     return FileResponse(str(icon), media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
+@router.get(f"{API_PREFIX}/docs")
+def api_docs(request: Request) -> Response:
+    """The OpenAPI document in Swagger UI, served from the package (static/swagger-ui): works offline."""
+    return render(request, "api_docs.html", openapi_url=request.app.openapi_url)
 
 
 @router.get("/language/{code}")
