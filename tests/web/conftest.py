@@ -134,3 +134,86 @@ def page(browser):
     finally:
         context.close()
     assert problems.found == [], "\n".join(problems.found)
+
+
+@pytest.fixture(scope="session")
+def demo_site(sqlite_template, tmp_path_factory):
+    """The demo's registry, small, as ``inklusi demo`` builds it but without a welfare ranking (training
+    takes a minute: see ``ranked_demo_site``): two imported rounds, the demo's user for each role, an
+    applied and a pending change request. Its settings, the password of every role (admin included), and
+    the household whose history holds the applied change request."""
+    from inklusi.access import service as access
+    from inklusi.access.model import Principal
+    from inklusi.config import Settings
+    from inklusi.context import Context
+    from inklusi.demo import DEMO_PASSWORD, ORGANISATIONS, USERS
+    from inklusi.instrument import service as imports
+    from inklusi.instrument.model import load
+    from inklusi.instrument.synthetic import from_synthetic, write_jsonl
+    from inklusi.registry import service as registry
+    from inklusi.synth import SynthConfig, generate
+    from tests.conftest import ADMIN_PASSWORD
+
+    folder = tmp_path_factory.mktemp("demo")
+    settings = Settings(data_dir=folder / "inklusi-data", _env_file=None)
+    shutil.copytree(sqlite_template, settings.data_dir)
+    system = Principal.system("tests")
+    ctx = Context.open(settings)
+    try:
+        for name, kind, area in ORGANISATIONS:
+            access.create_organisation(ctx, system, name, kind, area)
+        for user in USERS:
+            access.create_user(
+                ctx,
+                system,
+                username=user.username,
+                password=DEMO_PASSWORD,
+                organisation_id=access.organisation_id(ctx, user.organisation),
+                display_name=user.display_name,
+                grants=list(user.grants),
+            )
+        generate(SynthConfig(households=60, seed=7, rounds=2), folder / "population")
+        for number in (1, 2):
+            rounds = from_synthetic(folder / "population", load(), number)
+            path = write_jsonl(rounds, folder / f"round-{number}.jsonl")
+            imports.import_file(ctx, system, path, source=f"round-{number}")
+        worker = access.authenticate(ctx, "pendamping.bandung", DEMO_PASSWORD)
+        steward = access.authenticate(ctx, "dinsos.jabar", DEMO_PASSWORD)
+        changed = registry.browse_area(ctx, worker, "32.73", limit=1)[0].household_id
+        for number in (0, 1):
+            sent = registry.submit_change_request(
+                ctx,
+                worker,
+                "household",
+                changed,
+                {"roof_material": "5", "address": f"Jl. Braga No. {number + 10}"},
+                reason="Atap diganti",
+                evidence="Kunjungan rumah",
+            )
+            if number == 0:
+                registry.decide_change_request(ctx, steward, sent.id, approve=True)
+    finally:
+        ctx.close()
+    return {
+        "settings": settings,
+        "changed": f"/households/{changed}",  # its history holds an applied change request
+        "logins": {"admin": ADMIN_PASSWORD} | {user.username: DEMO_PASSWORD for user in USERS},
+    }
+
+
+@pytest.fixture(scope="session")
+def ranked_demo_site(demo_site):
+    """The demo site with every household ranked (the welfare section and its explanation table)."""
+    from inklusi.access.model import Principal
+    from inklusi.context import Context
+    from inklusi.synth import SynthConfig
+    from inklusi.welfare import service as welfare
+
+    ctx = Context.open(demo_site["settings"])
+    try:
+        if not welfare.list_runs(ctx):
+            survey = SynthConfig(households=800, seed=11, survey_share=0.5, duplicate_share=0.0)
+            welfare.train_and_rank_demo(ctx, Principal.system("tests"), survey)
+    finally:
+        ctx.close()
+    return demo_site

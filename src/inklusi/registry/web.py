@@ -127,6 +127,7 @@ def household_page(
         ],
         assets=[(labels.asset_label(k, language), v) for k, v in sorted(record.assets.items())],
         history=[_describe(change, language, actors) for change in reversed(history)],
+        source=labels.source_label(record.version, language),
         labels=labels,
         mask_nik=mask_nik,
     )
@@ -147,7 +148,7 @@ def _describe(change: Change, language: str, actors: dict[UUID, str]) -> dict[st
             for f in change.fields
             if change.action == "changed"
         ],
-        "source": change.version.source,
+        "source": labels.source_label(change.version, language),
         "actor": actors.get(change.version.actor_id) if change.version.actor_id else None,
     }
 
@@ -161,4 +162,11 @@ def person_page(request: Request, principal: PagePrincipal, person_id: UUID) -> 
         (labels.field_label(name, language), labels.value_label(name, value, language))
         for name, value in vars(record.data).items()
     ]
-    return render(request, "registry/person.html", active="registry", record=record, facts=facts)
+    return render(
+        request,
+        "registry/person.html",
+        active="registry",
+        record=record,
+        facts=facts,
+        source=labels.source_label(record.version, language),
+    )

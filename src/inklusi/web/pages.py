@@ -2,8 +2,9 @@
 
 Templates live with their slice (``<slice>/templates/<slice>/…``) and the shared layout here
 (``web/templates``). Text in templates goes through gettext (``{{ _("…") }}``), from the same catalogue as
-the rest of Inklusi. Dates and numbers are formatted with Babel for the page's language; times are shown
-in the configured time zone (WIB by default).
+the rest of Inklusi. Dates and numbers are formatted with Babel for the page's language, one format for
+dates (``| date``) and one for date-times (``| datetime``, in the configured time zone, WIB by default): no
+template formats a date by hand.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import cache
 
-from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from inklusi.i18n import BABEL_LOCALES, LANGUAGES, Language, Text, translations
+from inklusi.i18n import BABEL_LOCALES, LANGUAGES, Language, Text, format_day, format_moment, translations
 
 TEMPLATE_PACKAGES = (
     "inklusi.web",
@@ -40,12 +40,15 @@ def environment(language: Language, timezone: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)
-    locale, zone = BABEL_LOCALES[language], get_timezone(timezone)
-    env.filters["date"] = lambda value, style="long": (
-        format_date(value, style, locale=locale) if isinstance(value, date) else ""
+    locale = BABEL_LOCALES[language]
+    # One format per language for dates and one for date-times; templates take no style of their own.
+    env.filters["date"] = lambda value: (
+        format_day(value.date() if isinstance(value, datetime) else value, language)
+        if isinstance(value, date)
+        else ""
     )
-    env.filters["datetime"] = lambda value, style="medium": (
-        format_datetime(value, style, tzinfo=zone, locale=locale) if isinstance(value, datetime) else ""
+    env.filters["datetime"] = lambda value: (
+        format_moment(value, language, timezone) if isinstance(value, datetime) else ""
     )
     env.filters["number"] = lambda value: format_decimal(value, locale=locale) if value is not None else ""
     env.filters["text"] = lambda value: value.render(language) if isinstance(value, Text) else value
