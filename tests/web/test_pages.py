@@ -142,6 +142,7 @@ def test_the_start_page_fits_the_role(client, ctx):
     login(client, "auditor1", "auditor1-password")
     start = client.get("/")
     assert start.status_code == 200 and "audit/verify" in start.text and 'href="/registry"' not in start.text
+    assert "Peran Anda: Auditor." in start.text and "`" not in start.text  # a role's label, not its code
     client.cookies.clear()
     user(ctx, "dinsos1", ("steward", "31"))  # a regional steward has the registry, in its area
     login(client, "dinsos1", "dinsos1-password")

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from inklusi.access import service as access
 from inklusi.access.model import Permission
 from inklusi.api import API_PREFIX
 from inklusi.errors import InklusiError, status_title
@@ -31,7 +32,13 @@ def start(request: Request, principal: PagePrincipal) -> Response:
     """The registry for those who may read it; otherwise a page saying what the user can do."""
     if principal.holds(Permission.registry_read):
         return RedirectResponse("/registry", status_code=303)
-    return render(request, "start.html")
+    language = page_language(request)
+    known = {role.name: role for role in access.builtin_roles()}
+    roles = [
+        (known[name].label_id if language == "id" else known[name].label_en) if name in known else name
+        for name in principal.roles
+    ]
+    return render(request, "start.html", roles=roles)
 
 
 @router.get("/favicon.ico")
