@@ -79,7 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:
         response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
+        for name, value in SECURITY_HEADERS.items():  # a page may narrow the CSP (web.pages.self_contained)
+            if name not in response.headers:
+                response.headers[name] = value
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"  # personal data stays off shared machines' disks
         return response

@@ -25,7 +25,7 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 LONG_DATE = re.compile(
     r"\b\d{1,2} (?:Januari|Februari|Maret|April|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4}"
 )
-SKIPPED = re.compile(r"^/(logout|language/|static/|api/)|\.(csv|jsonl|xlsx|zip)$")
+SKIPPED = re.compile(r"^/(logout|language/|static/|api/|instrument/xlsform)|\.(csv|jsonl|xlsx|zip)$")  # files
 PAGES_PER_ROLE = 60
 # The start page, and the heads of household of each province the demo fills (search needs a query).
 START = ("/", "/registry?province=31", "/registry?province=32", "/registry?province=33")

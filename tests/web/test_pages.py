@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -193,3 +195,15 @@ def test_dates_have_one_format_per_language_and_templates_choose_none():
         if by_hand.search(path.read_text())
     ]
     assert found == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_printable_questionnaire_is_allowed_its_own_style_and_nothing_else(client):
+    """Issue 11 #11: the CSP blocked the questionnaire's <style> (it is also saved as a standalone file)."""
+    login(client)
+    page = client.get("/instrument/questionnaire")
+    style = re.search(r"<style>(.*?)</style>", page.text, flags=re.DOTALL).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = page.headers["content-security-policy"]
+    assert f"style-src 'self' 'sha256-{digest}'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
