@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 
 import pytest
 import uvicorn
@@ -22,22 +23,28 @@ PAGES_PER_ROLE = 40
 ROLES = ["admin", *(pytest.param(user.username, marks=pytest.mark.slow) for user in USERS)]
 
 
-@pytest.fixture(scope="module")
-def served(demo_site):
+@contextmanager
+def serving(site):
     port = free_port()
-    config = uvicorn.Config(
-        create_app(demo_site["settings"]), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
+    app = create_app(site["settings"])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):
         if server.started:
             break
         time.sleep(0.05)
-    yield demo_site | {"url": f"http://127.0.0.1:{port}"}
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield site | {"url": f"http://127.0.0.1:{port}"}
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(demo_site):
+    with serving(demo_site) as site:
+        yield site
 
 
 def log_in(page, site, username: str) -> None:
@@ -88,3 +95,46 @@ def test_the_welfare_explanation_fits_a_phone(page, served, ranked_demo_site):
     page.goto(served["url"] + served["changed"])
     page.locator("#welfare-rank table").wait_for()
     assert_fits(page, PHONE)
+
+
+@pytest.fixture(scope="module")
+def linked(sqlite_template, tmp_path_factory):
+    """A registry de-duplicated as the demo does it, with doubtful pairs in the review queue."""
+    import shutil
+
+    from inklusi.config import Settings
+    from inklusi.context import Context
+    from inklusi.linkage import service as linkage
+    from inklusi.registry import service as registry
+    from inklusi.synth import SynthConfig, generate, registry_data
+    from tests.conftest import ADMIN_PASSWORD
+    from tests.factories import SYSTEM
+
+    folder = tmp_path_factory.mktemp("linked")
+    settings = Settings(data_dir=folder / "inklusi-data", _env_file=None)
+    shutil.copytree(sqlite_template, settings.data_dir)
+    ctx = Context.open(settings)
+    try:
+        population = SynthConfig(households=400, seed=3)
+        registry.load_households(ctx, SYSTEM, registry_data(population), source="tests")
+        generate(population, folder / "population")
+        linkage.prepare_demo(ctx, population=folder / "population")
+    finally:
+        ctx.close()
+    return {"settings": settings, "changed": "/linkage/queue", "logins": {"admin": ADMIN_PASSWORD}}
+
+
+@pytest.mark.slow
+def test_the_duplicates_queue_and_a_pair_fit_a_phone(page, linked):
+    """The queue was 548 px wide at 390 px, its review link off the screen."""
+    with serving(linked) as site:
+        page.set_viewport_size({"width": PHONE, "height": 800})
+        log_in(page, site, "admin")
+        page.goto(site["url"] + "/linkage/queue")
+        review = page.locator("a[href^='/linkage/pairs/']").first
+        box = review.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE
+        assert_fits(page, PHONE)
+        review.click()
+        page.wait_for_load_state("networkidle")
+        assert_fits(page, PHONE)
