@@ -18,7 +18,7 @@ from inklusi.registry import labels
 from inklusi.registry import service as registry
 from inklusi.web.pages import environment
 from tests.conftest import ADMIN_PASSWORD
-from tests.factories import SYSTEM, household, user
+from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
 
 
 @pytest.fixture
@@ -207,3 +207,13 @@ def test_the_printable_questionnaire_is_allowed_its_own_style_and_nothing_else(c
     policy = page.headers["content-security-policy"]
     assert f"style-src 'self' 'sha256-{digest}'" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_a_moved_household_s_history_names_the_villages_and_its_source(client, ctx):
+    """Issue 11 #8: the history showed village codes and the source code `change_request`-like keys."""
+    hh = registry.register_household(ctx, SYSTEM, household(JAKARTA_VILLAGE), source="round-1").household_id
+    registry.update_household(ctx, SYSTEM, hh, {"village_code": BANDUNG_VILLAGE}, source="round-2")
+    login(client)
+    history = client.get(f"/households/{hh}").text.split('id="history"')[1]
+    assert "Gambir →" in history and JAKARTA_VILLAGE not in history and BANDUNG_VILLAGE not in history
+    assert "Putaran data “round-2”" in history or "Muatan data “round-2”" in history
