@@ -268,7 +268,7 @@ def test_a_correction_goes_from_a_case_worker_to_a_steward_and_into_history(page
     assert "diterapkan" in page.locator("h1").inner_text()
     page.get_by_role("link", name="Buka rumah tangga").click()
     history = page.locator("#history").locator("xpath=..").inner_text()
-    assert "Atap: Genteng → Bambu" in history and "change_request" in history
+    assert "Atap: Genteng → Bambu" in history and "Sumber: Permintaan perubahan yang disetujui" in history
 
 
 def test_the_api_documentation_works_offline(page, site):
