@@ -11,6 +11,7 @@ only their own document's status is not a problem.
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -118,21 +119,27 @@ def assert_fits(page, width: int = PHONE) -> None:
     assert too_wide == [], f"{page.url} at {width} px: {too_wide}"
 
 
-@pytest.fixture
-def page(browser):
-    """A page in its own browser context (Indonesian, desktop width); the test fails if anything in it
-    logged an error, and the page it ends on must fit a phone's screen."""
+@contextmanager
+def watched_page(browser):
+    """A page in its own browser context (Indonesian, desktop width), and what went wrong in it."""
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900}, locale="id-ID")
     context.add_init_script(WATCH_SCRIPT)
     problems = Problems()
     context.on("page", problems.watch)
-    opened = context.new_page()
-    yield opened
     try:
-        if opened.url.startswith("http") and not opened.is_closed():
-            assert_fits(opened)
+        yield context.new_page(), problems
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser):
+    """The page every browser test drives: the test fails if anything in it logged an error, and the
+    page it ends on must fit a phone's screen."""
+    with watched_page(browser) as (opened, problems):
+        yield opened
+        if opened.url.startswith("http") and not opened.is_closed():
+            assert_fits(opened)
     assert problems.found == [], "\n".join(problems.found)
 
 

@@ -27,7 +27,7 @@ from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, generate, registry_data
 from tests.conftest import ADMIN_PASSWORD
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
-from tests.web.conftest import DESKTOP, PHONE, assert_fits
+from tests.web.conftest import DESKTOP, PHONE, assert_fits, watched_page
 
 SCREENSHOTS = Path(os.environ.get("INKLUSI_TEST_OUTPUT", "test-output")) / "screenshots"
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
@@ -289,3 +289,23 @@ def test_the_api_documentation_works_offline(page, site):
     assert "/api/v1/auth/token" in page.locator("#swagger-ui").inner_text()
     assert outside == []
     shoot(page, "13-api-docs")
+
+
+def test_the_page_fixture_catches_console_errors_and_pages_too_wide(browser, site):
+    """The shared page fixture's checks themselves: a broken icon, a script error, a console error and a
+    page wider than a phone are all caught."""
+    with watched_page(browser) as (page, problems):
+        page.goto(site["url"] + "/login")
+        page.evaluate("""() => {
+            const img = document.createElement('img'); img.src = '/static/missing.png';
+            document.body.append(img);
+            const wide = document.createElement('div'); wide.style.width = '800px'; wide.textContent = 'x';
+            document.querySelector('main').append(wide);
+            console.error('boom');
+            setTimeout(() => { throw new Error('broken script'); });
+        }""")
+        page.wait_for_timeout(500)
+        with pytest.raises(AssertionError, match="reaches"):
+            assert_fits(page)
+    found = "\n".join(problems.found)
+    assert "404" in found and "boom" in found and "broken script" in found
