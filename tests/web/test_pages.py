@@ -216,4 +216,4 @@ def test_a_moved_household_s_history_names_the_villages_and_its_source(client, c
     login(client)
     history = client.get(f"/households/{hh}").text.split('id="history"')[1]
     assert "Gambir →" in history and JAKARTA_VILLAGE not in history and BANDUNG_VILLAGE not in history
-    assert "Putaran data “round-2”" in history or "Muatan data “round-2”" in history
+    assert "Sumber: Putaran data “round-2”" in history

@@ -94,17 +94,16 @@ def programme_labels(keys, list_name: str, language: str) -> list[str]:
     return [found.label(key, language) for key in sorted(keys)]
 
 
-# Sources the code writes itself; any other source is the name someone gave an import round or a load.
+# Sources the code writes itself; any other source is the name someone gave a round of data.
 SOURCE_LABELS: dict[str, Text] = {
     "change_request": msg("Approved change request"),
 }
 
 
 def source_label(version: Version, language: str) -> str:
-    """Where a version came from, in words: an approved change request, or the round it was imported with."""
+    """Where a version came from, in words: an approved change request, or the round of data (an import, a
+    load) by the name it was given."""
     known = SOURCE_LABELS.get(version.source)
     if known is not None:
         return known.render(language)
-    if version.batch_id is not None:
-        return msg("Import round “{name}”", name=version.source).render(language)
-    return msg("Data load “{name}”", name=version.source).render(language)
+    return msg("Data round “{name}”", name=version.source).render(language)
