@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served by inklusi.web.routes from the vendored Swagger UI: no CDN, same CSP
         redoc_url=None,
     )
     _install_error_pages(app)
@@ -80,8 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:
         response = await call_next(request)
-        if not request.url.path.startswith(f"{API_PREFIX}/docs"):  # Swagger UI loads its own scripts
-            response.headers.update(SECURITY_HEADERS)
+        for name, value in SECURITY_HEADERS.items():  # a page may narrow the CSP (web.pages.self_contained)
+            if name not in response.headers:
+                response.headers[name] = value
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"  # personal data stays off shared machines' disks
         return response

@@ -10,11 +10,14 @@ from __future__ import annotations
 import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from io import BytesIO
 from typing import Literal
 
+from babel import Locale
+from babel.dates import format_date, format_time, get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -82,3 +85,18 @@ def pick_language(accept_language: str | None, default: Language = DEFAULT_LANGU
         if tag in LANGUAGES:
             return tag  # type: ignore[return-value]
     return default
+
+
+def format_day(value: date, language: str) -> str:
+    """Every date a person reads, in one format per language: Babel's medium ("9 Apr 1993")."""
+    return format_date(value, "medium", locale=BABEL_LOCALES.get(language, BABEL_LOCALES[DEFAULT_LANGUAGE]))
+
+
+def format_moment(value: datetime, language: str, timezone: str) -> str:
+    """Every date and time a person reads, in ``timezone`` (WIB by default): the day as :func:`format_day`,
+    the time to the minute, joined as the language joins them ("9 Apr 1993 14.30", "9 Apr 1993, 14:30")."""
+    locale = Locale.parse(BABEL_LOCALES.get(language, BABEL_LOCALES[DEFAULT_LANGUAGE]))
+    zone = get_timezone(timezone)
+    day = format_date(value.astimezone(zone) if value.tzinfo else value, "medium", locale=locale)
+    at = format_time(value, "short", tzinfo=zone, locale=locale)
+    return str(locale.datetime_formats["medium"]).format(at, day)

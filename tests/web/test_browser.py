@@ -27,22 +27,10 @@ from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, generate, registry_data
 from tests.conftest import ADMIN_PASSWORD
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
+from tests.web.conftest import DESKTOP, PHONE, assert_fits, watched_page
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCREENSHOTS = Path(os.environ.get("INKLUSI_TEST_OUTPUT", "test-output")) / "screenshots"
-WIDTHS = {"desktop": 1280, "phone": 390}
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 
 
 def free_port() -> int:
@@ -100,24 +88,9 @@ def synthetic_household_with_history(ctx) -> UUID:
     return chosen
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900}, locale="id-ID")
-    yield context.new_page()
-    context.close()
-
-
 def shoot(page, name: str) -> None:
+    """Screenshots at both widths; the page must fit the phone's."""
+    assert_fits(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
@@ -295,4 +268,44 @@ def test_a_correction_goes_from_a_case_worker_to_a_steward_and_into_history(page
     assert "diterapkan" in page.locator("h1").inner_text()
     page.get_by_role("link", name="Buka rumah tangga").click()
     history = page.locator("#history").locator("xpath=..").inner_text()
-    assert "Atap: Genteng → Bambu" in history and "change_request" in history
+    assert "Atap: Genteng → Bambu" in history and "Sumber: Permintaan perubahan yang disetujui" in history
+
+
+def test_the_api_documentation_works_offline(page, site):
+    """Issue 11 #4: Swagger UI came from a CDN, so /api/v1/docs was blank without the internet."""
+    outside: list[str] = []
+
+    def offline(route):
+        if route.request.url.startswith(site["url"]):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", offline)
+    page.goto(site["url"] + "/api/v1/docs")
+    page.locator(".opblock").first.wait_for(timeout=30_000)
+    assert page.locator(".opblock").count() > 20  # every operation, from the served OpenAPI document
+    assert "/api/v1/auth/token" in page.locator("#swagger-ui").inner_text()
+    assert outside == []
+    shoot(page, "13-api-docs")
+
+
+def test_the_page_fixture_catches_console_errors_and_pages_too_wide(browser, site):
+    """The shared page fixture's checks themselves: a broken icon, a script error, a console error and a
+    page wider than a phone are all caught."""
+    with watched_page(browser) as (page, problems):
+        page.goto(site["url"] + "/login")
+        page.evaluate("""() => {
+            const img = document.createElement('img'); img.src = '/static/missing.png';
+            document.body.append(img);
+            const wide = document.createElement('div'); wide.style.width = '800px'; wide.textContent = 'x';
+            document.querySelector('main').append(wide);
+            console.error('boom');
+            setTimeout(() => { throw new Error('broken script'); });
+        }""")
+        page.wait_for_timeout(500)
+        with pytest.raises(AssertionError, match="reaches"):
+            assert_fits(page)
+    found = "\n".join(problems.found)
+    assert "404" in found and "boom" in found and "broken script" in found

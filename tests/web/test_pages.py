@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from inklusi.app import create_app
 from inklusi.audit import service as audit
+from inklusi.registry import labels
 from inklusi.registry import service as registry
+from inklusi.web.pages import environment
 from tests.conftest import ADMIN_PASSWORD
-from tests.factories import SYSTEM, household, user
+from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
 
 
 @pytest.fixture
@@ -137,8 +144,76 @@ def test_the_start_page_fits_the_role(client, ctx):
     login(client, "auditor1", "auditor1-password")
     start = client.get("/")
     assert start.status_code == 200 and "audit/verify" in start.text and 'href="/registry"' not in start.text
+    assert "Peran Anda: Auditor." in start.text and "`" not in start.text  # a role's label, not its code
     client.cookies.clear()
     user(ctx, "dinsos1", ("steward", "31"))  # a regional steward has the registry, in its area
     login(client, "dinsos1", "dinsos1-password")
     assert client.get("/", follow_redirects=False).headers["location"] == "/registry"
     assert 'href="/registry"' in client.get("/registry").text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_an_icon_is_served_and_htmx_needs_no_inline_style(client):
+    """Issue 11 #11: the CSP blocked HTMX's inline <style> on every page, and /favicon.ico was a 404."""
+    response = client.get("/login")
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false}'>""" in response.text
+    assert ".htmx-indicator" in client.get("/static/inklusi.css").text
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', response.text).group(1)
+    assert client.get(icon).status_code == 200
+    assert client.get("/favicon.ico").headers["content-type"].startswith("image/svg+xml")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_api_documentation_is_served_from_the_package_under_the_csp(client):
+    """Issue 11 #4: the docs page loaded Swagger UI from a CDN and went without the CSP."""
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200 and "default-src 'self'" in docs.headers["content-security-policy"]
+    sources = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert sources and all(source.startswith("/static/") for source in sources)
+    assert all(client.get(source).status_code == 200 for source in sources)
+    assert "<script>" not in docs.text  # no inline script: the CSP would block it
+    assert "Apache License" in client.get("/static/swagger-ui/LICENSE").text
+
+
+def test_dates_have_one_format_per_language_and_templates_choose_none():
+    """Issue 11 #10: pages showed "9 Apr 1993", "1993-04-09" and "19 Februari 1984"."""
+    born, seen = date(1984, 2, 19), datetime(2026, 11, 3, 7, 5, tzinfo=UTC)
+    for language, moment in (("id", "3 Nov 2026 14.05"), ("en", "3 Nov 2026, 14:05")):
+        env = environment(language, "Asia/Jakarta")
+        assert env.from_string("{{ d | date }}").render(d=born) == "19 Feb 1984"
+        assert env.from_string("{{ d | datetime }}").render(d=seen) == moment
+        assert labels.value_label("birth_date", born, language) == "19 Feb 1984"
+        assert labels.value_label("birth_date", "1984-02-19", language) == "19 Feb 1984"  # a version's diff
+        with pytest.raises(TypeError):
+            env.from_string('{{ d | date("long") }}').render(d=born)  # no template picks its own
+    templates = resources.files("inklusi")
+    by_hand = re.compile(r"strftime|isoformat|\|\s*date\s*\(|\|\s*datetime\s*\(|%[dmYHM]")
+    found = [
+        str(path)
+        for path in Path(str(templates)).rglob("templates/**/*.html")
+        if by_hand.search(path.read_text())
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_printable_questionnaire_is_allowed_its_own_style_and_nothing_else(client):
+    """Issue 11 #11: the CSP blocked the questionnaire's <style> (it is also saved as a standalone file)."""
+    login(client)
+    page = client.get("/instrument/questionnaire")
+    style = re.search(r"<style>(.*?)</style>", page.text, flags=re.DOTALL).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = page.headers["content-security-policy"]
+    assert f"style-src 'self' 'sha256-{digest}'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_a_moved_household_s_history_names_the_villages_and_its_source(client, ctx):
+    """Issue 11 #8: the history showed village codes and the source code `change_request`-like keys."""
+    hh = registry.register_household(ctx, SYSTEM, household(JAKARTA_VILLAGE), source="round-1").household_id
+    registry.update_household(ctx, SYSTEM, hh, {"village_code": BANDUNG_VILLAGE}, source="round-2")
+    login(client)
+    history = client.get(f"/households/{hh}").text.split('id="history"')[1]
+    assert "Gambir →" in history and JAKARTA_VILLAGE not in history and BANDUNG_VILLAGE not in history
+    assert "Sumber: Putaran data “round-2”" in history

@@ -19,6 +19,7 @@ from inklusi.instrument.model import Instrument, available, load
 from inklusi.instrument.printable import questionnaire_html
 from inklusi.instrument.service import ImportResult
 from inklusi.instrument.xlsform import write_xlsform
+from inklusi.web.pages import self_contained
 
 router = APIRouter(tags=["imports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,7 +75,7 @@ def get_xlsform(ctx: ContextDep, name: str) -> FileResponse:
 @router.get("/instrument/{name}/questionnaire", tags=["instrument"], response_class=HTMLResponse)
 def get_questionnaire(name: str, language: Literal["id", "en"] = "id") -> HTMLResponse:
     """The printable questionnaire for paper enumeration (print to PDF from the browser)."""
-    return HTMLResponse(questionnaire_html(load(_known(name)), language))
+    return self_contained(questionnaire_html(load(_known(name)), language))
 
 
 @router.post("/imports", status_code=202)

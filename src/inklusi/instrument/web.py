@@ -7,7 +7,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from inklusi.instrument import reports, service
 from inklusi.instrument.api import attachment, get_xlsform, import_jobs
@@ -15,7 +15,7 @@ from inklusi.instrument.jobs import ImportJobs
 from inklusi.instrument.model import load
 from inklusi.instrument.printable import questionnaire_html
 from inklusi.registry.enumeration import ROUND_COUNT_LABELS
-from inklusi.web.pages import page_language, render
+from inklusi.web.pages import page_language, render, self_contained
 from inklusi.web.session import PagePrincipal, require_csrf
 from inklusi.wilayah import service as wilayah
 
@@ -95,7 +95,7 @@ def held_forms(request: Request, principal: PagePrincipal, batch_id: UUID) -> Re
 
 @router.get("/instrument/questionnaire")
 def questionnaire(request: Request, _principal: PagePrincipal) -> Response:
-    return HTMLResponse(questionnaire_html(load(), page_language(request)))
+    return self_contained(questionnaire_html(load(), page_language(request)))
 
 
 @router.get("/instrument/xlsform")

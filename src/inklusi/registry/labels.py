@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from babel.numbers import format_decimal
 
-from inklusi.i18n import BABEL_LOCALES, Text, msg
+from inklusi.i18n import BABEL_LOCALES, Text, format_day, msg
 from inklusi.registry.codelists import codelist
-from inklusi.registry.model import DWELLING_CODES, PERSON_CODES
+from inklusi.registry.model import DWELLING_CODES, PERSON_CODES, Version
 
 FIELD_LABELS: dict[str, Text] = {
     "village_code": msg("Village"),
@@ -66,6 +68,13 @@ def value_label(field: str, value: object, language: str) -> str:
         return "—"
     if field in _CODED:
         return codelist(_CODED[field]).label(int(value), language)
+    if isinstance(value, date):
+        return format_day(value, language)
+    if field == "birth_date" and isinstance(value, str):  # as a version's JSON diff holds it
+        try:
+            return format_day(date.fromisoformat(value), language)
+        except ValueError:
+            return value
     if isinstance(value, float):
         return format_decimal(value, locale=BABEL_LOCALES.get(language, "id_ID"))
     if field == "programmes":
@@ -83,3 +92,18 @@ def asset_label(key: str, language: str) -> str:
 def programme_labels(keys, list_name: str, language: str) -> list[str]:
     found = codelist(list_name)
     return [found.label(key, language) for key in sorted(keys)]
+
+
+# Sources the code writes itself; any other source is the name someone gave a round of data.
+SOURCE_LABELS: dict[str, Text] = {
+    "change_request": msg("Approved change request"),
+}
+
+
+def source_label(version: Version, language: str) -> str:
+    """Where a version came from, in words: an approved change request, or the round of data (an import, a
+    load) by the name it was given."""
+    known = SOURCE_LABELS.get(version.source)
+    if known is not None:
+        return known.render(language)
+    return msg("Data round “{name}”", name=version.source).render(language)

@@ -118,6 +118,8 @@ def household_page(
     history = registry.get_household_history(ctx, principal, household_id)
     place = wilayah.get_with_ancestors(ctx, record.dwelling.village_code)
     actors = access.display_names(ctx, {c.version.actor_id for c in history if c.version.actor_id})
+    moves = {v for c in history for f in c.fields if f.field == "village_code" for v in (f.old, f.new) if v}
+    villages = wilayah.area_names(ctx, {str(code) for code in moves})
     return render(
         request,
         "registry/household.html",
@@ -131,28 +133,34 @@ def household_page(
             if name not in ("village_code", "latitude", "longitude")
         ],
         assets=[(labels.asset_label(k, language), v) for k, v in sorted(record.assets.items())],
-        history=[_describe(change, language, actors) for change in reversed(history)],
+        history=[_describe(change, language, actors, villages) for change in reversed(history)],
+        source=labels.source_label(record.version, language),
         labels=labels,
         mask_nik=mask_nik,
     )
 
 
-def _describe(change: Change, language: str, actors: dict[UUID, str]) -> dict[str, object]:
+def _describe(
+    change: Change, language: str, actors: dict[UUID, str], villages: dict[str, str]
+) -> dict[str, object]:
+    """One line of the history in words: a move names the villages, codes read as their labels."""
     entity, action = ENTITY_LABELS[change.entity], ACTION_LABELS[change.action]
+
+    def value(field: str, raw: object) -> str:
+        if field == "village_code" and raw:
+            return villages.get(str(raw), str(raw))
+        return labels.value_label(field, raw, language)
+
     return {
         "at": change.at,
         "what": f"{entity.render(language)} {action.render(language)}",
         "subject": change.subject,
         "fields": [
-            (
-                labels.field_label(f.field, language),
-                labels.value_label(f.field, f.old, language),
-                labels.value_label(f.field, f.new, language),
-            )
+            (labels.field_label(f.field, language), value(f.field, f.old), value(f.field, f.new))
             for f in change.fields
             if change.action == "changed"
         ],
-        "source": change.version.source,
+        "source": labels.source_label(change.version, language),
         "actor": actors.get(change.version.actor_id) if change.version.actor_id else None,
     }
 
@@ -166,4 +174,11 @@ def person_page(request: Request, principal: PagePrincipal, person_id: UUID) -> 
         (labels.field_label(name, language), labels.value_label(name, value, language))
         for name, value in vars(record.data).items()
     ]
-    return render(request, "registry/person.html", active="registry", record=record, facts=facts)
+    return render(
+        request,
+        "registry/person.html",
+        active="registry",
+        record=record,
+        facts=facts,
+        source=labels.source_label(record.version, language),
+    )

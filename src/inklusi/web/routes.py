@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from inklusi.access import service as access
 from inklusi.access.model import Permission
+from inklusi.api import API_PREFIX
 from inklusi.errors import InklusiError, status_title
 from inklusi.i18n import LANGUAGES
 from inklusi.web.pages import LANGUAGE_COOKIE, page_language, render
@@ -29,7 +32,26 @@ def start(request: Request, principal: PagePrincipal) -> Response:
     """The registry for those who may read it; otherwise a page saying what the user can do."""
     if principal.holds(Permission.registry_read):
         return RedirectResponse("/registry", status_code=303)
-    return render(request, "start.html")
+    language = page_language(request)
+    known = {role.name: role for role in access.builtin_roles()}
+    roles = [
+        (known[name].label_id if language == "id" else known[name].label_en) if name in known else name
+        for name in principal.roles
+    ]
+    return render(request, "start.html", roles=roles)
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for it on pages that do not link an icon (the API documentation, a JSON answer)."""
+    icon = resources.files("inklusi.web") / "static" / "favicon.svg"
+    return FileResponse(str(icon), media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
+@router.get(f"{API_PREFIX}/docs")
+def api_docs(request: Request) -> Response:
+    """The OpenAPI document in Swagger UI, served from the package (static/swagger-ui): works offline."""
+    return render(request, "api_docs.html", openapi_url=request.app.openapi_url)
 
 
 @router.get("/language/{code}")

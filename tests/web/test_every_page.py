@@ -1,0 +1,140 @@
+"""Issue 11 #11, #12: every page each demo role can reach, in Chromium at phone width (390 px): nothing wider
+than the screen (with every <details> open), no console error, no script error, no failed load. The page
+fixture (tests/web/conftest.py) does the checking; this test finds the pages by following the links."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from contextlib import contextmanager
+
+import pytest
+import uvicorn
+
+from inklusi.app import create_app
+from inklusi.demo import USERS
+from tests.web.conftest import PHONE, assert_fits
+from tests.web.test_browser import free_port
+from tests.web.test_language import SKIPPED, START, pattern_of
+
+PAGES_PER_ROLE = 40
+# The administrator reaches every kind of page; the other roles run with the slow tests.
+ROLES = ["admin", *(pytest.param(user.username, marks=pytest.mark.slow) for user in USERS)]
+
+
+@contextmanager
+def serving(site):
+    port = free_port()
+    app = create_app(site["settings"])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield site | {"url": f"http://127.0.0.1:{port}"}
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(demo_site):
+    with serving(demo_site) as site:
+        yield site
+
+
+def log_in(page, site, username: str) -> None:
+    page.goto(site["url"] + "/login")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(site["logins"][username])
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url
+
+
+def visit_every_page(page, site) -> set[str]:
+    seen, queue = set(), deque((site["changed"], *START))
+    while queue and len(seen) < PAGES_PER_ROLE:
+        path = queue.popleft()
+        if pattern_of(path) in seen:
+            continue
+        seen.add(pattern_of(path))
+        response = page.goto(site["url"] + path)
+        if response is None or not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        page.wait_for_load_state("networkidle")  # HTMX parts (the welfare section) are in
+        assert_fits(page, PHONE)
+        links = page.eval_on_selector_all(
+            "a[href]:not([download]), [hx-get]",
+            "found => found.map(e => e.getAttribute('href') || e.getAttribute('hx-get'))",
+        )
+        for link in links:
+            link = link.split("#")[0]
+            if link.startswith("/") and not link.startswith("//") and not SKIPPED.search(link):
+                queue.append(link)
+    return seen
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_fits_a_phone_without_console_errors(page, served, username):
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    log_in(page, served, username)
+    seen = visit_every_page(page, served)
+    if username == "admin":
+        assert {"/households/{id}", "/change-requests/{id}", "/imports/{id}", "/linkage/queue"} <= seen
+
+
+@pytest.mark.slow
+def test_the_welfare_explanation_fits_a_phone(page, served, ranked_demo_site):
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    log_in(page, served, "admin")
+    page.goto(served["url"] + served["changed"])
+    page.locator("#welfare-rank table").wait_for()
+    assert_fits(page, PHONE)
+
+
+@pytest.fixture(scope="module")
+def linked(sqlite_template, tmp_path_factory):
+    """A registry de-duplicated as the demo does it, with doubtful pairs in the review queue."""
+    import shutil
+
+    from inklusi.config import Settings
+    from inklusi.context import Context
+    from inklusi.linkage import service as linkage
+    from inklusi.registry import service as registry
+    from inklusi.synth import SynthConfig, generate, registry_data
+    from tests.conftest import ADMIN_PASSWORD
+    from tests.factories import SYSTEM
+
+    folder = tmp_path_factory.mktemp("linked")
+    settings = Settings(data_dir=folder / "inklusi-data", _env_file=None)
+    shutil.copytree(sqlite_template, settings.data_dir)
+    ctx = Context.open(settings)
+    try:
+        population = SynthConfig(households=400, seed=3)
+        registry.load_households(ctx, SYSTEM, registry_data(population), source="tests")
+        generate(population, folder / "population")
+        linkage.prepare_demo(ctx, population=folder / "population")
+    finally:
+        ctx.close()
+    return {"settings": settings, "changed": "/linkage/queue", "logins": {"admin": ADMIN_PASSWORD}}
+
+
+@pytest.mark.slow
+def test_the_duplicates_queue_and_a_pair_fit_a_phone(page, linked):
+    """The queue was 548 px wide at 390 px, its review link off the screen."""
+    with serving(linked) as site:
+        page.set_viewport_size({"width": PHONE, "height": 800})
+        log_in(page, site, "admin")
+        page.goto(site["url"] + "/linkage/queue")
+        review = page.locator("a[href^='/linkage/pairs/']").first
+        box = review.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE
+        assert_fits(page, PHONE)
+        review.click()
+        page.wait_for_load_state("networkidle")
+        assert_fits(page, PHONE)
