@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from inklusi import __version__
 from inklusi.access import api as access_api
 from inklusi.access import web as access_web
-from inklusi.api import API_PREFIX, ContextDep, invalid_request, problem_response
+from inklusi.api import API_PREFIX, PROBLEM_RESPONSES, ContextDep, invalid_request, problem_response
 from inklusi.audit import api as audit_api
 from inklusi.config import Settings
 from inklusi.context import Context
@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     api_modules = (access_api, wilayah_api, registry_api, instrument_api, welfare_api, linkage_api, audit_api)
     for module in api_modules:
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(module.router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
     web_modules = (
         routes,
         area_picker,

@@ -8,6 +8,7 @@ stored, so a copy of the database holds no usable token, and a token can be revo
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,12 +21,21 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access import store
-from inklusi.access.model import OrganisationKind, Permission, Principal, Role
+from inklusi.access.model import (
+    LoginLimits,
+    OrganisationKind,
+    PasswordChangeRequired,
+    Permission,
+    Principal,
+    Role,
+    Verdict,
+    count_attempt,
+)
 from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Conflict, Forbidden, Invalid, Issue, Unauthenticated
+from inklusi.errors import Conflict, Forbidden, Invalid, Issue, TooManyRequests, Unauthenticated
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.wilayah import service as wilayah
@@ -91,10 +101,10 @@ def organisation_id(ctx: Context, name: str) -> UUID | None:
     return row["id"] if row else None
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         text = msg("A password needs at least {n} characters", n=MIN_PASSWORD_LENGTH)
-        raise Invalid(text, [Issue("password", "password.short", text)])
+        raise Invalid(text, [Issue(field, "password.short", text)])
 
 
 def create_user(
@@ -107,6 +117,7 @@ def create_user(
     display_name: str | None = None,
     grants: list[tuple[str, str | None]] = (),  # (role, area code or None for nationwide)
     language: str = "id",
+    must_change_password: bool = False,
 ) -> UUID:
     _require(principal, Permission.users_manage)
     _check_password(password)
@@ -130,6 +141,7 @@ def create_user(
                 "organisation_id": organisation_id,
                 "language": language,
                 "created_at": now,
+                "must_change_password": must_change_password,
             },
         )
         for role_name, area_code in grants:
@@ -171,8 +183,11 @@ def set_password(ctx: Context, principal: Principal, username: str, password: st
     with ctx.transaction() as conn:
         user = _user_or_invalid(conn, username)
         store.set_password_hash(conn, user["id"], password_hash)
+        store.set_must_change_password(conn, user["id"], False)
         ended = store.revoke_tokens_of(conn, user["id"], utcnow())
         _audit(ctx, conn, principal, "user.password", "user", user["id"], sessions_ended=ended)
+    if user["must_change_password"]:  # the generated first password is no longer of use
+        ctx.settings.admin_password_file.unlink(missing_ok=True)
 
 
 def set_active(ctx: Context, principal: Principal, username: str, active: bool) -> None:
@@ -228,17 +243,75 @@ def _principal(conn: Connection, user: RowMapping) -> Principal:
 
 
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+USERNAME_MAX = 64  # user_account.username
 
 
-def authenticate(ctx: Context, username: str, password: str) -> Principal:
-    """The principal for a username and password; every attempt is audited.
+def _limits(ctx: Context) -> LoginLimits:
+    settings = ctx.settings
+    return LoginLimits(
+        account_failures=settings.login_max_failures,
+        address_failures=settings.login_max_failures_per_address,
+        window=timedelta(minutes=settings.login_window_minutes),
+        lockout=timedelta(minutes=settings.login_lockout_minutes),
+    )
+
+
+def _account_key(username: str) -> str:
+    """Any username, known or not, is throttled alike (a lockout must not tell which accounts exist)."""
+    return "account:" + hashlib.sha256(username.encode()).hexdigest()
+
+
+def _address_key(address: str) -> str:
+    return "address:" + address[:64]
+
+
+def _reserve_attempt(ctx: Context, username: str, address: str | None) -> None:
+    """Count the attempt against the account and the client address before the password is checked;
+    refuse it (429) while either is locked out. The lock is audited when it starts."""
+    limits, now = _limits(ctx), utcnow()
+    keys = {_account_key(username): limits.account_failures}
+    if address:
+        keys[_address_key(address)] = limits.address_failures
+    with ctx.transaction() as conn:
+        states = store.throttle_states(conn, list(keys), now)
+        counted = {key: count_attempt(states[key], limit, limits, now) for key, limit in keys.items()}
+        refused = [state for state, verdict in counted.values() if verdict is not Verdict.allowed]
+        for key, (state, verdict) in counted.items():
+            if verdict is Verdict.locked_now:
+                store.save_throttle(conn, key, state)
+                kind = "account" if key.startswith("account:") else "address"
+                detail = {"username": username, "address": address, "until": state.locked_until}
+                event = Event(
+                    Principal.system().actor,
+                    "login.locked",
+                    "login",
+                    kind,
+                    Purpose.authentication,
+                    detail=detail,
+                )
+                audit.record(ctx, conn, event)
+            elif not refused:
+                store.save_throttle(conn, key, state)
+    if refused:
+        until = max(state.locked_until for state in refused)
+        seconds = math.ceil((until - now).total_seconds())
+        text = msg("Too many failed logins: try again in {minutes} minutes", minutes=math.ceil(seconds / 60))
+        raise TooManyRequests(text, seconds)
+
+
+def _verify(ctx: Context, username: str, password: str, address: str | None) -> RowMapping:
+    """The user whose password this is; unknown users, wrong passwords and inactive users all get the
+    same answer, after the same work. Every attempt is throttled; every failure is audited.
 
     The (deliberately slow) password check runs outside any write transaction, so a flood of login
     attempts cannot hold the database's write lock.
     """
     username = username.strip().lower()
-    with ctx.transaction(readonly=True) as conn:
-        user = store.user_by_username(conn, username)
+    _reserve_attempt(ctx, username, address)
+    user = None
+    if len(username) <= USERNAME_MAX:
+        with ctx.transaction(readonly=True) as conn:
+            user = store.user_by_username(conn, username)
     try:
         _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password)
         ok = user is not None and user["active"]
@@ -251,10 +324,25 @@ def authenticate(ctx: Context, username: str, password: str) -> Principal:
             "user",
             str(user["id"]) if user else None,
             Purpose.authentication,
-            detail={"username": username},
+            detail={"username": username[:USERNAME_MAX], "address": address},
         )
         audit.record_alone(ctx, failed)
         raise Unauthenticated(msg("Wrong username or password"))
+    with ctx.transaction() as conn:
+        store.forget_throttle(conn, _account_key(username))
+        if address:
+            store.release_attempt(conn, _address_key(address))
+    return user
+
+
+def authenticate(ctx: Context, username: str, password: str, address: str | None = None) -> Principal:
+    """The principal for a username and password, from a client ``address`` (throttled per account and
+    per address: :func:`_reserve_attempt`); every attempt is audited."""
+    user = _verify(ctx, username, password, address)
+    if user["must_change_password"]:
+        raise PasswordChangeRequired(
+            msg("The password was generated for the first login: choose a new one to log in")
+        )
     rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(user["password_hash"]) else None
     with ctx.transaction() as conn:
         principal = _principal(conn, user)
@@ -266,9 +354,45 @@ def authenticate(ctx: Context, username: str, password: str) -> Principal:
     return principal
 
 
-def issue_token(ctx: Context, username: str, password: str, ttl_minutes: int | None = None) -> IssuedToken:
+def change_own_password(
+    ctx: Context, username: str, password: str, new_password: str, address: str | None = None
+) -> None:
+    """A user replaces their password, proving the old one (throttled like a login). Every token and
+    session ends; a generated first password's file (``secrets/initial-admin-password``) is deleted."""
+    user = _verify(ctx, username, password, address)
+    _check_password(new_password, "new_password")
+    if new_password == password:
+        text = msg("The new password must differ from the old one")
+        raise Invalid(text, [Issue("new_password", "password.unchanged", text)])
+    password_hash = _hasher.hash(new_password)
+    with ctx.transaction() as conn:
+        principal = _principal(conn, user)
+        store.set_password_hash(conn, user["id"], password_hash)
+        store.set_must_change_password(conn, user["id"], False)
+        ended = store.revoke_tokens_of(conn, user["id"], utcnow())
+        event = Event(
+            principal.actor,
+            "user.password",
+            "user",
+            str(user["id"]),
+            Purpose.authentication,
+            detail={"sessions_ended": ended, "own": True},
+        )
+        audit.record(ctx, conn, event)
+    if user["must_change_password"]:
+        ctx.settings.admin_password_file.unlink(missing_ok=True)
+
+
+def issue_token(
+    ctx: Context,
+    username: str,
+    password: str,
+    ttl_minutes: int | None = None,
+    *,
+    address: str | None = None,
+) -> IssuedToken:
     """A new token for the API (``INKLUSI_TOKEN_TTL_MINUTES``) or, with ``ttl_minutes``, a web login."""
-    principal = authenticate(ctx, username, password)
+    principal = authenticate(ctx, username, password, address)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     expires_at = now + timedelta(minutes=ttl_minutes or ctx.settings.token_ttl_minutes)
