@@ -38,12 +38,15 @@ def get_language(accept_language: Annotated[str | None, Header()] = None) -> Lan
 
 
 def current_principal(
+    request: Request,
     ctx: Annotated[Context, Depends(get_context)],
     token: Annotated[str | None, Depends(bearer_token)],
 ) -> Principal:
     if not token:
         raise Unauthenticated(msg("Log in first: send an Authorization: Bearer token"))
-    return access.principal_for_token(ctx, token)
+    principal = access.principal_for_token(ctx, token)
+    request.state.principal = principal  # so a refusal can be audited (app.py)
+    return principal
 
 
 def get_purpose(
