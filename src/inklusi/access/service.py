@@ -8,7 +8,6 @@ stored, so a copy of the database holds no usable token, and a token can be revo
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,22 +19,19 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy.engine import Connection, RowMapping
 
-from inklusi.access import store
+from inklusi.access import store, throttle
 from inklusi.access.model import (
-    LoginLimits,
     OrganisationKind,
     PasswordChangeRequired,
     Permission,
     Principal,
     Role,
-    Verdict,
-    count_attempt,
 )
 from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Conflict, Forbidden, Invalid, Issue, TooManyRequests, Unauthenticated
+from inklusi.errors import Conflict, Forbidden, Invalid, Issue, Unauthenticated
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.wilayah import service as wilayah
@@ -246,59 +242,6 @@ _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 USERNAME_MAX = 64  # user_account.username
 
 
-def _limits(ctx: Context) -> LoginLimits:
-    settings = ctx.settings
-    return LoginLimits(
-        account_failures=settings.login_max_failures,
-        address_failures=settings.login_max_failures_per_address,
-        window=timedelta(minutes=settings.login_window_minutes),
-        lockout=timedelta(minutes=settings.login_lockout_minutes),
-    )
-
-
-def _account_key(username: str) -> str:
-    """Any username, known or not, is throttled alike (a lockout must not tell which accounts exist)."""
-    return "account:" + hashlib.sha256(username.encode()).hexdigest()
-
-
-def _address_key(address: str) -> str:
-    return "address:" + address[:64]
-
-
-def _reserve_attempt(ctx: Context, username: str, address: str | None) -> None:
-    """Count the attempt against the account and the client address before the password is checked;
-    refuse it (429) while either is locked out. The lock is audited when it starts."""
-    limits, now = _limits(ctx), utcnow()
-    keys = {_account_key(username): limits.account_failures}
-    if address:
-        keys[_address_key(address)] = limits.address_failures
-    with ctx.transaction() as conn:
-        states = store.throttle_states(conn, list(keys), now)
-        counted = {key: count_attempt(states[key], limit, limits, now) for key, limit in keys.items()}
-        refused = [state for state, verdict in counted.values() if verdict is not Verdict.allowed]
-        for key, (state, verdict) in counted.items():
-            if verdict is Verdict.locked_now:
-                store.save_throttle(conn, key, state)
-                kind = "account" if key.startswith("account:") else "address"
-                detail = {"username": username, "address": address, "until": state.locked_until}
-                event = Event(
-                    Principal.system().actor,
-                    "login.locked",
-                    "login",
-                    kind,
-                    Purpose.authentication,
-                    detail=detail,
-                )
-                audit.record(ctx, conn, event)
-            elif not refused:
-                store.save_throttle(conn, key, state)
-    if refused:
-        until = max(state.locked_until for state in refused)
-        seconds = math.ceil((until - now).total_seconds())
-        text = msg("Too many failed logins: try again in {minutes} minutes", minutes=math.ceil(seconds / 60))
-        raise TooManyRequests(text, seconds)
-
-
 def _verify(ctx: Context, username: str, password: str, address: str | None) -> RowMapping:
     """The user whose password this is; unknown users, wrong passwords and inactive users all get the
     same answer, after the same work. Every attempt is throttled; every failure is audited.
@@ -307,7 +250,7 @@ def _verify(ctx: Context, username: str, password: str, address: str | None) -> 
     attempts cannot hold the database's write lock.
     """
     username = username.strip().lower()
-    _reserve_attempt(ctx, username, address)
+    throttle.reserve_attempt(ctx, username, address)
     user = None
     if len(username) <= USERNAME_MAX:
         with ctx.transaction(readonly=True) as conn:
@@ -329,15 +272,15 @@ def _verify(ctx: Context, username: str, password: str, address: str | None) -> 
         audit.record_alone(ctx, failed)
         raise Unauthenticated(msg("Wrong username or password"))
     with ctx.transaction() as conn:
-        store.forget_throttle(conn, _account_key(username))
+        store.forget_throttle(conn, throttle.account_key(username))
         if address:
-            store.release_attempt(conn, _address_key(address))
+            store.release_attempt(conn, throttle.address_key(address))
     return user
 
 
 def authenticate(ctx: Context, username: str, password: str, address: str | None = None) -> Principal:
     """The principal for a username and password, from a client ``address`` (throttled per account and
-    per address: :func:`_reserve_attempt`); every attempt is audited."""
+    per address: :func:`inklusi.access.throttle.reserve_attempt`); every attempt is audited."""
     user = _verify(ctx, username, password, address)
     if user["must_change_password"]:
         raise PasswordChangeRequired(
