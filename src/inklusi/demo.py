@@ -88,7 +88,8 @@ def prepare(
     progress: Callable[[int, int], None] = lambda _done, _total: None,
 ) -> DemoReport:
     report = bootstrap.init(settings)
-    admin_password = report.admin_password or settings.admin_password_file.read_text().strip()
+    initial = settings.admin_password_file  # deleted once the administrator chose their own password
+    admin_password = report.admin_password or (initial.read_text().strip() if initial.exists() else "—")
     ctx = Context.open(settings)
     try:
         _ensure_users(ctx)
