@@ -176,3 +176,18 @@ def test_the_web_login_asks_for_a_new_password_when_the_first_was_generated(tmp_
 
 def test_an_operator_supplied_password_need_not_be_changed(ctx):
     assert service.authenticate(ctx, "admin", ADMIN_PASSWORD).username == "admin"
+
+
+def test_spent_counts_are_forgotten(ctx):
+    """Random usernames must not fill the table: rows whose window passed without a lock go."""
+    for n in range(3):
+        with pytest.raises(Unauthenticated):
+            service.authenticate(ctx, f"sprayed-{n}", "some-password")
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE login_throttle SET window_start = :t"), {"t": utcnow() - timedelta(hours=1)}
+        )
+    with pytest.raises(Unauthenticated):
+        service.authenticate(ctx, "one-more", "some-password")
+    with ctx.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM login_throttle")).scalar() == 1

@@ -190,3 +190,11 @@ def release_attempt(conn: Connection, key: str) -> None:
 
 def forget_throttle(conn: Connection, key: str) -> None:
     conn.execute(delete(login_throttle).where(login_throttle.c.key == key))
+
+
+def forget_stale_throttles(conn: Connection, window_start_before: datetime, now: datetime) -> None:
+    """Rows whose window has passed and which hold no lock count for nothing any more."""
+    stale = (login_throttle.c.window_start < window_start_before) & (
+        login_throttle.c.locked_until.is_(None) | (login_throttle.c.locked_until <= now)
+    )
+    conn.execute(delete(login_throttle).where(stale))

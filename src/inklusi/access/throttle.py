@@ -47,6 +47,7 @@ def reserve_attempt(ctx: Context, username: str, address: str | None) -> None:
     if address:
         keys[address_key(address)] = limits_.address_failures
     with ctx.transaction() as conn:
+        store.forget_stale_throttles(conn, now - limits_.window, now)  # the table stays small
         states = store.throttle_states(conn, list(keys), now)
         counted = {key: count_attempt(states[key], limit, limits_, now) for key, limit in keys.items()}
         refused = [state for state, verdict in counted.values() if verdict is not Verdict.allowed]
