@@ -12,14 +12,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inklusi import __version__
 from inklusi.access import api as access_api
 from inklusi.access import web as access_web
-from inklusi.api import API_PREFIX, ContextDep, invalid_request, problem_response
+from inklusi.api import API_PREFIX, PROBLEM_RESPONSES, ContextDep, invalid_request, problem_response
 from inklusi.audit import api as audit_api
+from inklusi.audit import service as audit
 from inklusi.audit import web as audit_web
+from inklusi.audit.model import Event, Purpose
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.db import schema_revisions
@@ -100,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     api_modules = (access_api, wilayah_api, registry_api, instrument_api, welfare_api, linkage_api, audit_api)
     for module in api_modules:
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(module.router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
     web_modules = (
         routes,
         area_picker,
@@ -126,6 +129,8 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(InklusiError)
     async def _domain_error(request: Request, error: InklusiError) -> Response:
+        if error.status in (403, 404):
+            await run_in_threadpool(_audit_denial, request, error)
         return answer(request, error)
 
     @app.exception_handler(RequestValidationError)
@@ -141,3 +146,29 @@ def _install_error_pages(app: FastAPI) -> None:
         if request.headers.get("HX-Request"):
             return Response(status_code=204, headers={"HX-Redirect": error.login_url})
         return RedirectResponse(error.login_url, status_code=303)
+
+
+def _audit_denial(request: Request, error: InklusiError) -> None:
+    """A logged-in user was refused something (403), or asked for an id that is missing or outside their
+    scope (404: the same answer for both, so the caller learns nothing): the attempt is audited with the
+    object's id. Unknown paths and anonymous callers are not recorded (nothing was asked of anyone's data)."""
+    principal = getattr(request.state, "principal", None)
+    route = request.scope.get("route")
+    if principal is None or principal.user_id is None or route is None:
+        return
+    params = {name: str(value) for name, value in request.path_params.items()}
+    object_type, object_id = "request", None
+    for name, value in params.items():
+        if name.endswith("_id"):
+            object_type, object_id = name.removesuffix("_id"), value
+            break
+    detail = {
+        "method": request.method,
+        "path": request.url.path,
+        "params": params,
+        "status": error.status,
+        "reason": error.slug,
+    }
+    purpose = Purpose.__members__.get(request.headers.get("x-inklusi-purpose", ""), Purpose.registry_view)
+    event = Event(principal.actor, "access.denied", object_type, object_id, purpose, detail=detail)
+    audit.record_denial(request.app.state.ctx, event)

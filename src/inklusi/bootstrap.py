@@ -66,6 +66,7 @@ def _ensure_admin(ctx: Context, settings: Settings, password: str | None) -> str
         return None
     system = Principal.system("inklusi init")
     org_id = access.create_organisation(ctx, system, ADMIN_ORGANISATION, OrganisationKind.central)
+    generated = password is None
     password = password or secrets.token_urlsafe(12)
     access.create_user(
         ctx,
@@ -75,6 +76,7 @@ def _ensure_admin(ctx: Context, settings: Settings, password: str | None) -> str
         organisation_id=org_id,
         display_name="Administrator",
         grants=[("admin", None)],
+        must_change_password=generated,  # a generated password is changed at the first login
     )
     write_secret(settings.admin_password_file, password)
     return password

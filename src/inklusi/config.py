@@ -35,6 +35,19 @@ class Settings(BaseSettings):
     analytics_memory_limit: str | None = Field(
         None, description="DuckDB memory limit for analytics jobs, e.g. '4GB' (default: DuckDB's own)"
     )
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed logins of one account (known or not) before it is locked for a while"
+    )
+    login_max_failures_per_address: int = Field(
+        20, ge=1, description="Failed logins from one client address before it is locked for a while"
+    )
+    login_window_minutes: int = Field(15, ge=1, description="Failed logins count within this many minutes")
+    login_lockout_minutes: int = Field(15, ge=1, description="How long a locked account or address waits")
+    audit_anchor_file: Path | None = Field(
+        None,
+        description="Where `inklusi audit verify` publishes the chain's head and checks it next time "
+        "(default: audit-anchor.json in the secrets folder)",
+    )
 
     @property
     def db_url(self) -> str:

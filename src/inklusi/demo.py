@@ -100,7 +100,8 @@ def prepare(
     """Everything but serving. ``step(text, done, total)`` hears what it is doing, step by step."""
     step(msg("Creating the data folder, the database and the reference data (areas)"))
     report = bootstrap.init(settings)
-    admin_password = report.admin_password or settings.admin_password_file.read_text().strip()
+    initial = settings.admin_password_file  # deleted once the administrator chose their own password
+    admin_password = report.admin_password or (initial.read_text().strip() if initial.exists() else "—")
     ctx = Context.open(settings)
     try:
         step(msg("Creating the demo organisations and users"))

@@ -66,6 +66,16 @@ class Conflict(InklusiError):
     status, slug = 409, "conflict"
 
 
+class TooManyRequests(InklusiError):
+    """Too many attempts (failed logins): try again after ``retry_after`` seconds (``Retry-After``)."""
+
+    status, slug = 429, "too-many-requests"
+
+    def __init__(self, text: Text, retry_after: int) -> None:
+        super().__init__(text)
+        self.retry_after = max(1, retry_after)
+
+
 class NotInitialised(InklusiError):
     status, slug = 503, "not-initialised"
 
@@ -92,6 +102,7 @@ STATUS_TITLES = {
     405: msg("Method not allowed"),
     409: msg("Conflict"),
     422: msg("Invalid input"),
+    429: msg("Too many attempts"),
     503: msg("Not ready"),
 }
 

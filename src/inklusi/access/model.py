@@ -8,10 +8,12 @@ carries it covers the object's area.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
 from inklusi.audit.model import Actor
+from inklusi.errors import Forbidden
 from inklusi.wilayah.model import is_within
 
 
@@ -100,3 +102,50 @@ class Principal:
         national = any(grant.area_code is None for grant in granted)
         areas = () if national else tuple(sorted({g.area_code for g in granted if g.area_code}))
         return Scope(national, areas)
+
+
+class PasswordChangeRequired(Forbidden):
+    """The password was right, but it was generated for the first login: the user must choose their own."""
+
+    slug = "password-change-required"
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    account_failures: int
+    address_failures: int
+    window: timedelta
+    lockout: timedelta
+
+
+@dataclass(frozen=True)
+class ThrottleState:
+    """Attempts not (yet) known to have succeeded since ``window_start``; a lock until ``locked_until``."""
+
+    failures: int
+    window_start: datetime
+    locked_until: datetime | None = None
+
+
+class Verdict(StrEnum):
+    allowed = "allowed"
+    locked_now = "locked_now"  # this attempt went over the limit: the lock starts
+    locked = "locked"  # a lock holds
+
+
+def count_attempt(
+    state: ThrottleState | None, limit: int, limits: LoginLimits, now: datetime
+) -> tuple[ThrottleState, Verdict]:
+    """Count one more login attempt against a key (an account or an address).
+
+    Every attempt counts until it is known to have succeeded, so a burst of parallel guesses cannot slip
+    through before the first failures are written. Past ``limit`` attempts in the window, the key is
+    locked for ``limits.lockout``; while it is locked nothing is tried (not even a right password).
+    """
+    if state is not None and state.locked_until is not None and state.locked_until > now:
+        return state, Verdict.locked
+    if state is None or state.locked_until is not None or now - state.window_start >= limits.window:
+        state = ThrottleState(0, now)
+    if state.failures >= limit:
+        return ThrottleState(0, now, now + limits.lockout), Verdict.locked_now
+    return ThrottleState(state.failures + 1, state.window_start), Verdict.allowed

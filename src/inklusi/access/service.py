@@ -19,8 +19,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy.engine import Connection, RowMapping
 
-from inklusi.access import store
-from inklusi.access.model import OrganisationKind, Permission, Principal, Role
+from inklusi.access import store, throttle
+from inklusi.access.model import (
+    OrganisationKind,
+    PasswordChangeRequired,
+    Permission,
+    Principal,
+    Role,
+)
 from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
@@ -91,10 +97,10 @@ def organisation_id(ctx: Context, name: str) -> UUID | None:
     return row["id"] if row else None
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         text = msg("A password needs at least {n} characters", n=MIN_PASSWORD_LENGTH)
-        raise Invalid(text, [Issue("password", "password.short", text)])
+        raise Invalid(text, [Issue(field, "password.short", text)])
 
 
 def create_user(
@@ -107,6 +113,7 @@ def create_user(
     display_name: str | None = None,
     grants: list[tuple[str, str | None]] = (),  # (role, area code or None for nationwide)
     language: str = "id",
+    must_change_password: bool = False,
 ) -> UUID:
     _require(principal, Permission.users_manage)
     _check_password(password)
@@ -130,6 +137,7 @@ def create_user(
                 "organisation_id": organisation_id,
                 "language": language,
                 "created_at": now,
+                "must_change_password": must_change_password,
             },
         )
         for role_name, area_code in grants:
@@ -171,8 +179,11 @@ def set_password(ctx: Context, principal: Principal, username: str, password: st
     with ctx.transaction() as conn:
         user = _user_or_invalid(conn, username)
         store.set_password_hash(conn, user["id"], password_hash)
+        store.set_must_change_password(conn, user["id"], False)
         ended = store.revoke_tokens_of(conn, user["id"], utcnow())
         _audit(ctx, conn, principal, "user.password", "user", user["id"], sessions_ended=ended)
+    if user["must_change_password"]:  # the generated first password is no longer of use
+        ctx.settings.admin_password_file.unlink(missing_ok=True)
 
 
 def set_active(ctx: Context, principal: Principal, username: str, active: bool) -> None:
@@ -228,17 +239,22 @@ def _principal(conn: Connection, user: RowMapping) -> Principal:
 
 
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+USERNAME_MAX = 64  # user_account.username
 
 
-def authenticate(ctx: Context, username: str, password: str) -> Principal:
-    """The principal for a username and password; every attempt is audited.
+def _verify(ctx: Context, username: str, password: str, address: str | None) -> RowMapping:
+    """The user whose password this is; unknown users, wrong passwords and inactive users all get the
+    same answer, after the same work. Every attempt is throttled; every failure is audited.
 
     The (deliberately slow) password check runs outside any write transaction, so a flood of login
     attempts cannot hold the database's write lock.
     """
     username = username.strip().lower()
-    with ctx.transaction(readonly=True) as conn:
-        user = store.user_by_username(conn, username)
+    throttle.reserve_attempt(ctx, username, address)
+    user = None
+    if len(username) <= USERNAME_MAX:
+        with ctx.transaction(readonly=True) as conn:
+            user = store.user_by_username(conn, username)
     try:
         _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password)
         ok = user is not None and user["active"]
@@ -251,10 +267,25 @@ def authenticate(ctx: Context, username: str, password: str) -> Principal:
             "user",
             str(user["id"]) if user else None,
             Purpose.authentication,
-            detail={"username": username},
+            detail={"username": username[:USERNAME_MAX], "address": address},
         )
         audit.record_alone(ctx, failed)
         raise Unauthenticated(msg("Wrong username or password"))
+    with ctx.transaction() as conn:
+        store.forget_throttle(conn, throttle.account_key(username))
+        if address:
+            store.release_attempt(conn, throttle.address_key(address))
+    return user
+
+
+def authenticate(ctx: Context, username: str, password: str, address: str | None = None) -> Principal:
+    """The principal for a username and password, from a client ``address`` (throttled per account and
+    per address: :func:`inklusi.access.throttle.reserve_attempt`); every attempt is audited."""
+    user = _verify(ctx, username, password, address)
+    if user["must_change_password"]:
+        raise PasswordChangeRequired(
+            msg("The password was generated for the first login: choose a new one to log in")
+        )
     rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(user["password_hash"]) else None
     with ctx.transaction() as conn:
         principal = _principal(conn, user)
@@ -266,9 +297,45 @@ def authenticate(ctx: Context, username: str, password: str) -> Principal:
     return principal
 
 
-def issue_token(ctx: Context, username: str, password: str, ttl_minutes: int | None = None) -> IssuedToken:
+def change_own_password(
+    ctx: Context, username: str, password: str, new_password: str, address: str | None = None
+) -> None:
+    """A user replaces their password, proving the old one (throttled like a login). Every token and
+    session ends; a generated first password's file (``secrets/initial-admin-password``) is deleted."""
+    user = _verify(ctx, username, password, address)
+    _check_password(new_password, "new_password")
+    if new_password == password:
+        text = msg("The new password must differ from the old one")
+        raise Invalid(text, [Issue("new_password", "password.unchanged", text)])
+    password_hash = _hasher.hash(new_password)
+    with ctx.transaction() as conn:
+        principal = _principal(conn, user)
+        store.set_password_hash(conn, user["id"], password_hash)
+        store.set_must_change_password(conn, user["id"], False)
+        ended = store.revoke_tokens_of(conn, user["id"], utcnow())
+        event = Event(
+            principal.actor,
+            "user.password",
+            "user",
+            str(user["id"]),
+            Purpose.authentication,
+            detail={"sessions_ended": ended, "own": True},
+        )
+        audit.record(ctx, conn, event)
+    if user["must_change_password"]:
+        ctx.settings.admin_password_file.unlink(missing_ok=True)
+
+
+def issue_token(
+    ctx: Context,
+    username: str,
+    password: str,
+    ttl_minutes: int | None = None,
+    *,
+    address: str | None = None,
+) -> IssuedToken:
     """A new token for the API (``INKLUSI_TOKEN_TTL_MINUTES``) or, with ``ttl_minutes``, a web login."""
-    principal = authenticate(ctx, username, password)
+    principal = authenticate(ctx, username, password, address)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     expires_at = now + timedelta(minutes=ttl_minutes or ctx.settings.token_ttl_minutes)

@@ -6,10 +6,11 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
-from inklusi.access.model import Grant, OrganisationKind, Permission, Role
-from inklusi.access.tables import api_token, organisation, role, role_grant, user_account
+from inklusi.access.model import Grant, OrganisationKind, Permission, Role, ThrottleState
+from inklusi.access.tables import api_token, login_throttle, organisation, role, role_grant, user_account
 
 
 def upsert_role(conn: Connection, value: Role) -> None:
@@ -153,3 +154,53 @@ def delete_grants(conn: Connection, user_id: UUID, role_name: str, area_code: st
         role_grant.c.user_id == user_id, role_grant.c.role_name == role_name, area
     )
     return conn.execute(stmt).rowcount
+
+
+def set_must_change_password(conn: Connection, user_id: UUID, value: bool) -> None:
+    stmt = update(user_account).where(user_account.c.id == user_id).values(must_change_password=value)
+    conn.execute(stmt)
+
+
+def throttle_states(conn: Connection, keys: list[str], now: datetime) -> dict[str, ThrottleState]:
+    """The keys' states (new keys start empty), their rows locked until the transaction ends, so
+    parallel logins, in any worker, queue for them."""
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    for key in keys:
+        stmt = dialect_insert(login_throttle).values(key=key, failures=0, window_start=now)
+        conn.execute(stmt.on_conflict_do_nothing(index_elements=[login_throttle.c.key]))
+    stmt = select(login_throttle).where(login_throttle.c.key.in_(keys)).with_for_update()
+    return {
+        row["key"]: ThrottleState(row["failures"], row["window_start"], row["locked_until"])
+        for row in conn.execute(stmt).mappings()
+    }
+
+
+def save_throttle(conn: Connection, key: str, state: ThrottleState) -> None:
+    values = {
+        "failures": state.failures,
+        "window_start": state.window_start,
+        "locked_until": state.locked_until,
+    }
+    conn.execute(update(login_throttle).where(login_throttle.c.key == key).values(values))
+
+
+def release_attempt(conn: Connection, key: str) -> None:
+    """An attempt turned out right: it no longer counts against the key."""
+    stmt = (
+        update(login_throttle)
+        .where(login_throttle.c.key == key, login_throttle.c.failures > 0)
+        .values(failures=login_throttle.c.failures - 1)
+    )
+    conn.execute(stmt)
+
+
+def forget_throttle(conn: Connection, key: str) -> None:
+    conn.execute(delete(login_throttle).where(login_throttle.c.key == key))
+
+
+def forget_stale_throttles(conn: Connection, window_start_before: datetime, now: datetime) -> None:
+    """Rows whose window has passed and which hold no lock count for nothing any more."""
+    stale = (login_throttle.c.window_start < window_start_before) & (
+        login_throttle.c.locked_until.is_(None) | (login_throttle.c.locked_until <= now)
+    )
+    conn.execute(delete(login_throttle).where(stale))

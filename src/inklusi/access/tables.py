@@ -7,9 +7,11 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     Uuid,
+    false,
     true,
 )
 
@@ -37,6 +39,8 @@ user_account = Table(
     Column("language", String(2), nullable=False, server_default="id"),
     Column("active", Boolean, nullable=False, server_default=true()),
     Column("created_at", UtcDateTime, nullable=False),
+    # the administrator created with a generated password must choose their own at the first login
+    Column("must_change_password", Boolean, nullable=False, server_default=false()),
     CheckConstraint("username = lower(username)", name="username_lower"),
 )
 
@@ -71,4 +75,15 @@ api_token = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
     Index("ix_api_token_user_id", "user_id"),
+)
+
+# Failed logins per account (a hash of the username, known or not) and per client address; a key over
+# its limit is locked until ``locked_until``. In the database, so every worker sees the same counts.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", UtcDateTime, nullable=False),
+    Column("locked_until", UtcDateTime, nullable=True),
 )

@@ -34,6 +34,12 @@ def entries(
     object_type: str | None = None,
     object_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    nik: Annotated[
+        str | None, Query(max_length=40, description="Only entries about this NIK or KK number (keyed hash)")
+    ] = None,
 ) -> list[Entry]:
     _require_auditor(principal)
-    return service.recent(ctx, principal.actor, limit=limit, object_type=object_type, object_id=object_id)
+    containing = service.pseudonym(ctx, nik) if nik else None
+    return service.recent(
+        ctx, principal.actor, limit=limit, object_type=object_type, object_id=object_id, containing=containing
+    )

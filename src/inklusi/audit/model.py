@@ -3,8 +3,14 @@
 Each entry's ``hash`` is HMAC-SHA256, under a key kept outside the database, over the previous entry's hash
 and the entry's canonical JSON. Editing an entry breaks its own hash; deleting one breaks the link of the
 entry after it; moving one breaks links where it left and where it landed. Without the key nobody can
-rewrite the chain to hide that. Deleting entries at the very end leaves no break: compare against a head
-published elsewhere (``inklusi audit head``).
+rewrite the chain to hide that. Deleting entries at the very end leaves no break: ``inklusi audit verify``
+therefore publishes the head it saw (an :class:`Anchor`, in a file the operator chooses) and checks on the
+next run that the chain still holds it.
+
+What goes into the log is bounded (:func:`bounded_detail`): every text is capped, so nobody can write a
+megabyte into a log that can never be deleted, and every NIK or KK number (16 digits) in an entry's detail
+is stored as a keyed hash (:func:`number_pseudonym`): an auditor who knows a number can still find out
+whether it was searched, by hashing it with the installation's key.
 """
 
 from __future__ import annotations
@@ -12,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -105,7 +112,7 @@ def entry_hash(key: bytes, prev_hash: str, entry: Entry) -> str:
     return hmac.new(key, f"{prev_hash}\n{body}".encode(), hashlib.sha256).hexdigest()
 
 
-Problem = Literal["edited", "deleted", "reordered"]
+Problem = Literal["edited", "deleted", "reordered", "truncated"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,12 @@ class Finding:
     def describe(self) -> Text:
         if self.problem == "edited":
             return msg("Entry {seq} was edited: its content no longer matches its hash", seq=self.seq)
+        if self.problem == "truncated":
+            return msg(
+                "Entries were deleted from the end of the log: entry {seq}, the head published by the "
+                "last check, is gone",
+                seq=self.seq,
+            )
         if self.problem == "deleted":
             return msg(
                 "Entries were deleted just before entry {seq}: its link points to nothing", seq=self.seq
@@ -160,6 +173,72 @@ def check_chain(entries: Iterable[Entry], key: bytes, locate: Callable[[str], in
             return ChainCheck(count, finding, head_seq, expected_prev)
         expected_prev, head_seq = entry.hash, entry.seq
     return ChainCheck(count, None, head_seq, expected_prev)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The head of the chain as one check saw it, published outside the database."""
+
+    entries: int
+    seq: int | None
+    hash: str
+    at: datetime
+
+
+def check_anchor(check: ChainCheck, anchor: Anchor, locate: Callable[[str], int | None]) -> ChainCheck:
+    """The chain must still hold the head published before: otherwise its end was cut off."""
+    if check.finding is not None or anchor.seq is None:
+        return check
+    if locate(anchor.hash) != anchor.seq or check.entries < anchor.entries:
+        return replace(check, finding=Finding("truncated", anchor.seq))
+    return check
+
+
+# What one entry may hold: texts, lists and the whole detail are capped.
+FIELD_LIMITS = {"actor_name": 120, "action": 40, "object_type": 40, "object_id": 64, "area_code": 13}
+MAX_TEXT = 500
+MAX_ITEMS = 1000
+MAX_DETAIL = 100_000
+# 16 digits, perhaps spaced as people type them, not inside a longer code (hashes, UUIDs)
+_NUMBER = re.compile(r"(?<![0-9A-Za-z-])[0-9](?: ?[0-9]){15}(?![0-9A-Za-z-])")
+
+
+def cap(value: str | None, limit: int) -> str | None:
+    if value is None or len(value) <= limit:
+        return value
+    marker = f"…[+{len(value) - limit}]"
+    return value[: max(0, limit - len(marker))] + marker
+
+
+def number_key(audit_key: bytes) -> bytes:
+    """The key for numbers in the log: derived from the audit key, so it too lives outside the database."""
+    return hmac.new(audit_key, b"inklusi audit: NIK and KK numbers", hashlib.sha256).digest()
+
+
+def number_pseudonym(key: bytes, number: str) -> str:
+    """What the log holds for a NIK or KK number (spaces ignored)."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return "hmac:" + hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _bounded(value: object, key: bytes) -> object:
+    if isinstance(value, str):
+        return cap(_NUMBER.sub(lambda match: number_pseudonym(key, match.group()), value), MAX_TEXT)
+    if isinstance(value, Mapping):
+        return {cap(str(name), 100): _bounded(item, key) for name, item in list(value.items())[:MAX_ITEMS]}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = list(value)
+        kept = [_bounded(item, key) for item in items[:MAX_ITEMS]]
+        return kept + ([f"…[+{len(items) - MAX_ITEMS}]"] if len(items) > MAX_ITEMS else [])
+    return value
+
+
+def bounded_detail(detail: Mapping[str, object], key: bytes) -> str:
+    """An event's detail as stored: numbers pseudonymised, texts and lists capped, canonical JSON."""
+    text = canonical_detail(_bounded(detail, key))  # type: ignore[arg-type]
+    if len(text) > MAX_DETAIL:
+        text = canonical_detail({"truncated": True, "chars": len(text), "keys": sorted(detail)[:100]})
+    return text
 
 
 # --- Reading the log: what an auditor looks for (issue 11 #5) --------------------------------------

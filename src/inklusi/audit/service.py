@@ -1,25 +1,37 @@
 """Recording and checking the audit log.
 
 :func:`record` joins the caller's transaction, so an action and its audit entry commit or fail together.
+Every entry is bounded and its NIK/KK numbers pseudonymised on the way in (``model.bounded_detail``).
 """
 
 from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
 from inklusi.audit import store
 from inklusi.audit.model import (
+    FIELD_LIMITS,
     GENESIS,
     Actor,
+    Anchor,
     ChainCheck,
     Entry,
     Event,
     LogPage,
     LogQuery,
     Purpose,
-    canonical_detail,
+    bounded_detail,
+    cap,
+    check_anchor,
     check_chain,
     entry_hash,
+    number_key,
+    number_pseudonym,
 )
 from inklusi.context import Context
 from inklusi.db import utcnow
@@ -33,14 +45,14 @@ def record(ctx: Context, conn: Connection, event: Event) -> int:
         seq=0,
         at=utcnow(),
         actor_id=event.actor.user_id,
-        actor_name=event.actor.name,
+        actor_name=cap(event.actor.name, FIELD_LIMITS["actor_name"]),
         organisation_id=event.actor.organisation_id,
-        action=event.action,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        area_code=event.area_code,
+        action=cap(event.action, FIELD_LIMITS["action"]),
+        object_type=cap(event.object_type, FIELD_LIMITS["object_type"]),
+        object_id=cap(event.object_id, FIELD_LIMITS["object_id"]),
+        area_code=cap(event.area_code, FIELD_LIMITS["area_code"]),
         purpose=event.purpose.value,
-        detail=canonical_detail(event.detail),
+        detail=bounded_detail(event.detail, number_key(ctx.audit_key)),
         prev_hash=prev_hash,
         hash="",
     )
@@ -60,6 +72,66 @@ def verify(ctx: Context) -> ChainCheck:
         return check_chain(store.entries(conn), ctx.audit_key, lambda hash_: store.seq_of_hash(conn, hash_))
 
 
+def anchor_file(ctx: Context) -> Path:
+    """``INKLUSI_AUDIT_ANCHOR_FILE``, by default ``audit-anchor.json`` in the secrets folder."""
+    return ctx.settings.audit_anchor_file or ctx.settings.secrets_dir / "audit-anchor.json"
+
+
+def verify_anchored(ctx: Context, anchor_path: Path) -> tuple[ChainCheck, Anchor | None]:
+    """Check the chain, and that it still holds the head published by the last check (so entries cut
+    from its end are found); then, if all is well, publish the head seen now. Returns the check and the
+    anchor it was compared with (None on the first run)."""
+    previous = _read_anchor(anchor_path)
+    with ctx.transaction(readonly=True) as conn:
+        locate = lambda hash_: store.seq_of_hash(conn, hash_)  # noqa: E731
+        check = check_chain(store.entries(conn), ctx.audit_key, locate)
+        if previous is not None:
+            check = check_anchor(check, previous, locate)
+    if check.intact:
+        _write_anchor(anchor_path, Anchor(check.entries, check.head_seq, check.head_hash, utcnow()))
+    return check, previous
+
+
+def _read_anchor(path: Path) -> Anchor | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return Anchor(data["entries"], data["seq"], data["hash"], datetime.fromisoformat(data["at"]))
+
+
+def _write_anchor(path: Path, anchor: Anchor) -> None:
+    """Replace the file in one step (a crash leaves the old anchor or the new, never half of one)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    body = {"entries": anchor.entries, "seq": anchor.seq, "hash": anchor.hash, "at": anchor.at.isoformat()}
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(body, handle)
+        handle.write("\n")
+    partial.replace(path)
+
+
+def pseudonym(ctx: Context, number: str) -> str:
+    """What the log holds for a NIK or KK number: an auditor hashes a number to look for it."""
+    return number_pseudonym(number_key(ctx.audit_key), number)
+
+
+DENIALS_PER_MINUTE = 60  # per user: enough to see a probe, not enough to flood the log
+
+
+def record_denial(ctx: Context, event: Event) -> bool:
+    """Record a refused read or write (403, or 404 for an id that is missing or out of scope alike);
+    past ``DENIALS_PER_MINUTE`` of one user the rest of that minute is not recorded."""
+    with ctx.transaction() as conn:
+        if event.actor.user_id is not None:
+            since = utcnow() - timedelta(minutes=1)
+            if store.count_actions(conn, event.actor.user_id, event.action, since) >= DENIALS_PER_MINUTE:
+                return False
+        record(ctx, conn, event)
+    return True
+
+
 def recent(
     ctx: Context,
     reader: Actor,
@@ -67,11 +139,17 @@ def recent(
     limit: int = 50,
     object_type: str | None = None,
     object_id: str | None = None,
+    containing: str | None = None,
 ) -> list[Entry]:
-    """The newest entries; reading the log is itself recorded (entries hold searched names and NIKs)."""
+    """The newest entries (whose detail holds ``containing``, e.g. a number's :func:`pseudonym`);
+    reading the log is itself recorded (entries hold searched names)."""
     with ctx.transaction() as conn:
-        found = store.recent(conn, limit=limit, object_type=object_type, object_id=object_id)
+        found = store.recent(
+            conn, limit=limit, object_type=object_type, object_id=object_id, containing=containing
+        )
         detail = {"object_type": object_type, "object_id": object_id, "entries": len(found)}
+        if containing:
+            detail["containing"] = containing
         record(ctx, conn, Event(reader, "audit.read", "audit_log", None, Purpose.audit_review, detail=detail))
     return found
 

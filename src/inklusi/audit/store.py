@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
+from uuid import UUID
 
 from sqlalchemy import ColumnElement, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
@@ -46,8 +48,11 @@ def recent(
     limit: int = 50,
     object_type: str | None = None,
     object_id: str | None = None,
+    containing: str | None = None,
 ) -> list[Entry]:
     stmt = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
+    if containing:
+        stmt = stmt.where(audit_log.c.detail.contains(containing, autoescape=True))
     if object_type:
         stmt = stmt.where(audit_log.c.object_type == object_type)
     if object_id:
@@ -110,3 +115,12 @@ def any_beyond(conn: Connection, query: LogQuery, seq: int, *, older: bool) -> b
     side = audit_log.c.seq < seq if older else audit_log.c.seq > seq
     stmt = select(audit_log.c.seq).where(side, *_criteria(query)).limit(1)
     return conn.execute(stmt).first() is not None
+
+
+def count_actions(conn: Connection, actor_id: UUID, action: str, since: datetime) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(audit_log)
+        .where(audit_log.c.actor_id == actor_id, audit_log.c.action == action, audit_log.c.at >= since)
+    )
+    return conn.execute(stmt).scalar_one()

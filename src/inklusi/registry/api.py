@@ -1,4 +1,5 @@
-"""``/api/v1/households`` and ``/api/v1/persons``: read the registry inside the caller's area scope;
+"""``/api/v1/households`` and ``/api/v1/persons``: search and read the registry inside the caller's area
+scope (the search is the web's: ``registry.find_persons``, the same scope and the same audit entry);
 ``/api/v1/change-requests``: propose corrections and decide on them.
 
 Outside the scope the answer is 404, exactly as for an id that does not exist.
@@ -13,16 +14,115 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from inklusi.api import ContextDep, PrincipalDep, PurposeDep
+from inklusi.errors import Invalid, Issue
+from inklusi.i18n import msg
 from inklusi.registry import service
 from inklusi.registry.codelists import codelists
 from inklusi.registry.history import Change
-from inklusi.registry.model import ChangeRequest, HouseholdRecord, PersonRecord, RequestStatus
-from inklusi.registry.schemas import CodeListOut
+from inklusi.registry.model import ChangeRequest, HouseholdRecord, PersonHit, PersonRecord, RequestStatus
+from inklusi.registry.schemas import (
+    CodeListOut,
+    HouseholdHitOut,
+    HouseholdPage,
+    PersonHitOut,
+    PersonPage,
+)
 
 router = APIRouter(tags=["registry"])
+MAX_RESULTS = 200  # a search finds at most this many (as the web's); page through them with offset
 AsOf = Annotated[
     AwareDatetime | None, Query(description="Read the state at this moment (ISO 8601, with a time zone)")
 ]
+
+
+class _Search(BaseModel):
+    name: str | None = None
+    nik: str | None = None
+    kk: str | None = None
+
+
+def _search(ctx, principal, purpose, query: _Search, within: str | None, need: int) -> list[PersonHit]:
+    """The web's search (``registry.find_persons``: same scope, same audit entry), asked one way."""
+    given = {field: value.strip() for field, value in vars(query).items() if value and value.strip()}
+    if len(given) != 1:
+        text = msg("Search by exactly one of name, nik or kk")
+        raise Invalid(text, [Issue(f"query.{field}", "search.one", text) for field in ("name", "nik", "kk")])
+    ((field, value),) = given.items()
+    if field != "name":
+        number = value.replace(" ", "")
+        if not (len(number) == 16 and number.isdigit()):
+            text = msg("A {field} number has 16 digits", field=field.upper())
+            raise Invalid(text, [Issue(f"query.{field}", "search.number", text)])
+        hits = service.find_persons(ctx, principal, number, within=within, limit=MAX_RESULTS, purpose=purpose)
+        by_nik = [hit for hit in hits if hit.nik == number]
+        return by_nik if field == "nik" else [hit for hit in hits if hit not in by_nik]
+    if service.query_kind(value) == "number":  # a name of 16 digits would be searched as a number
+        text = msg("Search numbers with nik or kk, not name")
+        raise Invalid(text, [Issue("query.name", "search.name", text)])
+    return service.find_persons(ctx, principal, value, within=within, limit=need, purpose=purpose)
+
+
+Name = Annotated[str | None, Query(max_length=100, description="A name, tolerant of spelling")]
+Nik = Annotated[str | None, Query(max_length=40, description="A NIK (16 digits)")]
+Kk = Annotated[str | None, Query(max_length=40, description="A KK number (16 digits): its family's members")]
+Within = Annotated[
+    str | None,
+    Query(
+        max_length=13,
+        pattern=r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
+        description="Only inside this area (code)",
+    ),
+]
+Offset = Annotated[int, Query(ge=0, lt=MAX_RESULTS)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+@router.get("/persons")
+def search_persons(
+    ctx: ContextDep,
+    principal: PrincipalDep,
+    purpose: PurposeDep,
+    name: Name = None,
+    nik: Nik = None,
+    kk: Kk = None,
+    within: Within = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> PersonPage:
+    """Find people in the caller's read scope by name, NIK or KK number, best match first; audited like
+    the web's search. NIKs in the list are masked; read a person for the full record."""
+    hits = _search(ctx, principal, purpose, _Search(name=name, nik=nik, kk=kk), within, offset + limit + 1)
+    page = hits[offset : offset + limit]
+    more = offset + limit if len(hits) > offset + limit else None
+    return PersonPage(
+        items=[PersonHitOut.of(hit) for hit in page], offset=offset, limit=limit, next_offset=more
+    )
+
+
+@router.get("/households")
+def search_households(
+    ctx: ContextDep,
+    principal: PrincipalDep,
+    purpose: PurposeDep,
+    name: Name = None,
+    nik: Nik = None,
+    kk: Kk = None,
+    within: Within = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> HouseholdPage:
+    """The households of the people found (as ``GET /persons``), in the order of their best match."""
+    hits = _search(ctx, principal, purpose, _Search(name=name, nik=nik, kk=kk), within, MAX_RESULTS)
+    households: dict[UUID, HouseholdHitOut] = {}
+    for hit in hits:
+        found = households.setdefault(
+            hit.household_id,
+            HouseholdHitOut(household_id=hit.household_id, village_code=hit.village_code, persons=[]),
+        )
+        found.persons.append(PersonHitOut.of(hit))
+    ordered = list(households.values())
+    more = offset + limit if len(ordered) > offset + limit else None
+    return HouseholdPage(items=ordered[offset : offset + limit], offset=offset, limit=limit, next_offset=more)
 
 
 @router.get("/households/{household_id}")

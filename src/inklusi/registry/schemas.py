@@ -1,10 +1,15 @@
-"""Wire models of the registry API (households and persons are returned as their model records)."""
+"""Wire models of the registry API (households and persons are returned as their model records; search
+results as pages of hits)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from datetime import date
+from uuid import UUID
+
+from pydantic import BaseModel, Field
 
 from inklusi.registry.codelists import CodeList
+from inklusi.registry.model import PersonHit
 
 
 class CodeOut(BaseModel):
@@ -27,3 +32,55 @@ class CodeListOut(BaseModel):
             flags=codelist.flags,
             codes=[CodeOut(code=c.key, id=c.label_id, en=c.label_en, question=c.question) for c in entries],
         )
+
+
+def mask_nik(nik: str | None) -> str | None:
+    """Lists show a NIK's area and serial only (as the web's search results); the full number is on the
+    person's own record."""
+    return f"{nik[:6]}••••••{nik[12:]}" if nik and len(nik) == 16 else None
+
+
+class PersonHitOut(BaseModel):
+    person_id: UUID
+    name: str
+    nik_masked: str | None = Field(description="The NIK's area and serial digits only")
+    sex: int
+    birth_date: date | None
+    household_id: UUID
+    village_code: str
+    relationship: int
+    score: float = Field(description="How closely the name matched (1: exactly)")
+
+    @classmethod
+    def of(cls, hit: PersonHit) -> PersonHitOut:
+        return cls(
+            person_id=hit.person_id,
+            name=hit.name,
+            nik_masked=mask_nik(hit.nik),
+            sex=hit.sex,
+            birth_date=hit.birth_date,
+            household_id=hit.household_id,
+            village_code=hit.village_code,
+            relationship=hit.relationship,
+            score=hit.score,
+        )
+
+
+class PersonPage(BaseModel):
+    items: list[PersonHitOut]
+    offset: int
+    limit: int
+    next_offset: int | None = Field(description="Ask again with this offset for more; null at the end")
+
+
+class HouseholdHitOut(BaseModel):
+    household_id: UUID
+    village_code: str
+    persons: list[PersonHitOut] = Field(description="The people of the household the search found")
+
+
+class HouseholdPage(BaseModel):
+    items: list[HouseholdHitOut]
+    offset: int
+    limit: int
+    next_offset: int | None

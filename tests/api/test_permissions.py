@@ -1,0 +1,270 @@
+"""Role × endpoint × object: every operation of the OpenAPI document, called as every demo role (and the
+administrator, and nobody), on objects inside and outside the caller's area scope.
+
+The operations come from the served OpenAPI document, so a new endpoint without a row in ``EXPECTED``
+fails ``test_every_operation_has_an_expectation``. A row says who may call the operation and, for an
+object in an area, which permission the caller needs there; the answer expected for each caller follows
+from the demo roles (``demo.USERS``, ``access/roles.yaml``): allowed, 403 (lacks the permission
+anywhere), 404 (the object is outside the scope: the same answer as for an id that does not exist), 401
+(no token).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from fastapi.testclient import TestClient
+
+from inklusi.access import service as access
+from inklusi.access.model import OrganisationKind, Permission, Principal
+from inklusi.app import create_app
+from inklusi.demo import USERS
+from inklusi.registry import service as registry
+from tests.conftest import ADMIN_PASSWORD
+from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household
+
+API = "/api/v1"
+MISSING = "00000000-0000-7000-8000-000000000000"
+MISSING_TOO = "00000000-0000-7000-8000-000000000001"
+READ, WRITE, AUDIT, USERS_MANAGE = (
+    Permission.registry_read,
+    Permission.registry_write,
+    Permission.audit_read,
+    Permission.users_manage,
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may call an operation.
+
+    ``who``: "public" (no token needed), "login" (any logged-in user) or a permission. With ``on`` (an
+    object kind: household, person, change_request) the permission is needed in the object's area and a
+    caller without it there gets 404; without ``on``, holding the permission somewhere is enough and a
+    caller without it gets ``denied``. ``ok``: the statuses of an allowed call.
+    """
+
+    who: str | Permission
+    ok: frozenset[int] = frozenset({200})
+    on: str | None = None
+    denied: int = 403
+    request: Callable[[dict[str, str]], dict] = field(default=lambda ids: {})
+
+
+def ok(*statuses: int) -> frozenset[int]:
+    return frozenset(statuses)
+
+
+def _change(ids):
+    return {
+        "json": {
+            "target_type": "household",
+            "target_id": ids["household"],
+            "changes": {"floor_material": 8},
+            "reason": "permission test",
+            "evidence": "visit",
+        }
+    }
+
+
+def _upload(_ids):
+    return {"files": {"file": ("round.txt", io.BytesIO(b"not a form"), "text/plain")}}
+
+
+NOT_FOUND = ok(404)  # an id that does not exist: callers without the permission may get 403 or 404
+_WRONG = {"username": "nobody-here", "password": "wrong-password", "new_password": "another-password"}
+EXPECTED: dict[tuple[str, str], Rule] = {
+    ("GET", "/health"): Rule("public"),
+    # the login endpoints are tested in tests/access/test_login_throttle.py (throttled: not called here)
+    ("POST", "/auth/token"): Rule("public", ok(401, 429), request=lambda _: {"data": _WRONG}),
+    ("POST", "/auth/password"): Rule("public", ok(401, 429), request=lambda _: {"data": _WRONG}),
+    ("POST", "/auth/logout"): Rule("login", ok(204)),
+    ("GET", "/auth/me"): Rule("login"),
+    ("GET", "/areas"): Rule("public"),
+    ("GET", "/areas/{code}"): Rule("public"),
+    ("GET", "/areas/{code}/children"): Rule("public"),
+    ("GET", "/nik/{number}"): Rule("login"),
+    ("GET", "/kk/{number}"): Rule("login"),
+    ("GET", "/persons"): Rule(READ, request=lambda _: {"params": {"name": "Budi Santoso"}}),
+    ("GET", "/households"): Rule(READ, request=lambda _: {"params": {"name": "Budi Santoso"}}),
+    ("GET", "/households/{household_id}"): Rule(READ, on="household"),
+    ("GET", "/households/{household_id}/history"): Rule(READ, on="household"),
+    ("GET", "/persons/{person_id}"): Rule(READ, on="person"),
+    ("POST", "/change-requests"): Rule(READ, ok(201), on="household", request=_change),
+    ("GET", "/change-requests"): Rule(WRITE),
+    ("GET", "/change-requests/{request_id}"): Rule(READ, on="change_request"),
+    ("POST", "/change-requests/{request_id}/decision"): Rule(
+        WRITE, ok(200, 409), on="change_request", request=lambda _: {"json": {"approve": False, "note": "no"}}
+    ),
+    ("GET", "/codelists"): Rule("public"),
+    ("GET", "/instrument/{name}"): Rule("public"),
+    ("GET", "/instrument/{name}/xlsform"): Rule("public"),
+    ("GET", "/instrument/{name}/questionnaire"): Rule("public"),
+    ("GET", "/imports"): Rule(WRITE),
+    ("POST", "/imports"): Rule(WRITE, ok(202, 422), request=_upload),
+    ("GET", "/imports/jobs/{job_id}"): Rule(WRITE, NOT_FOUND),
+    ("GET", "/imports/{batch_id}"): Rule(WRITE, NOT_FOUND),
+    ("GET", "/imports/{batch_id}/errors.csv"): Rule(WRITE, NOT_FOUND),
+    ("GET", "/imports/{batch_id}/held.jsonl"): Rule(WRITE, NOT_FOUND),
+    ("GET", "/welfare/households/{household_id}"): Rule(READ, NOT_FOUND, on="household"),
+    ("GET", "/welfare/households/{household_id}/explanation"): Rule(READ, NOT_FOUND, on="household"),
+    ("GET", "/welfare/households/{household_id}/history"): Rule(READ, NOT_FOUND, on="household"),
+    # aggregates without personal data (found open to any logged-in user, the auditor included)
+    ("GET", "/welfare/runs"): Rule("login"),
+    ("GET", "/welfare/runs/latest/deciles"): Rule(READ, NOT_FOUND),
+    ("GET", "/welfare/movements"): Rule(READ, NOT_FOUND),
+    ("GET", "/welfare/models"): Rule("login"),
+    ("POST", "/linkage/runs"): Rule(
+        USERS_MANAGE, ok(404, 422), request=lambda _: {"json": {"settings": "none"}}
+    ),
+    # readers see the runs and the queue (scoped), stewards decide
+    ("GET", "/linkage/runs"): Rule(READ),
+    ("GET", "/linkage/queue"): Rule(READ),
+    ("GET", "/linkage/pairs/{pair_id}"): Rule(WRITE, NOT_FOUND),
+    ("POST", "/linkage/pairs/{pair_id}/decision"): Rule(
+        WRITE, NOT_FOUND, request=lambda _: {"json": {"decision": "match"}}
+    ),
+    ("GET", "/linkage/entities/{entity_id}"): Rule(READ, NOT_FOUND),
+    ("GET", "/linkage/records/{kind}/{record_id}"): Rule(READ, NOT_FOUND),
+    ("POST", "/linkage/entities/merge"): Rule(
+        WRITE, NOT_FOUND, request=lambda _: {"json": {"first": MISSING, "second": MISSING_TOO}}
+    ),
+    ("POST", "/linkage/entities/{entity_id}/unmerge"): Rule(
+        WRITE, NOT_FOUND, request=lambda _: {"json": {"records": [MISSING]}}
+    ),
+    ("GET", "/audit/verify"): Rule(AUDIT),
+    ("GET", "/audit/entries"): Rule(AUDIT),
+}
+PATH_VALUES = {"code": "31.71", "number": "3171044509900003", "name": "regsosek22k", "kind": "person"}
+
+
+def _operations(client) -> set[tuple[str, str]]:
+    spec = client.get(f"{API}/openapi.json").json()
+    return {
+        (method.upper(), path.removeprefix(API))
+        for path, operations in spec["paths"].items()
+        for method in operations
+    }
+
+
+@pytest.fixture
+def client(settings, ctx):
+    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
+        yield test_client
+
+
+def test_every_operation_has_an_expectation(client):
+    operations = _operations(client)
+    assert sorted(operations - set(EXPECTED)) == [], "new endpoints need a row in EXPECTED"
+    assert sorted(set(EXPECTED) - operations) == [], "rows for endpoints that no longer exist"
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    principal: Principal | None
+    headers: dict[str, str]
+
+
+def _callers(ctx, client) -> list[Caller]:
+    callers = [Caller("nobody", None, {})]
+    accounts = [("admin", ADMIN_PASSWORD)]
+    for demo in USERS:
+        org = access.create_organisation(ctx, SYSTEM, demo.organisation, OrganisationKind.regional)
+        password = f"{demo.username}-password"
+        access.create_user(
+            ctx,
+            SYSTEM,
+            username=demo.username,
+            password=password,
+            organisation_id=org,
+            grants=list(demo.grants),
+        )
+        accounts.append((demo.username, password))
+    for username, password in accounts:
+        token = client.post(f"{API}/auth/token", data={"username": username, "password": password})
+        principal = access.authenticate(ctx, username, password)
+        callers.append(
+            Caller(username, principal, {"Authorization": f"Bearer {token.json()['access_token']}"})
+        )
+    return callers
+
+
+def _objects(ctx) -> dict[str, dict[str, str]]:
+    """One household (with its people and a change request) in Jakarta (31) and one in Bandung (32.73)."""
+    proposer = Principal.system("proposer")
+    objects = {}
+    for village in (JAKARTA_VILLAGE, BANDUNG_VILLAGE):
+        registered = registry.register_household(ctx, SYSTEM, household(village), source="test")
+        request = registry.submit_change_request(
+            ctx,
+            proposer,
+            "household",
+            registered.household_id,
+            {"roof_material": 3},
+            reason="r",
+            evidence="e",
+        )
+        objects[village] = {
+            "household": str(registered.household_id),
+            "person": str(registered.person_ids[0]),
+            "change_request": str(request.id),
+            "area": village,
+        }
+    return objects
+
+
+def _expected(rule: Rule, caller: Caller, area: str) -> frozenset[int]:
+    if rule.who == "public":
+        return rule.ok
+    if caller.principal is None:
+        return ok(401)
+    if rule.who == "login":
+        return rule.ok
+    if rule.on is not None and caller.principal.holds(rule.who):
+        return rule.ok if caller.principal.can(rule.who, area) else ok(404)  # as if it did not exist
+    if caller.principal.holds(rule.who):
+        return rule.ok
+    return ok(rule.denied, 404) if rule.ok == NOT_FOUND or rule.on else ok(rule.denied)
+
+
+def _url(path: str, ids: dict[str, str]) -> str:
+    values = PATH_VALUES | {
+        "household_id": ids["household"],
+        "person_id": ids["person"],
+        "request_id": ids["change_request"],
+    }
+    for name in ("job_id", "batch_id", "pair_id", "entity_id", "record_id"):
+        values[name] = MISSING
+    return API + path.format(**values)
+
+
+def test_every_role_gets_what_its_grants_allow_on_every_endpoint(client, ctx):
+    callers = _callers(ctx, client)
+    objects = _objects(ctx)
+    wrong = []
+    for (method, path), rule in sorted(EXPECTED.items(), key=lambda item: item[0][0] == "POST"):
+        if path == "/auth/logout":
+            continue  # last: it ends the tokens
+        for caller in callers:
+            for ids in objects.values():
+                response = client.request(
+                    method, _url(path, ids), headers=caller.headers, **rule.request(ids)
+                )
+                expected = _expected(rule, caller, ids["area"])
+                if response.status_code not in expected:
+                    wrong.append(
+                        f"{method} {path} as {caller.name} on {ids['area']}: "
+                        f"{response.status_code}, expected {sorted(expected)}"
+                    )
+                if rule.on is None:
+                    break  # the object does not matter
+    for caller in callers:
+        response = client.post(f"{API}/auth/logout", headers=caller.headers)
+        expected = _expected(EXPECTED[("POST", "/auth/logout")], caller, JAKARTA_VILLAGE)
+        if response.status_code not in expected:
+            wrong.append(f"POST /auth/logout as {caller.name}: {response.status_code}")
+    assert wrong == [], "\n".join(wrong)
