@@ -24,6 +24,8 @@ from inklusi.bootstrap import init
 from inklusi.config import Settings
 from inklusi.context import Context
 
+pytest_plugins = ["tests.browser"]  # Chromium, a served app and a watched ``page`` for every browser test
+
 BACKENDS = ("sqlite", "postgresql")
 ADMIN_PASSWORD = "admin-password-for-tests"
 _counter = itertools.count()

@@ -6,21 +6,15 @@ import csv
 import io
 import re
 import shutil
-import threading
-import time
 
 import pytest
-import uvicorn
 
-from inklusi.app import create_app
 from inklusi.audit.model import Purpose
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.registry import service as registry
+from tests.browser import serving, shoot
 from tests.factories import BANDUNG_VILLAGE, SYSTEM, household, user
-from tests.web.test_browser import browser, free_port, page, shoot  # noqa: F401 (fixtures)
-
-pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
@@ -36,25 +30,15 @@ def site(sqlite_template, tmp_path_factory):
     registry.get_person(ctx, case_worker, person, purpose=Purpose.case_management)
     user(ctx, "auditor1", ("auditor", None))
     ctx.close()
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "person": str(person)}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(settings) as url:
+        yield {"url": url, "person": str(person)}
 
 
 def no_horizontal_overflow(tab) -> bool:
     return tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_an_auditor_finds_who_read_a_person_checks_the_chain_and_exports(page, site):  # noqa: F811
+def test_an_auditor_finds_who_read_a_person_checks_the_chain_and_exports(page, site):
     page.goto(site["url"] + "/")
     page.get_by_label("Nama pengguna").fill("auditor1")
     page.get_by_label("Kata sandi").fill("auditor1-password")

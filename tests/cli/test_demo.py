@@ -13,7 +13,7 @@ import httpx2 as httpx
 import pyarrow.parquet as pq
 
 from inklusi.demo import DEMO_PASSWORD
-from tests.web.test_browser import free_port
+from tests.browser import free_port
 
 
 def test_demo_prints_its_url_and_logins_then_serves(tmp_path):

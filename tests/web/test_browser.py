@@ -6,37 +6,21 @@ Screenshots of every page go to ``test-output/screenshots`` at 1280 px and 390 p
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
-import threading
-import time
-from pathlib import Path
 from uuid import UUID
 
 import pytest
-import uvicorn
 
-from inklusi.app import create_app
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.instrument.model import load
 from inklusi.instrument.synthetic import from_synthetic, write_jsonl
 from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, generate, registry_data
+from tests.browser import assert_fits, serving, shoot, watched_page
 from tests.conftest import ADMIN_PASSWORD
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
-from tests.web.conftest import DESKTOP, PHONE, assert_fits, watched_page
-
-SCREENSHOTS = Path(os.environ.get("INKLUSI_TEST_OUTPUT", "test-output")) / "screenshots"
-WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -53,18 +37,8 @@ def site(sqlite_template, tmp_path_factory):
     user(ctx, "dinsos.jabar", ("steward", "32"))
     synthetic = synthetic_household_with_history(ctx)
     ctx.close()
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "jakarta": jakarta, "bandung": bandung, "synthetic": synthetic}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(settings) as url:
+        yield {"url": url, "jakarta": jakarta, "bandung": bandung, "synthetic": synthetic}
 
 
 def synthetic_household_with_history(ctx) -> UUID:
@@ -86,16 +60,6 @@ def synthetic_household_with_history(ctx) -> UUID:
         source="synthetic-round-2",
     )
     return chosen
-
-
-def shoot(page, name: str) -> None:
-    """Screenshots at both widths; the page must fit the phone's."""
-    assert_fits(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for label, width in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
-    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
 
 
 def log_in(page, site, username: str, password: str) -> None:

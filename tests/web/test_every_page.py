@@ -1,21 +1,16 @@
 """Issue 11 #11, #12: every page each demo role can reach, in Chromium at phone width (390 px): nothing wider
 than the screen (with every <details> open), no console error, no script error, no failed load. The page
-fixture (tests/web/conftest.py) does the checking; this test finds the pages by following the links."""
+fixture (tests/browser.py) does the checking; this test finds the pages by following the links."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import deque
 from contextlib import contextmanager
 
 import pytest
-import uvicorn
 
-from inklusi.app import create_app
 from inklusi.demo import USERS
-from tests.web.conftest import PHONE, assert_fits
-from tests.web.test_browser import free_port
+from tests.browser import PHONE, assert_fits, serving
 from tests.web.test_language import SKIPPED, START, pattern_of
 
 PAGES_PER_ROLE = 40
@@ -24,26 +19,14 @@ ROLES = ["admin", *(pytest.param(user.username, marks=pytest.mark.slow) for user
 
 
 @contextmanager
-def serving(site):
-    port = free_port()
-    app = create_app(site["settings"])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        yield site | {"url": f"http://127.0.0.1:{port}"}
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+def on_a_port(site):
+    with serving(site["settings"]) as url:
+        yield site | {"url": url}
 
 
 @pytest.fixture(scope="module")
 def served(demo_site):
-    with serving(demo_site) as site:
+    with on_a_port(demo_site) as site:
         yield site
 
 
@@ -127,7 +110,7 @@ def linked(sqlite_template, tmp_path_factory):
 @pytest.mark.slow
 def test_the_duplicates_queue_and_a_pair_fit_a_phone(page, linked):
     """The queue was 548 px wide at 390 px, its review link off the screen."""
-    with serving(linked) as site:
+    with on_a_port(linked) as site:
         page.set_viewport_size({"width": PHONE, "height": 800})
         log_in(page, site, "admin")
         page.goto(site["url"] + "/linkage/queue")

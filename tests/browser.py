@@ -1,4 +1,6 @@
-"""What every browser test shares: one headless Chromium, and a ``page`` that fails its test at teardown on
+"""What every browser test shares (a pytest plugin, loaded by ``tests/conftest.py``, so that a slice's own
+browser tests use it too): one headless Chromium, a served application, and a ``page`` that fails its test
+at teardown on
 any console error, uncaught script error or failed sub-resource (a blocked style, a missing icon), and on any
 page that is wider than the screen.
 
@@ -10,13 +12,21 @@ only their own document's status is not a problem.
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
+from playwright import sync_api as playwright_api
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+from inklusi.app import create_app
+from inklusi.config import Settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,6 +40,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PHONE, DESKTOP = 390, 1280
+SCREENSHOTS = Path(os.environ.get("INKLUSI_TEST_OUTPUT", "test-output")) / "screenshots"
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 
 # Elements sticking out on the right of the viewport, except inside a scroll container that itself fits
 # (a wide table in a `.table-scroll` box scrolls on its own; the page does not). Closed <details> are
@@ -65,6 +77,42 @@ WATCH_SCRIPT = (
     " window.addEventListener('load', check);"
     " document.addEventListener('htmx:afterSettle', check); })();"
 )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """The web application on a free local port, in a thread, for as long as the block runs; its URL."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def shoot(page, name: str) -> None:
+    """Screenshots at both widths; the page must fit the phone's."""
+    assert_fits(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
 
 
 @pytest.fixture(scope="session")
