@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from inklusi.instrument.submissions import SUBMISSION_ID
-from inklusi.instrument.validation import Violation, violations_where
+from inklusi.instrument.validation import SUBMISSION_ID_LENGTH, Violation, violations_where
 
 PRESENT = pa.array([1, 4], pa.int64())  # r404: lives with the family, new member
 HEAD, SPOUSE, CHILD, GRANDCHILD, PARENT = 1, 2, 3, 5, 6
@@ -46,7 +46,7 @@ def area_violations(families: pa.Table, areas: AreaCodes) -> list[Violation]:
     village = join(district, families["r104"], ".")
     complete = pc.is_valid(village)
     found = []
-    broken = pa.array([False] * len(families))
+    broken = pa.array([False] * len(families), pa.bool_())
     for level, codes, field, values in (
         ("province", areas.provinces, "r101", province),
         ("regency", areas.regencies, "r102", regency),
@@ -158,6 +158,13 @@ def structure_violations(families: pa.Table, members: pa.Table) -> list[Violatio
     found = []
     ids = families[SUBMISSION_ID]
     found += violations_where(families, pc.invert(pc.is_valid(ids)), "", "submission.missing_id")
+    found += violations_where(
+        families,
+        pc.greater(pc.utf8_length(ids), SUBMISSION_ID_LENGTH),
+        "",
+        "submission.id_too_long",
+        constants={"limit": SUBMISSION_ID_LENGTH},
+    )
     counts = pc.value_counts(pc.drop_null(ids))
     repeated = [item["values"].as_py() for item in counts if item["counts"].as_py() > 1]
     if repeated:
