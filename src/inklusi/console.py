@@ -12,6 +12,7 @@ from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.errors import InklusiError
 from inklusi.i18n import Text
+from inklusi.instrument.uploads import remove_stale
 
 console = Console()
 errors = Console(stderr=True)
@@ -46,6 +47,7 @@ def reporting_errors() -> Iterator[None]:
 def open_context() -> Iterator[Context]:
     with reporting_errors():
         ctx = Context.open(settings())
+        remove_stale(ctx.settings.data_dir)  # uploads a killed server left behind
         try:
             yield ctx
         finally:
