@@ -304,3 +304,28 @@ def test_parquet_of_the_wrong_types_or_not_parquet(tmp_path, forms, columns, gar
     if broken:
         (folder / f"{broken}.parquet").write_bytes(garbage)
     read_or_refuse(folder)
+
+
+ANSWERS = st.text(max_size=30) | st.sampled_from(["\x00", "a\x00b", "=1+1", "9" * 25, "", " ", "\u202e"])
+TEXT_FIELDS = st.sampled_from(
+    ["r105", "r107", "r108", "r114", "r402", "r403", "r407", "r201", "submission_id"]
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(st.tuples(st.integers(0, 2), TEXT_FIELDS, ANSWERS), min_size=1, max_size=5))
+def test_any_answer_is_held_or_taken_never_a_database_error(ctx, good_files, tmp_path_factory, changes):
+    """Whatever text the answers hold (NUL, 25 digits, formulas, bidi marks), the import ends with each
+    form taken or held: no database error on either backend."""
+    forms = [json.loads(line) for line in good_files[".jsonl"].decode().splitlines()]
+    for index, field, value in changes:
+        target = forms[index]["members"][0] if field in ("r402", "r403", "r407") else forms[index]
+        target[field] = value
+    path = tmp_path_factory.mktemp("answers") / "round.jsonl"
+    path.write_text("".join(json.dumps(form) + "\n" for form in forms))
+    try:
+        result = service.import_file(ctx, SYSTEM, path)
+    except Invalid as error:
+        assert_told_clearly(error, "round.jsonl")
+        return
+    assert result.already_imported or result.accepted + result.unchanged + result.held >= len(forms)

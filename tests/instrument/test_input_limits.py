@@ -186,3 +186,19 @@ def test_a_300_character_file_name_is_imported_and_leaves_no_folder(settings, ct
         result = client.get(answer.headers["HX-Redirect"])
         assert result.status_code == 200 and "r" * 90 in result.text and "r" * 101 not in result.text
     assert list((settings.data_dir / "uploads").iterdir()) == []
+
+
+def test_a_nul_or_a_nik_of_letters_is_held_not_a_failed_import(ctx, population, tmp_path):
+    """PostgreSQL refuses NUL in text (the whole import failed); a NIK of letters broke the NIK checks."""
+    forms = jsonl_forms(population, tmp_path)
+    forms[0]["members"][0]["r402"] = "Bu\x00di"
+    forms[1]["submission_id"] = "id\x00"
+    forms[2]["members"][0]["r403"] = "abc"
+    result = service.import_file(ctx, SYSTEM, write(forms, tmp_path / "nul.jsonl"))
+    held = {
+        form.record.get("submission_id"): form for form in service.held_forms(ctx, SYSTEM, result.batch_id)
+    }
+    assert (1, "r402", "text.control") in codes(held[forms[0]["submission_id"]])
+    assert (None, "submission_id", "text.control") in codes(held["id\x00"])
+    assert (1, "r403", "pattern") in codes(held[forms[2]["submission_id"]])
+    assert result.accepted == 1

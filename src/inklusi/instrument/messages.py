@@ -69,6 +69,8 @@ def describe(violation: Violation) -> Text:
                 length=p.get("length"),
                 limit=p.get("limit"),
             )
+        case "text.control":
+            return msg("The answer holds a control character (such as NUL) that no text may hold")
         case "submission.id_too_long":
             return msg("The submission id is longer than {limit} characters", limit=p.get("limit"))
         case "submission.missing_id":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from inklusi.instrument.model import Instrument, load
 from inklusi.instrument.rules import AreaCodes
 from inklusi.instrument.screening import screen
 from inklusi.instrument.submissions import FORM, SUBMISSION_ID, ReadLimits, Submissions, read
-from inklusi.instrument.validation import SUBMISSION_ID_LENGTH, Violation
+from inklusi.instrument.validation import CONTROL, SUBMISSION_ID_LENGTH, Violation
 from inklusi.registry.service.guards import moment
 from inklusi.registry.service.rounds import RoundState, apply_round_chunk
 from inklusi.wilayah import service as wilayah
@@ -320,14 +321,23 @@ def _quarantine_rows(batch_id: UUID, raw: Submissions, held: dict, instrument: I
                 {
                     "batch_id": batch_id,
                     "position": len(rows),
-                    "submission_id": submission_id
-                    if len(submission_id or "") <= SUBMISSION_ID_LENGTH
-                    else None,
+                    "submission_id": _storable(submission_id),
                     "record": json.dumps(record, ensure_ascii=False),
                     "issues": issues,
                 }
             )
     return rows
+
+
+def _storable(submission_id: str | None) -> str | None:
+    """The id as the quarantine can keep it: none if too long or not text (the record keeps it whole)."""
+    if (
+        submission_id is None
+        or len(submission_id) > SUBMISSION_ID_LENGTH
+        or re.search(CONTROL, submission_id)
+    ):
+        return None
+    return submission_id
 
 
 def _result(batch: dict, *, already_imported: bool = False) -> ImportResult:

@@ -26,6 +26,9 @@ TEXT_LENGTHS = {  # where the registry keeps an answer, the longest it keeps (te
 }
 
 
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # control characters no answer holds (tab, CR, LF may)
+
+
 def text_length(question: Question) -> int:
     return TEXT_LENGTHS.get(question.target or "", TEXT_LENGTH)
 
@@ -149,6 +152,9 @@ def question_violations(table: pa.Table, question: Question) -> list[Violation]:
             "text.too_long",
             values={"length": "_length"},
             constants={"limit": limit},
+        )
+        found += violations_where(  # NUL and other control characters: PostgreSQL refuses NUL in text
+            table, pc.match_substring_regex(column, CONTROL), question.code, "text.control"
         )
     if question.pattern:
         mismatch = pc.and_(answered, pc.invert(pc.match_substring_regex(column, question.pattern)))
