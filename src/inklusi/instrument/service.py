@@ -268,12 +268,16 @@ def _records(submissions: Submissions) -> dict[str | None, list[dict]]:
     link = FORM if FORM in submissions.families.column_names else SUBMISSION_ID
     members: dict[object, list[dict]] = defaultdict(list)
     for row in submissions.members.to_pylist():
-        members[row.get(link)].append(_plain(row, SUBMISSION_ID))
+        members[row.get(link)].append(row)
     records: dict[str | None, list[dict]] = defaultdict(list)
     for row in submissions.families.to_pylist():
-        records[row[SUBMISSION_ID]].append({**_plain(row), "members": members.pop(row.get(link), [])})
-    if orphans := members.get(None):  # member rows of no form in the file: kept, not lost
-        records[None].append({SUBMISSION_ID: None, "members": orphans})
+        listed = [_plain(member, SUBMISSION_ID) for member in members.pop(row.get(link), [])]
+        records[row[SUBMISSION_ID]].append({**_plain(row), "members": listed})
+    orphans: dict[str | None, list[dict]] = defaultdict(list)  # member rows of no form in the file
+    for member in (member for rows in members.values() for member in rows):
+        orphans[member[SUBMISSION_ID]].append(_plain(member, SUBMISSION_ID))
+    for submission_id, listed in orphans.items():  # kept, not lost
+        records[submission_id].append({SUBMISSION_ID: submission_id, "members": listed})
     return records
 
 
