@@ -45,6 +45,7 @@ def write_secret(path: Path, value: str) -> bool:
 
 def init(settings: Settings, *, admin_password: str | None = None) -> InitReport:
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # it holds personal data
+    settings.data_dir.chmod(0o700)  # also a folder made before, by hand or by an older version
     write_secret(settings.audit_key_file, secrets.token_hex(32))
     engine = make_engine(settings.db_url)
     try:

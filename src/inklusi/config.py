@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         "duckdb",
         description="Engine for scoring and ranking: DuckDB in process, or PySpark (local or a cluster)",
     )
+    import_max_unpacked_mb: int = Field(
+        1024, ge=1, description="Most an uploaded ZIP may expand to when read, in MB (a ZIP bomb is refused)"
+    )
+    import_max_unpack_ratio: int = Field(
+        100, ge=2, description="Most an uploaded ZIP may expand relative to its size, past 16 MB unpacked"
+    )
     analytics_memory_limit: str | None = Field(
         None, description="DuckDB memory limit for analytics jobs, e.g. '4GB' (default: DuckDB's own)"
     )

@@ -109,9 +109,11 @@ def pointing_at_the_demo() -> Iterator[None]:
 @contextmanager
 def open_context() -> Iterator[Context]:
     from inklusi.context import Context  # SQLAlchemy and the database: only for commands that use them
+    from inklusi.instrument.uploads import remove_stale
 
     with reporting_errors(), pointing_at_the_demo():
         ctx = Context.open(settings())
+        remove_stale(ctx.settings.data_dir)  # uploads a killed server left behind
         try:
             yield ctx
         finally:

@@ -7,17 +7,19 @@ The schema comes only from the Alembic migrations in ``inklusi/migrations``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
 
@@ -60,10 +62,26 @@ def utcnow() -> datetime:
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine; it connects lazily, on first use."""
     if url.startswith("sqlite"):
+        _private_sqlite_files(url)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def _private_sqlite_files(url: str) -> None:
+    """The database file (personal data) readable by its owner only: created 0600 before SQLite opens it,
+    so SQLite gives its ``-wal`` and ``-shm`` files the same mode; files of an older install are narrowed."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite will say the folder is missing
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists():
+            part.chmod(0o600)
 
 
 def _configure_sqlite(engine: Engine) -> None:

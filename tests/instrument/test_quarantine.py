@@ -148,6 +148,10 @@ def test_every_kind_of_error_is_held_with_its_reason(ctx, population: Path, tmp_
     assert {form.submission_id for form in held} >= {sid for sid, *_ in expected}
     assert result.accepted == len(clean) - len({sid for sid, *_ in found if sid not in ("GHOST", None)})
     assert registry.count_households(ctx) > 0
+    orphans = [m for f in held if f.submission_id is None for m in f.record.get("members", [])]
+    assert [m["r401"] for m in orphans] == ["9"]  # the member row of no form is kept with its answers
+    twins = [f for f in held if any(i["code"] == "submission.duplicate" for i in f.issues)]
+    assert len(twins) == 2 and any(t.record["members"] for t in twins)  # both kept, members not lost
 
     report = error_report_csv(held, INSTRUMENT)
     lines = report.splitlines()

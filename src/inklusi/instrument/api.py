@@ -18,6 +18,7 @@ from inklusi.instrument.jobs import ImportJob, ImportJobs
 from inklusi.instrument.model import Instrument, available, load
 from inklusi.instrument.printable import questionnaire_html
 from inklusi.instrument.service import ImportResult
+from inklusi.instrument.uploads import private_folder
 from inklusi.instrument.xlsform import write_xlsform
 from inklusi.web.pages import self_contained
 
@@ -66,8 +67,7 @@ def get_instrument(name: str) -> Instrument:
 def get_xlsform(ctx: ContextDep, name: str) -> FileResponse:
     """The XLSForm to publish on ODK Central or KoboToolbox."""
     instrument = load(_known(name))
-    folder = ctx.settings.data_dir / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(ctx.settings.data_dir / "exports")
     path = write_xlsform(instrument, folder / f"{instrument.id}-{instrument.version}.xlsx")
     return FileResponse(path, media_type=XLSX, filename=path.name)
 

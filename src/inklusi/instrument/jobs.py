@@ -1,17 +1,16 @@
 """Imports started from the web or the API run in the background, one at a time, so the page can show
 progress. A job lives in the server's memory; the batch it writes does not depend on it: if the server
 stops half-way, the batch's transaction never commits, and uploading the file again does the whole import.
+The upload itself is removed when its import ends, or at the next start (:mod:`inklusi.instrument.uploads`).
 """
 
 from __future__ import annotations
 
-import re
-import shutil
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import BinaryIO, Literal
 from uuid import UUID
 
@@ -20,11 +19,11 @@ from inklusi.context import Context
 from inklusi.errors import Forbidden, InklusiError, NotFound
 from inklusi.i18n import Text, msg
 from inklusi.ids import new_id
-from inklusi.instrument import service
+from inklusi.instrument import service, uploads
 from inklusi.instrument.service import ImportResult
 
 Status = Literal["queued", "running", "done", "failed"]
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,7 +47,8 @@ class ImportJob:
 class ImportJobs:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.folder = ctx.settings.data_dir / "uploads"
+        self.folder = uploads.upload_folder(ctx.settings.data_dir)
+        uploads.remove_stale(ctx.settings.data_dir)
         self._jobs: dict[UUID, ImportJob] = {}
         self._lock = threading.Lock()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inklusi-import")
@@ -65,14 +65,16 @@ class ImportJobs:
         """Keep the upload on disk and queue its import; the file is removed once the import ends."""
         if not principal.holds(Permission.registry_write):
             raise Forbidden(msg("Only data stewards import enumeration data"))
-        job = ImportJob(new_id(), principal.user_id, file_name, datetime.now().astimezone())
-        path = self.folder / str(job.id) / (SAFE_NAME.sub("_", Path(file_name).name) or "upload")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as out:
-            shutil.copyfileobj(upload, out, 1 << 20)
+        job_id = new_id()
+        kept = uploads.keep(self.ctx.settings.data_dir, str(job_id), upload, file_name)
+        job = ImportJob(job_id, principal.user_id, kept.path.name, datetime.now().astimezone())
         with self._lock:
             self._jobs[job.id] = job
-        self._worker.submit(self._run, job, principal, path, source, valid_from)
+        try:
+            self._worker.submit(self._run, job, principal, kept, source, valid_from)
+        except RuntimeError:  # the server is shutting down
+            kept.remove()
+            raise
         return job
 
     def get(self, principal: Principal, job_id: UUID) -> ImportJob:
@@ -88,7 +90,7 @@ class ImportJobs:
         self,
         job: ImportJob,
         principal: Principal,
-        path: Path,
+        kept: uploads.Upload,
         source: str | None,
         valid_from: datetime | None,
     ) -> None:
@@ -99,12 +101,14 @@ class ImportJobs:
 
         try:
             job.result = service.import_file(
-                self.ctx, principal, path, source=source, valid_from=valid_from, progress=progress
+                self.ctx, principal, kept.path, source=source, valid_from=valid_from, progress=progress
             )
             job.status = "done"
         except InklusiError as error:
             job.error, job.issues, job.status = error.text, error.issues, "failed"
-        except Exception as error:
-            job.error, job.status = msg("The import failed: {error}", error=str(error)), "failed"
+        except Exception:  # a fault of ours: logged for the operator, never shown to the person
+            log.exception("import %s of %s failed", job.id, job.file_name)
+            job.error = msg("An error on the server stopped it. Tell the operator.")
+            job.status = "failed"
         finally:
-            shutil.rmtree(path.parent, ignore_errors=True)
+            kept.remove()

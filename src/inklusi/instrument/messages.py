@@ -7,9 +7,11 @@ from inklusi.i18n import Text, msg
 from inklusi.instrument.model import Instrument
 from inklusi.instrument.validation import Violation
 
+QUOTED = 60  # characters of an answer quoted in a message (the record itself keeps all of it)
+
 
 def describe(violation: Violation) -> Text:
-    p = violation.params
+    p = {k: _short(v) for k, v in violation.params.items()}
     match violation.code:
         case "type":
             return msg("{value!r} cannot be read as the answer this question expects", value=p.get("value"))
@@ -82,6 +84,16 @@ def describe(violation: Violation) -> Text:
             )
         case "nik.duplicate":
             return msg("The NIK {code} appears more than once in this file", code=p.get("code"))
+        case "text.too_long":
+            return msg(
+                "The answer is {length} characters long; at most {limit} are kept",
+                length=p.get("length"),
+                limit=p.get("limit"),
+            )
+        case "text.control":
+            return msg("The answer holds a control character (such as NUL) that no text may hold")
+        case "submission.id_too_long":
+            return msg("The submission id is longer than {limit} characters", limit=p.get("limit"))
         case "submission.missing_id":
             return msg("The form has no submission id")
         case "submission.duplicate":
@@ -118,6 +130,12 @@ def describe(violation: Violation) -> Text:
                 years=years,
             )
     return msg("Rule {code} is broken", code=violation.code)
+
+
+def _short(value: object) -> object:
+    if isinstance(value, str) and len(value) > QUOTED:
+        return value[: QUOTED - 1] + "…"
+    return value
 
 
 def _ages(params: dict) -> dict[str, object]:

@@ -12,6 +12,7 @@ from inklusi.context import Context
 from inklusi.instrument import service
 from inklusi.instrument.model import Instrument, load
 from inklusi.instrument.service import HeldForm
+from inklusi.spreadsheets import cell
 
 REPORT_COLUMNS = (
     "submission_id",
@@ -31,27 +32,26 @@ def error_report_csv(forms: list[HeldForm], instrument: Instrument) -> str:
     labels = {q.code: q.label for q in instrument.questions}
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(REPORT_COLUMNS)
+    writer.writerow(REPORT_COLUMNS)  # every cell below through cell(): answers are whatever was typed
     for form in forms:
         members = {m.get("r401"): m for m in form.record.get("members", [])}
         for issue in form.issues:
             question, member = issue["question"], issue["member"]
             answers = members.get(str(member), members.get(member, {})) if member is not None else form.record
             label = labels.get(question)
-            writer.writerow(
-                [
-                    form.submission_id,
-                    member if member is not None else "",
-                    question,
-                    label.id if label else "",
-                    label.en if label else "",
-                    answers.get(question, ""),
-                    issue["severity"],
-                    issue["code"],
-                    issue["message"]["id"],
-                    issue["message"]["en"],
-                ]
-            )
+            row = [
+                form.submission_id,
+                member if member is not None else "",
+                question,
+                label.id if label else "",
+                label.en if label else "",
+                answers.get(question, ""),
+                issue["severity"],
+                issue["code"],
+                issue["message"]["id"],
+                issue["message"]["en"],
+            ]
+            writer.writerow([cell(value) for value in row])
     return out.getvalue()
 
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from inklusi.instrument.submissions import SUBMISSION_ID
-from inklusi.instrument.validation import Violation, violations_where
+from inklusi.instrument.validation import CONTROL, SUBMISSION_ID_LENGTH, Violation, violations_where
 
 PRESENT = pa.array([1, 4], pa.int64())  # r404: lives with the family, new member
 HEAD, SPOUSE, CHILD, GRANDCHILD, PARENT = 1, 2, 3, 5, 6
@@ -46,7 +46,7 @@ def area_violations(families: pa.Table, areas: AreaCodes) -> list[Violation]:
     village = join(district, families["r104"], ".")
     complete = pc.is_valid(village)
     found = []
-    broken = pa.array([False] * len(families))
+    broken = pa.array([False] * len(families), pa.bool_())
     for level, codes, field, values in (
         ("province", areas.provinces, "r101", province),
         ("regency", areas.regencies, "r102", regency),
@@ -71,7 +71,8 @@ def nik_violations(members: pa.Table, areas: AreaCodes) -> list[Violation]:
     present = pc.fill_null(pc.is_in(members["r404"], value_set=PRESENT), False)
     usable = pc.and_(present, pc.fill_null(pc.match_substring_regex(nik, r"^[0-9]{16}$"), False))
     table = members.append_column("_nik", nik)
-    part = lambda start, stop: pc.utf8_slice_codeunits(nik, start, stop)  # noqa: E731
+    digits = pc.if_else(usable, nik, "0" * 16)  # the parts of a NIK that is not 16 digits are never read
+    part = lambda start, stop: pc.utf8_slice_codeunits(digits, start, stop)  # noqa: E731
     province, regency = part(0, 2), pc.binary_join_element_wise(part(0, 2), part(2, 4), ".")
     district = pc.binary_join_element_wise(regency, part(4, 6), ".")
     day, month, year = (pc.cast(part(a, b), pa.int64()) for a, b in ((6, 8), (8, 10), (10, 12)))
@@ -158,6 +159,14 @@ def structure_violations(families: pa.Table, members: pa.Table) -> list[Violatio
     found = []
     ids = families[SUBMISSION_ID]
     found += violations_where(families, pc.invert(pc.is_valid(ids)), "", "submission.missing_id")
+    found += violations_where(
+        families,
+        pc.greater(pc.utf8_length(ids), SUBMISSION_ID_LENGTH),
+        "",
+        "submission.id_too_long",
+        constants={"limit": SUBMISSION_ID_LENGTH},
+    )
+    found += violations_where(families, pc.match_substring_regex(ids, CONTROL), SUBMISSION_ID, "text.control")
     counts = pc.value_counts(pc.drop_null(ids))
     repeated = [item["values"].as_py() for item in counts if item["counts"].as_py() > 1]
     if repeated:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -47,8 +48,8 @@ from inklusi.instrument.messages import as_issue
 from inklusi.instrument.model import Instrument, load
 from inklusi.instrument.rules import AreaCodes
 from inklusi.instrument.screening import screen
-from inklusi.instrument.submissions import SUBMISSION_ID, Submissions, read
-from inklusi.instrument.validation import Violation
+from inklusi.instrument.submissions import FORM, SUBMISSION_ID, ReadLimits, Submissions, read
+from inklusi.instrument.validation import CONTROL, SUBMISSION_ID_LENGTH, Violation
 from inklusi.registry.enumeration import RoundHold
 from inklusi.registry.service.guards import moment
 from inklusi.registry.service.rounds import RoundState, apply_round_chunk
@@ -104,7 +105,8 @@ def import_file(
         earlier = store.batch_by_file(conn, sha)
     if earlier is not None:
         return result_of(earlier, already_imported=True)
-    raw = read(path, instrument)
+    limits = ReadLimits(ctx.settings.import_max_unpacked_mb << 20, ctx.settings.import_max_unpack_ratio)
+    raw = read(path, instrument, limits)
     return import_submissions(
         ctx,
         principal,
@@ -112,7 +114,7 @@ def import_file(
         instrument,
         file_name=path.name,
         sha=sha,
-        source=source or path.stem,
+        source=source or path.stem[:40],
         valid_from=valid_from,
         progress=progress,
     )
@@ -188,6 +190,7 @@ def _import_submissions(
         if state.held:
             held |= _registry_holds(state)
             forms = [form for form in forms if form.submission_id not in state.held_ids]
+        quarantine = _quarantine_rows(batch_id, raw, held, instrument)
         report = {
             "totals": state.report.totals,
             "by_village": state.report.by_village,
@@ -210,7 +213,7 @@ def _import_submissions(
                 "forms": len(raw),
                 "accepted": len(forms),
                 "unchanged": len(unchanged),
-                "held": len(held),
+                "held": len(quarantine),
                 "report": report,
             },
         )
@@ -225,12 +228,12 @@ def _import_submissions(
                 for f in forms
             ],
         )
-        store.insert_quarantine(conn, _quarantine_rows(batch_id, raw, held, instrument))
+        store.insert_quarantine(conn, quarantine)
         detail = {
             "file": file_name,
             "forms": len(raw),
             "accepted": len(forms),
-            "held": len(held),
+            "held": len(quarantine),
             "source": source,
             **_changed(state),
         }
@@ -254,7 +257,7 @@ def _import_submissions(
         len(raw),
         len(forms),
         len(unchanged),
-        len(held),
+        len(quarantine),
         report,
         held_issues=issues,
         instrument=instrument.key,
@@ -359,19 +362,31 @@ def _only(submissions: Submissions, ids: list[str]) -> Submissions:
     )
 
 
-def _records(submissions: Submissions) -> dict[str | None, dict]:
-    """Each form as one JSON-ready record, members inside (the instrument's JSON Lines shape)."""
-    members: dict[str, list[dict]] = {}
+def _records(submissions: Submissions) -> dict[str | None, list[dict]]:
+    """Each form as one JSON-ready record, members inside (the instrument's JSON Lines shape), under its
+    submission id: a repeated or missing id holds several forms, each with its own members."""
+    link = FORM if FORM in submissions.families.column_names else SUBMISSION_ID
+    members: dict[object, list[dict]] = defaultdict(list)
     for row in submissions.members.to_pylist():
-        members.setdefault(row.pop(SUBMISSION_ID), []).append(_plain(row))
-    records = {}
+        members[row.get(link)].append(row)
+    records: dict[str | None, list[dict]] = defaultdict(list)
     for row in submissions.families.to_pylist():
-        records[row[SUBMISSION_ID]] = {**_plain(row), "members": members.get(row[SUBMISSION_ID], [])}
+        listed = [_plain(member, SUBMISSION_ID) for member in members.pop(row.get(link), [])]
+        records[row[SUBMISSION_ID]].append({**_plain(row), "members": listed})
+    orphans: dict[str | None, list[dict]] = defaultdict(list)  # member rows of no form in the file
+    for member in (member for rows in members.values() for member in rows):
+        orphans[member[SUBMISSION_ID]].append(_plain(member, SUBMISSION_ID))
+    for submission_id, listed in orphans.items():  # kept, not lost
+        records[submission_id].append({SUBMISSION_ID: submission_id, "members": listed})
     return records
 
 
-def _plain(row: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items() if v is not None}
+def _plain(row: dict, *drop: str) -> dict:
+    return {
+        k: v.isoformat() if isinstance(v, date) else v
+        for k, v in row.items()
+        if v is not None and k != FORM and k not in drop
+    }
 
 
 def _content_hashes(submissions: Submissions) -> dict[str, str]:
@@ -397,21 +412,33 @@ def _row_texts(table: pa.Table) -> list[str]:
 
 
 def _quarantine_rows(batch_id: UUID, raw: Submissions, held: dict, instrument: Instrument) -> list[dict]:
-    records = _records(_only(raw, [sid for sid in held if sid is not None]))
+    """A row per held form, every form of a repeated id included (nothing read is lost)."""
+    records = _records(_only(raw, list(held)))
     rows = []
-    for position, (submission_id, violations) in enumerate(held.items()):
+    for submission_id, violations in held.items():
         issues = [
             {**as_issue(v, instrument).as_dict(), "member": v.member_no, "question": v.field}
             for v in violations
         ]
-        record = records.get(submission_id, {SUBMISSION_ID: submission_id})
-        rows.append(
-            {
-                "batch_id": batch_id,
-                "position": position,
-                "submission_id": submission_id,
-                "record": json.dumps(record, ensure_ascii=False),
-                "issues": issues,
-            }
-        )
+        for record in records.get(submission_id) or [{SUBMISSION_ID: submission_id}]:
+            rows.append(
+                {
+                    "batch_id": batch_id,
+                    "position": len(rows),
+                    "submission_id": _storable(submission_id),
+                    "record": json.dumps(record, ensure_ascii=False),
+                    "issues": issues,
+                }
+            )
     return rows
+
+
+def _storable(submission_id: str | None) -> str | None:
+    """The id as the quarantine can keep it: none if too long or not text (the record keeps it whole)."""
+    if (
+        submission_id is None
+        or len(submission_id) > SUBMISSION_ID_LENGTH
+        or re.search(CONTROL, submission_id)
+    ):
+        return None
+    return submission_id

@@ -9,11 +9,9 @@ repeat CSV beside it); KoboToolbox's JSON export. Group paths in column names (`
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import logging
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -25,10 +23,20 @@ import pyarrow.parquet as pq
 
 from inklusi.errors import Invalid, Issue
 from inklusi.i18n import msg
+from inklusi.instrument.containers import (
+    ReadLimits,
+    Unreadable,
+    csv_rows,
+    decode,
+    form,
+    is_zip,
+    zip_texts,
+)
 from inklusi.instrument.model import Instrument, Question
 
 QUESTION_CODE = re.compile(r"(?:^|[-/])(r[0-9]{3}[a-z]?)$")
 SUBMISSION_ID = "submission_id"
+FORM = "_form"  # a form's place in the file, and each member's form: keeps forms apart whatever their ids
 ARROW_TYPES = {
     "text": pa.string(),
     "integer": pa.int64(),
@@ -37,8 +45,9 @@ ARROW_TYPES = {
     "decimal": pa.float64(),
     "date": pa.date32(),
 }
-_NUMBER = r"^\s*-?[0-9]+\s*$"
+_NUMBER = r"^\s*-?[0-9]{1,18}\s*$"  # 18 digits: still a 64-bit integer
 _DECIMAL = r"^\s*-?[0-9]+([.,][0-9]+)?\s*$"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,8 @@ def _table(records: list[dict], codes: list[str]) -> pa.Table:
     columns: dict[str, list] = {code: [None] * len(records) for code in [SUBMISSION_ID, *codes]}
     for row, record in enumerate(records):
         for key, value in record.items():
+            if not isinstance(key, str):  # a CSV row longer than its header
+                continue
             column = columns.get(key if key == SUBMISSION_ID else _question_code(key))
             if column is not None and value != "":
                 column[row] = value
@@ -97,97 +108,154 @@ def _text_array(values: list) -> pa.Array:
         pass
     try:
         inferred = pa.array(values)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):  # a mix: text and numbers
+    except (pa.ArrowTypeError, pa.ArrowInvalid, OverflowError):  # a mix: text and numbers
         inferred = None
     if inferred is not None and pa.types.is_integer(inferred.type):  # whole numbers only, cast at once
         return inferred.cast(pa.string())
     return pa.array([_text(value) for value in values], pa.string())
 
 
-def _assemble(families: list[dict], members: list[dict], instrument: Instrument, source: str) -> Submissions:
+def _assemble(
+    families: list[dict], members: list[dict], instrument: Instrument, source: str, path: Path
+) -> Submissions:
     family_codes = [q.code for q in instrument.family_questions]
     member_codes = [q.code for q in instrument.member_questions]
-    return Submissions(_table(families, family_codes), _table(members, member_codes), source)
+    if families and not any(
+        _question_code(key) in family_codes for record in families for key in record if isinstance(key, str)
+    ):
+        raise Unreadable(
+            msg(
+                "{file}: none of its columns is a question of the questionnaire (r101, r102, …): "
+                "is it an export of the {instrument} form?",
+                file=path.name,
+                instrument=instrument.id,
+            )
+        )
+    family_table = _table(families, family_codes).append_column(
+        FORM, pa.array(range(len(families)), pa.int64())
+    )
+    member_table = _table(members, member_codes).append_column(
+        FORM, pa.array([member.get(FORM) for member in members], pa.int64())
+    )
+    return Submissions(family_table, member_table, source)
 
 
-def read_jsonl(path: Path, instrument: Instrument) -> Submissions:
+def read_jsonl(path: Path, instrument: Instrument, limits: ReadLimits = ReadLimits()) -> Submissions:
     families, members = [], []
+    repeat = instrument.member_group.code
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = json.loads(line.rstrip("\r\n"))
             except json.JSONDecodeError as error:
                 error.lineno = number  # the file's line, not the line within the record
                 raise
-            families.append(record)
-            for member in record.get("members") or []:
-                members.append({**member, SUBMISSION_ID: record.get(SUBMISSION_ID)})
-    return _assemble(families, members, instrument, "jsonl")
+            family, listed = form(record, repeat, path, "line", number)
+            families.append(family)
+            link = {SUBMISSION_ID: family.get(SUBMISSION_ID), FORM: len(families) - 1}
+            members += [{**member, **link} for member in listed]
+    return _assemble(families, members, instrument, "jsonl", path)
 
 
-def read_kobo_json(path: Path, instrument: Instrument) -> Submissions:
+def read_kobo_json(path: Path, instrument: Instrument, limits: ReadLimits = ReadLimits()) -> Submissions:
     data = json.loads(path.read_text(encoding="utf-8"))
-    records = data["results"] if isinstance(data, dict) else data
+    records = data.get("results") if isinstance(data, dict) else data
+    if not isinstance(records, list):
+        raise Unreadable(
+            msg(
+                "{file}: expected KoboToolbox's JSON export, a list of submissions (or an object with "
+                '"results": [...])',
+                file=path.name,
+            )
+        )
     repeat = instrument.member_group.code
     families, members = [], []
-    for record in records:
-        submission_id = record.get("meta/instanceID") or record.get("_uuid")
-        families.append({**record, SUBMISSION_ID: submission_id})
-        nested = next((value for key, value in record.items() if key.split("/")[-1] == repeat), None) or []
-        members += [{**member, SUBMISSION_ID: submission_id} for member in nested]
-    return _assemble(families, members, instrument, "kobo-json")
+    for number, record in enumerate(records, 1):
+        family, listed = form(record, repeat, path, "record", number)
+        submission_id = family.get("meta/instanceID") or family.get("_uuid")
+        families.append({**family, SUBMISSION_ID: submission_id})
+        members += [{**member, SUBMISSION_ID: submission_id, FORM: number - 1} for member in listed]
+    return _assemble(families, members, instrument, "kobo-json", path)
 
 
-def read_odk_csv(path: Path, instrument: Instrument) -> Submissions:
+def read_odk_csv(path: Path, instrument: Instrument, limits: ReadLimits = ReadLimits()) -> Submissions:
     """ODK Central's export: the main CSV and the repeat's CSV (``<form>-<repeat>.csv``), zipped or not."""
     repeat = instrument.member_group.code
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if n.endswith(".csv")]
-            texts = {n: archive.read(n).decode("utf-8-sig") for n in names}
+    if is_zip(path):
+        texts = zip_texts(path, limits)
     else:
         siblings = [path, *path.parent.glob(f"{path.stem}-*.csv")]
-        texts = {p.name: p.read_text(encoding="utf-8-sig") for p in siblings}
+        texts = {p.name: decode(p.read_bytes(), path, p.name) for p in siblings}
     repeat_name = next((n for n in texts if n.removesuffix(".csv").endswith(f"-{repeat}")), None)
-    main_name = next(n for n in texts if n != repeat_name)
-    main = list(csv.DictReader(io.StringIO(texts[main_name])))
+    main_name = next((n for n in texts if n != repeat_name), None)
+    if main_name is None:
+        raise Unreadable(
+            msg(
+                "{file} holds only the members' CSV ({name}), not the forms' main CSV",
+                file=path.name,
+                name=repeat_name,
+            )
+        )
+    main = csv_rows(texts[main_name], path, main_name)
     families = [{**row, SUBMISSION_ID: row.get("meta-instanceID") or row.get("KEY")} for row in main]
-    ids_by_key = {row.get("KEY"): family[SUBMISSION_ID] for row, family in zip(main, families, strict=True)}
+    form_by_key = {row.get("KEY"): index for index, row in enumerate(main)}
     members = []
     if repeat_name:
-        for row in csv.DictReader(io.StringIO(texts[repeat_name])):
-            members.append({**row, SUBMISSION_ID: ids_by_key.get(row.get("PARENT_KEY"))})
-    return _assemble(families, members, instrument, "odk-csv")
+        for row in csv_rows(texts[repeat_name], path, repeat_name):
+            form = form_by_key.get(row.get("PARENT_KEY"))
+            parent = families[form][SUBMISSION_ID] if form is not None else None
+            members.append({**row, SUBMISSION_ID: parent, FORM: form})
+    return _assemble(families, members, instrument, "odk-csv", path)
 
 
-def read_parquet(path: Path, instrument: Instrument) -> Submissions:
+def read_parquet(path: Path, instrument: Instrument, limits: ReadLimits = ReadLimits()) -> Submissions:
     """A folder with ``families.parquet`` and ``members.parquet`` (already typed, or text)."""
     tables = {}
     for name, questions in (
         ("families", instrument.family_questions),
         ("members", instrument.member_questions),
     ):
-        table = pq.read_table(path / f"{name}.parquet")
+        part = path / f"{name}.parquet"
+        if not part.is_file():
+            raise Unreadable(
+                msg("{file}: a Parquet folder needs families.parquet and members.parquet", file=path.name)
+            )
+        try:
+            table = pq.read_table(part)
+        except (pa.ArrowException, OSError):
+            raise Unreadable(
+                msg("{file}: {name} is not a readable Parquet file", file=path.name, name=part.name)
+            ) from None
         columns = [SUBMISSION_ID, *(q.code for q in questions)]
-        tables[name] = pa.table(
-            {
-                c: table[c].cast(pa.string())
-                if c in table.column_names
-                else pa.nulls(len(table), pa.string())
-                for c in columns
-            }
-        )
+        try:
+            tables[name] = pa.table(
+                {
+                    c: table[c].cast(pa.string())
+                    if c in table.column_names
+                    else pa.nulls(len(table), pa.string())
+                    for c in columns
+                }
+            )
+        except (pa.ArrowException, ValueError):
+            raise Unreadable(
+                msg(
+                    "{file}: a column of {name} is not text, a number or a date "
+                    "(nested values cannot be answers)",
+                    file=path.name,
+                    name=part.name,
+                )
+            ) from None
     return Submissions(tables["families"], tables["members"], "parquet")
 
 
 READERS = {".jsonl": read_jsonl, ".json": read_kobo_json, ".csv": read_odk_csv, ".zip": read_odk_csv}
 
 
-def read(path: Path, instrument: Instrument) -> Submissions:
+def read(path: Path, instrument: Instrument, limits: ReadLimits = ReadLimits()) -> Submissions:
     """The submissions in a file (or a Parquet folder); a file that cannot be read is refused whole,
-    saying where it broke."""
+    saying where it broke in words for the person who sent it (what went wrong inside is logged)."""
     if path.is_dir():
         reader = read_parquet
     elif (reader := READERS.get(path.suffix.lower())) is None:
@@ -197,32 +265,34 @@ def read(path: Path, instrument: Instrument) -> Submissions:
         )
         raise Invalid(text, [Issue("file", "format.unknown", text)])
     try:
-        found = reader(path, instrument)
+        found = reader(path, instrument, limits)
+    except Unreadable as error:
+        text = error.text
     except json.JSONDecodeError as error:
         text = msg(
-            "{file}, line {line}: not valid JSON ({error})",
+            "{file}, line {line}, column {column}: not valid JSON",
             file=path.name,
             line=error.lineno,
-            error=error.msg,
+            column=error.colno,
         )
     except UnicodeDecodeError:
         text = msg("{file} is not UTF-8 text", file=path.name)
-    except (
-        KeyError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        StopIteration,
-        zipfile.BadZipFile,
-        pa.ArrowException,
-    ) as error:
-        problem = ": ".join((type(error).__name__, str(error)))
-        text = msg("{file} could not be read: {error}", file=path.name, error=problem)
+    except RecursionError:
+        text = msg("{file}: the JSON is nested too deeply to be a form", file=path.name)
+    except Exception:  # a reader's own failure: logged, never shown
+        log.exception("reading %s failed", path.name)
+        text = msg("{file} could not be read as {kind}", file=path.name, kind=_format_name(path))
     else:
         if len(found):
             return found
         text = msg("{file} holds no submissions", file=path.name)
     raise Invalid(text, [Issue("file", "format.unreadable", text)])
+
+
+def _format_name(path: Path) -> str:
+    if path.is_dir():
+        return "Parquet"
+    return {".jsonl": "JSON Lines", ".json": "KoboToolbox JSON"}.get(path.suffix.lower(), "ODK Central CSV")
 
 
 def coerce(table: pa.Table, questions: Iterable[Question], name: str) -> tuple[pa.Table, list[TypeProblem]]:

@@ -16,6 +16,22 @@ import pyarrow.compute as pc
 from inklusi.instrument.model import Condition, Instrument, Question
 from inklusi.instrument.submissions import SUBMISSION_ID
 
+SUBMISSION_ID_LENGTH = 120  # the longest submission id the import's books keep
+TEXT_LENGTH = 200  # the longest answer to a text question without a limit of its own
+TEXT_LENGTHS = {  # where the registry keeps an answer, the longest it keeps (tests hold these to the tables)
+    "household.sls": 32,
+    "household.address": 500,
+    "person.name": 200,
+    "person.birth_place": 100,
+}
+
+
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # control characters no answer holds (tab, CR, LF may)
+
+
+def text_length(question: Question) -> int:
+    return TEXT_LENGTHS.get(question.target or "", TEXT_LENGTH)
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -82,7 +98,11 @@ def violations_where(
 def question_violations(table: pa.Table, question: Question) -> list[Violation]:
     column = table[question.code]
     answered = pc.is_valid(column)
-    asked = condition_mask(question.relevant, table) if question.relevant else pa.array([True] * len(table))
+    asked = (
+        condition_mask(question.relevant, table)
+        if question.relevant
+        else pa.array([True] * len(table), pa.bool_())
+    )
     found = []
     if question.required:
         found += violations_where(table, pc.and_(asked, pc.invert(answered)), question.code, "required")
@@ -109,7 +129,7 @@ def question_violations(table: pa.Table, question: Question) -> list[Violation]:
         bad = pc.and_(answered, pc.invert(pc.or_(special, summable)))
         found += violations_where(table, bad, question.code, "code.unknown", values={"value": question.code})
     if question.min is not None or question.max is not None:
-        outside = pa.array([False] * len(table))
+        outside = pa.array([False] * len(table), pa.bool_())
         if question.min is not None:
             outside = pc.or_(outside, pc.less(column, question.min))
         if question.max is not None:
@@ -121,6 +141,20 @@ def question_violations(table: pa.Table, question: Question) -> list[Violation]:
             "range",
             values={"value": question.code},
             constants={"low": question.min, "high": question.max},
+        )
+    if question.type == "text":
+        limit = text_length(question)
+        length = pc.utf8_length(column)
+        found += violations_where(
+            table.append_column("_length", length),
+            pc.greater(length, limit),
+            question.code,
+            "text.too_long",
+            values={"length": "_length"},
+            constants={"limit": limit},
+        )
+        found += violations_where(  # NUL and other control characters: PostgreSQL refuses NUL in text
+            table, pc.match_substring_regex(column, CONTROL), question.code, "text.control"
         )
     if question.pattern:
         mismatch = pc.and_(answered, pc.invert(pc.match_substring_regex(column, question.pattern)))
