@@ -22,4 +22,5 @@ audit_log = Table(
     Column("hash", String(64), nullable=False, unique=True),
     Index("ix_audit_log_object", "object_type", "object_id"),
     Index("ix_audit_log_actor_id", "actor_id"),
+    Index("ix_audit_log_object_id", "object_id"),  # the auditor searches by id, whatever the type
 )

@@ -23,6 +23,7 @@ from inklusi.audit.model import Entry, LogQuery, Purpose
 from inklusi.db import utcnow
 from inklusi.errors import Forbidden
 from inklusi.i18n import Text, msg
+from inklusi.spreadsheets import cell
 from inklusi.web.pages import page_language, render
 from inklusi.web.session import PagePrincipal
 from inklusi.wilayah import service as wilayah
@@ -40,8 +41,6 @@ PURPOSE_LABELS = {
     Purpose.authentication: msg("Authentication"),
     Purpose.audit_review: msg("Audit review"),
 }
-# A cell starting with one of these is a formula to a spreadsheet: such cells get a leading apostrophe.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LENGTHS = {"actor": 120, "action": 40, "object_id": 64}
 
 
@@ -223,14 +222,5 @@ def _csv(entries: list[Entry], organisations: dict[UUID, str]) -> str:
     for entry in entries:
         organisation = organisations.get(entry.organisation_id, "") if entry.organisation_id else ""
         values = {**vars(entry), "at": entry.at.isoformat(), "organisation": organisation}
-        writer.writerow([_cell(values[column]) for column in COLUMNS])
+        writer.writerow(["" if values[column] is None else cell(values[column]) for column in COLUMNS])
     return out.getvalue()
-
-
-def _cell(value: object) -> object:
-    """A text that a spreadsheet would run as a formula is written with a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value

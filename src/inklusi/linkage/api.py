@@ -46,7 +46,7 @@ def queue(
     principal: PrincipalDep,
     kind: EntityKind = EntityKind.person,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> service.Queue:
     """Pairs waiting for a steward, the most doubtful first, each with its evidence per field."""
     return service.review_queue(ctx, principal, kind=kind, limit=limit, offset=offset)

@@ -47,7 +47,7 @@ def queue_page(
     request: Request,
     principal: PagePrincipal,
     kind: EntityKind = EntityKind.person,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=10_000_000)] = 1,
 ) -> Response:
     ctx = request.app.state.ctx
     queue = service.review_queue(ctx, principal, kind=kind, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
