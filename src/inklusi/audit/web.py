@@ -42,6 +42,7 @@ PURPOSE_LABELS = {
     Purpose.audit_review: msg("Audit review"),
 }
 LENGTHS = {"actor": 120, "action": 40, "object_id": 64}
+SEQ_MAX = 2**62  # an entry number past what a BIGINT holds is refused, not sent to the database
 
 
 def _require_auditor(principal: Principal) -> None:
@@ -127,8 +128,8 @@ def log_page(
     purpose: str = "",
     date_from: str = "",
     date_to: str = "",
-    before: Annotated[int | None, Query(ge=1)] = None,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    before: Annotated[int | None, Query(ge=1, le=SEQ_MAX)] = None,
+    after: Annotated[int | None, Query(ge=0, le=SEQ_MAX)] = None,
 ) -> Response:
     """Search the log, newest first, a page at a time."""
     _require_auditor(principal)
