@@ -1,12 +1,13 @@
 """Every message the code can show has an Indonesian translation with the same placeholders."""
 
 import string
+from datetime import date
 from importlib import resources
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from inklusi.i18n import msg, pick_language
+from inklusi.i18n import format_day, msg, pick_language
 
 SOURCE = resources.files("inklusi")
 
@@ -55,3 +56,18 @@ def test_accept_language_header():
     assert pick_language("en-US,en;q=0.9") == "en"
     assert pick_language("fr, en;q=0.5, id;q=0.8") == "id"
     assert pick_language("de") == "id"
+
+
+def test_a_date_in_a_message_reads_like_every_other_date_in_that_language():
+    """Issue 11 #10: dates inside messages were ISO ("1993-04-09") beside "9 Apr 1993" on the same page."""
+    text = msg(
+        "The NIK says born {nik_date}, the record says {date}",
+        nik_date=date(1993, 4, 9),
+        date=date(1984, 2, 19),
+    )
+    assert (
+        text.render("en")
+        == f"The NIK says born {format_day(date(1993, 4, 9), 'en')}, the record says 19 Feb 1984"
+    )
+    assert "9 Apr 1993" in text.render("id") and "19 Feb 1984" in text.render("id")
+    assert "1993-04-09" not in text.render("id")

@@ -37,8 +37,18 @@ class Text:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """The message in ``language``; a date among its parameters reads like every other date a person
+        sees in that language (:func:`format_day`)."""
         text = translations(language).gettext(self.msgid)
-        return text.format(**self.params) if self.params else text
+        if not self.params:
+            return text
+        shown = {
+            name: format_day(value, language)
+            if isinstance(value, date) and not isinstance(value, datetime)
+            else value
+            for name, value in self.params.items()
+        }
+        return text.format(**shown)
 
     def both(self) -> dict[str, str]:
         """The message in every language, e.g. for an error report a steward may read in either."""

@@ -344,8 +344,8 @@ def check_nik_matches(person: PersonData, nik: NumberCheck, path: str) -> list[I
                 "nik.birth_date_mismatch",
                 msg(
                     "The NIK says born {nik_date}, the record says {date}",
-                    nik_date=nik.birth_date.isoformat(),
-                    date=person.birth_date.isoformat(),
+                    nik_date=nik.birth_date,
+                    date=person.birth_date,
                 ),
             )
         )
