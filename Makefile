@@ -53,5 +53,6 @@ benchmarks: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.synth_bench
 	$(BIN)/python -m benchmarks.search_bench
 
+## Remove what the tools made: the venv, the demo registry, test output. Never ./inklusi-data (a real registry).
 clean:
-	rm -rf $(VENV) inklusi-data inklusi-demo .pytest_cache
+	rm -rf $(VENV) inklusi-demo .pytest_cache test-output
