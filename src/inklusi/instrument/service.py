@@ -329,9 +329,10 @@ def _changed(state: RoundState) -> dict[str, object]:
 def _held_by_village(raw: Submissions, held: dict) -> dict[str, int]:
     """Held forms per village named on the form (as written; forms naming none are left out)."""
     counts: dict[str, int] = defaultdict(int)
-    for record in _records(_only(raw, [sid for sid in held if sid is not None])).values():
-        if (village := village_of(record)) is not None:
-            counts[village] += 1
+    for copies in _records(_only(raw, [sid for sid in held if sid is not None])).values():
+        for record in copies:  # a repeated submission id holds several forms
+            if (village := village_of(record)) is not None:
+                counts[village] += 1
     return dict(counts)
 
 
