@@ -47,8 +47,8 @@ class Visible(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         found = dict(attrs)
-        if tag in ("script", "style", "template"):
-            self._hidden += 1
+        if tag in ("script", "style", "template") or (tag == "code" and found.get("translate") == "no"):
+            self._hidden += 1  # not interface text: scripts, and data shown as stored (<code translate="no">)
         for name in ("aria-label", "title", "placeholder", "alt"):
             if found.get(name):
                 self.text.append(found[name])
@@ -63,7 +63,7 @@ class Visible(HTMLParser):
             self._label, self._cell = found["data-label"], []
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template"):
+        if tag in ("script", "style", "template") or (tag == "code" and self._hidden):
             self._hidden -= 1
         elif tag == "dt" and self._dt is not None:
             self._label, self._dt = " ".join(self._dt).strip(), None
