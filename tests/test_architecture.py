@@ -76,3 +76,29 @@ def test_the_bottom_layers_are_checked_pure() -> None:
     (pure,) = [c for c in contracts() if c["name"].startswith("Domain models are pure")]
     unchecked = sorted({f"inklusi.*.{name}" for name in bottom} - set(pure["source_modules"]))
     assert not unchecked, f"bottom-layer modules the purity contract does not check: {unchecked}"
+
+
+def internals(slice_name: str) -> set[str]:
+    """What other slices may never import: the slice's store, tables and edges, and, when its service is a
+    package, the package's submodules (others use what the package exports)."""
+    modules = set(modules_of(slice_name))
+    found = {
+        f"inklusi.{slice_name}.{name}" for name in ("store", "tables", "api", "cli", "web") if name in modules
+    }
+    if (PACKAGE / slice_name / "service" / "__init__.py").is_file():
+        found.add(f"inklusi.{slice_name}.service.**")
+    return found
+
+
+def test_every_slice_is_guarded_against_the_others() -> None:
+    unguarded = []
+    for name in slices():
+        others = {f"inklusi.{other}" for other in slices() if other != name}
+        if not any(
+            contract["type"] == "forbidden"
+            and others <= set(contract["source_modules"])
+            and internals(name) <= set(contract["forbidden_modules"])
+            for contract in contracts()
+        ):
+            unguarded.append(name)
+    assert not unguarded, f"slices whose internals other slices may import (pyproject.toml): {unguarded}"

@@ -51,8 +51,7 @@ from inklusi.instrument.service.batches import recent_batches as recent_batches
 from inklusi.instrument.submissions import FORM, SUBMISSION_ID, ReadLimits, Submissions, read
 from inklusi.instrument.validation import CONTROL, SUBMISSION_ID_LENGTH, Violation
 from inklusi.registry.enumeration import RoundHold
-from inklusi.registry.service.guards import moment
-from inklusi.registry.service.rounds import RoundState, apply_round_chunk
+from inklusi.registry.service import RoundState, apply_round_chunk, moment
 from inklusi.wilayah import service as wilayah
 
 CHUNK_FORMS = 2_000
