@@ -30,7 +30,7 @@ from inklusi.errors import HttpError, InklusiError
 from inklusi.i18n import Text
 from inklusi.instrument import api as instrument_api
 from inklusi.instrument import web as instrument_web
-from inklusi.instrument.jobs import ImportJobs
+from inklusi.instrument.service.jobs import ImportJobs
 from inklusi.linkage import api as linkage_api
 from inklusi.linkage import web as linkage_web
 from inklusi.registry import api as registry_api

@@ -17,8 +17,9 @@ from fastapi.testclient import TestClient
 from inklusi.access.model import Principal
 from inklusi.app import create_app
 from inklusi.errors import Invalid
-from inklusi.instrument import reports, service
+from inklusi.instrument import service
 from inklusi.instrument.model import load
+from inklusi.instrument.service import reports
 from inklusi.instrument.submissions import read
 from inklusi.instrument.synthetic import from_synthetic, write_jsonl
 from inklusi.instrument.xlsform import write_xlsform

@@ -8,7 +8,7 @@ from pathlib import Path
 from inklusi.access.model import Principal
 from inklusi.instrument import service
 from inklusi.instrument.model import load
-from inklusi.instrument.reports import error_report_csv, held_jsonl
+from inklusi.instrument.service.reports import error_report_csv, held_jsonl
 from inklusi.instrument.synthetic import from_synthetic
 from inklusi.registry import service as registry
 from tests.instrument.odk import write_odk_zip

@@ -12,11 +12,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from inklusi.analytics.snapshot import take_snapshot
 from inklusi.linkage import service as linkage
 from inklusi.linkage.model import DecisionKind
 from inklusi.registry import service as registry
-from inklusi.registry.service.linkage_export import export_persons
+from inklusi.registry.service import export_persons, export_snapshot
 from inklusi.synth import SynthConfig, generate, registry_data
 from inklusi.welfare import service as welfare
 from tests.factories import SYSTEM
@@ -95,7 +94,7 @@ def test_the_demo_population_after_linkage_ranks_each_true_household_once(ctx, p
 
     ranking = welfare.train_and_rank_demo(ctx, SYSTEM, SURVEY)
     assert ranking.run.households == distinct
-    snapshot = take_snapshot(ctx, SYSTEM, tmp_path / "snapshot")
+    snapshot = export_snapshot(ctx, SYSTEM, tmp_path / "snapshot")
     assert snapshot.household_count == distinct
     persons = pq.read_table(snapshot.persons)
     assert persons.num_rows == pc.count_distinct(persons["person_id"]).as_py()

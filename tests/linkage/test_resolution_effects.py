@@ -10,7 +10,6 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from inklusi.analytics.snapshot import take_snapshot
 from inklusi.app import create_app
 from inklusi.db import utcnow
 from inklusi.linkage import service as linkage
@@ -18,6 +17,7 @@ from inklusi.linkage import store
 from inklusi.linkage.model import EntityKind
 from inklusi.linkage.service.writing import apply_groups
 from inklusi.registry import service as registry
+from inklusi.registry.service import export_snapshot
 from tests.factories import JAKARTA_VILLAGE, SYSTEM, household
 from tests.web.test_pages import login
 
@@ -74,7 +74,7 @@ def test_a_merge_counts_once_and_an_unmerge_restores_both(ctx, tmp_path):
     ]
     # Counts and the snapshot the ranking reads: one household of three.
     assert registry.count_households(ctx) == 1
-    snapshot = take_snapshot(ctx, SYSTEM, tmp_path / "merged")
+    snapshot = export_snapshot(ctx, SYSTEM, tmp_path / "merged")
     assert (snapshot.household_count, snapshot.person_count) == (1, 3)
     # The duplicate is marked, not deleted; as of before the merge it is shown as it was.
     now = registry.get_household(ctx, SYSTEM, second.household_id)
@@ -91,7 +91,7 @@ def test_a_merge_counts_once_and_an_unmerge_restores_both(ctx, tmp_path):
     assert sorted(hit.person_id for hit in hits) == sorted([first.person_ids[0], second.person_ids[0]])
     assert all(hit.linked == () for hit in hits)
     assert registry.count_households(ctx) == 2
-    snapshot = take_snapshot(ctx, SYSTEM, tmp_path / "unmerged")
+    snapshot = export_snapshot(ctx, SYSTEM, tmp_path / "unmerged")
     assert (snapshot.household_count, snapshot.person_count) == (2, 6)
     assert registry.get_household(ctx, SYSTEM, second.household_id).resolved_into is None
 

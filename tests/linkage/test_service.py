@@ -16,7 +16,7 @@ from inklusi.linkage import service as linkage
 from inklusi.linkage import store
 from inklusi.linkage.model import DecisionKind, EntityKind, LinkReason
 from inklusi.registry import service as registry
-from inklusi.registry.service.linkage_export import export_persons
+from inklusi.registry.service import export_persons
 from inklusi.synth import SynthConfig, registry_data
 from tests.factories import SYSTEM, user
 

@@ -13,17 +13,15 @@ from pydantic import AwareDatetime, BaseModel
 from inklusi.api import ContextDep, PrincipalDep
 from inklusi.errors import NotFound
 from inklusi.i18n import msg
-from inklusi.instrument import reports, service
-from inklusi.instrument.jobs import ImportJob, ImportJobs
+from inklusi.instrument import service
 from inklusi.instrument.model import Instrument, available, load
 from inklusi.instrument.printable import questionnaire_html
-from inklusi.instrument.service import ImportResult
-from inklusi.instrument.uploads import private_folder
-from inklusi.instrument.xlsform import write_xlsform
-from inklusi.web.pages import self_contained
+from inklusi.instrument.service import ImportResult, reports
+from inklusi.instrument.service.jobs import ImportJob, ImportJobs
+from inklusi.instrument.xlsform import XLSX, export_xlsform
+from inklusi.web.pages import attachment, self_contained
 
 router = APIRouter(tags=["imports"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def import_jobs(request: Request) -> ImportJobs:
@@ -66,9 +64,7 @@ def get_instrument(name: str) -> Instrument:
 @router.get("/instrument/{name}/xlsform", tags=["instrument"], response_class=FileResponse)
 def get_xlsform(ctx: ContextDep, name: str) -> FileResponse:
     """The XLSForm to publish on ODK Central or KoboToolbox."""
-    instrument = load(_known(name))
-    folder = private_folder(ctx.settings.data_dir / "exports")
-    path = write_xlsform(instrument, folder / f"{instrument.id}-{instrument.version}.xlsx")
+    path = export_xlsform(load(_known(name)), ctx.settings.data_dir / "exports")
     return FileResponse(path, media_type=XLSX, filename=path.name)
 
 
@@ -119,11 +115,6 @@ def get_held_forms(ctx: ContextDep, principal: PrincipalDep, batch_id: UUID) -> 
     """The held forms as JSON Lines: correct them and import the file again."""
     _report, held = reports.batch_reports(ctx, principal, batch_id)
     return attachment(held, "application/x-ndjson", f"{batch_id}.held.jsonl")
-
-
-def attachment(text: str, media_type: str, name: str) -> PlainTextResponse:
-    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return PlainTextResponse(text, media_type=media_type, headers=disposition)
 
 
 def _known(name: str) -> str:

@@ -142,7 +142,7 @@ def errors(
 
 
 def _write_reports(ctx, principal, batch_id: UUID, folder: Path, stem: str) -> tuple[str, str]:
-    from inklusi.instrument import reports
+    from inklusi.instrument.service import reports
 
     report, held = reports.batch_reports(ctx, principal, batch_id)
     folder.mkdir(parents=True, exist_ok=True)

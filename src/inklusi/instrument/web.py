@@ -7,20 +7,27 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from inklusi.instrument import reports, service
-from inklusi.instrument.api import attachment, get_xlsform, import_jobs
-from inklusi.instrument.jobs import ImportJobs
+from inklusi.instrument import service
 from inklusi.instrument.model import load
 from inklusi.instrument.printable import questionnaire_html
+from inklusi.instrument.service import reports
+from inklusi.instrument.service.jobs import ImportJobs
+from inklusi.instrument.xlsform import XLSX, export_xlsform
 from inklusi.registry.enumeration import ROUND_COUNT_LABELS
-from inklusi.web.pages import page_language, render, self_contained
+from inklusi.web.pages import attachment, page_language, render, self_contained
 from inklusi.web.session import PagePrincipal, require_csrf
 from inklusi.wilayah import service as wilayah
 
 router = APIRouter(include_in_schema=False)
 HELD_SHOWN = 50  # held forms listed on the page; the error report has them all
+
+
+def import_jobs(request: Request) -> ImportJobs:
+    return request.app.state.import_jobs
+
+
 JobsDep = Annotated[ImportJobs, Depends(import_jobs)]
 
 
@@ -100,4 +107,5 @@ def questionnaire(request: Request, _principal: PagePrincipal) -> Response:
 
 @router.get("/instrument/xlsform")
 def xlsform(request: Request, _principal: PagePrincipal) -> Response:
-    return get_xlsform(request.app.state.ctx, load().id)
+    path = export_xlsform(load(), request.app.state.ctx.settings.data_dir / "exports")
+    return FileResponse(path, media_type=XLSX, filename=path.name)

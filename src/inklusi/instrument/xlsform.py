@@ -11,9 +11,11 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from inklusi.instrument.model import Condition, Instrument, Question
+from inklusi.instrument.uploads import private_folder
 
 LANGUAGES = {"id": "Bahasa Indonesia (id)", "en": "English (en)"}
 SELECTS = ("select_one", "yes_no")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def list_name(question: Question) -> str:
@@ -115,3 +117,9 @@ def write_xlsform(instrument: Instrument, path: Path) -> Path:
             sheet.append([row.get(column, "") for column in columns])
     workbook.save(path)
     return path
+
+
+def export_xlsform(instrument: Instrument, exports_dir: Path) -> Path:
+    """The instrument's XLSForm written into ``exports_dir`` (created readable by its owner only)."""
+    folder = private_folder(exports_dir)
+    return write_xlsform(instrument, folder / f"{instrument.id}-{instrument.version}.xlsx")

@@ -17,7 +17,7 @@ from functools import cache
 
 from babel.numbers import format_decimal
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from inklusi.i18n import BABEL_LOCALES, LANGUAGES, Language, Text, format_day, format_moment, translations
@@ -86,3 +86,9 @@ def self_contained(html: str) -> HTMLResponse:
     )
     policy = f"default-src 'self'; style-src 'self' {hashes}; img-src 'self' data:; frame-ancestors 'none'"
     return HTMLResponse(html, headers={"Content-Security-Policy": policy})
+
+
+def attachment(text: str, media_type: str, name: str) -> PlainTextResponse:
+    """Text sent as a file to save (an error report, the held forms)."""
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return PlainTextResponse(text, media_type=media_type, headers=disposition)

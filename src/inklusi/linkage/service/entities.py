@@ -27,7 +27,7 @@ from inklusi.linkage import store
 from inklusi.linkage.model import DecisionKind, EntityKind, LinkReason, Membership
 from inklusi.linkage.service.review import decision_row, require_write
 from inklusi.linkage.service.writing import move_records, new_entity
-from inklusi.registry.service.linkage_export import export_persons
+from inklusi.registry.service import export_persons
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from inklusi.linkage import store
 from inklusi.linkage.evidence import from_json
 from inklusi.linkage.model import DecisionKind, EntityKind, PairStatus, ReviewPair
 from inklusi.linkage.service.writing import move_records, new_entity
-from inklusi.registry.service.linkage_export import export_persons
+from inklusi.registry.service import export_persons
 
 
 def _read_scope(principal: Principal) -> Scope:

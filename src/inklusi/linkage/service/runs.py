@@ -35,7 +35,7 @@ from inklusi.linkage.pipeline import BatchOutcome, Outcome, deduplicate, link_ba
 from inklusi.linkage.service.records import constraints, prepare_registry
 from inklusi.linkage.service.writing import apply_groups, review_rows
 from inklusi.linkage.spec import LinkageSettings, load_settings
-from inklusi.registry.service.linkage_export import export_persons
+from inklusi.registry.service import export_persons
 
 
 @dataclass(frozen=True)

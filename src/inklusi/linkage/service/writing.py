@@ -20,7 +20,7 @@ from inklusi.linkage.evidence import as_json, evidence_rows
 from inklusi.linkage.households import link_households
 from inklusi.linkage.model import EntityKind, LinkReason, PairStatus, ordered
 from inklusi.linkage.spec import load_settings
-from inklusi.registry.service.resolution import households_of, resolve
+from inklusi.registry.service import households_of, resolve
 
 BULK = 20_000  # above this many entities, read every membership at once
 

@@ -1,6 +1,11 @@
 """Use cases of the registry. Every write makes new versions (the old ones get ``valid_to``) and one audit
 entry, in one transaction; every read of personal data is audited with its purpose. Reads see only
 households inside the caller's area scope: anything outside it is "not found", so existence does not leak.
+
+What this package exports is the registry's interface to the other slices (the import contracts forbid them
+its submodules): besides the use cases of the registry's own edges, applying an enumeration round
+(instrument), the analytics snapshot (welfare), the export to record linkage and the resolution of its
+entities (linkage).
 """
 
 from inklusi.registry.service.change_requests import (
@@ -11,6 +16,8 @@ from inklusi.registry.service.change_requests import (
 )
 from inklusi.registry.service.changes import move_person, update_household, update_person
 from inklusi.registry.service.finding import browse_area, find_persons, query_kind, rebuild_name_index
+from inklusi.registry.service.guards import moment
+from inklusi.registry.service.linkage_export import export_persons
 from inklusi.registry.service.loading import Loaded, Registered, load_households, register_household
 from inklusi.registry.service.reads import (
     count_households,
@@ -18,24 +25,36 @@ from inklusi.registry.service.reads import (
     get_household_history,
     get_person,
 )
+from inklusi.registry.service.resolution import households_of, resolve
+from inklusi.registry.service.rounds import RoundState, apply_round_chunk
+from inklusi.registry.service.snapshot import SnapshotFiles, export_snapshot, household_tables
 
 __all__ = [
     "Loaded",
     "Registered",
+    "RoundState",
+    "SnapshotFiles",
+    "apply_round_chunk",
     "browse_area",
     "change_request_queue",
     "count_households",
     "decide_change_request",
+    "export_persons",
+    "export_snapshot",
     "find_persons",
     "get_change_request",
     "get_household",
     "get_household_history",
     "get_person",
+    "household_tables",
+    "households_of",
     "load_households",
+    "moment",
     "move_person",
     "query_kind",
     "rebuild_name_index",
     "register_household",
+    "resolve",
     "submit_change_request",
     "update_household",
     "update_person",

@@ -4,6 +4,11 @@ The export is a bulk read of personal data, so it needs ``registry:read`` nation
 audit entry is written (and committed) first, then the snapshot is read in one read-only transaction (a
 consistent snapshot on both databases) that blocks no writer: an export is never unaudited, and a long export
 does not hold the write lock that SQLite's audited transactions take.
+
+The snapshot is two files: ``households.parquet`` (dwelling + ``asset_<key>`` columns) and
+``persons.parquet`` (members with their household and family). :func:`household_tables` lays out one
+:class:`~inklusi.registry.model.HouseholdRecord` the same way, so that a single household (for example the
+one whose ranking is being explained) goes through exactly the expressions the whole registry went through.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+import pyarrow as pa
 
 from inklusi.access.model import Permission, Principal
 from inklusi.audit import service as audit
@@ -20,6 +27,11 @@ from inklusi.db import utcnow
 from inklusi.errors import Forbidden
 from inklusi.i18n import msg
 from inklusi.registry import snapshot
+from inklusi.registry.codelists import codelist
+from inklusi.registry.model import Dwelling, HouseholdRecord, PersonData, field_names
+
+_INTEGER_DWELLING = {"floor_area_m2": pa.int32()}
+_LEFT_OUT = ("name", "nik", "birth_place", "programmes")
 
 
 @dataclass(frozen=True)
@@ -56,3 +68,46 @@ def export_snapshot(
     return SnapshotFiles(
         directory / "households.parquet", directory / "persons.parquet", taken_at, households, persons
     )
+
+
+def household_tables(record: HouseholdRecord) -> tuple[pa.Table, pa.Table]:
+    """One household as the snapshot's two tables (households, persons)."""
+    dwelling = {name: [getattr(record.dwelling, name)] for name in field_names(Dwelling)}
+    household_types = {
+        name: pa.string()
+        if name in ("village_code", "sls", "address")
+        else pa.float64()
+        if name in ("latitude", "longitude")
+        else _INTEGER_DWELLING.get(name, pa.int16())
+        for name in dwelling
+    }
+    columns = {"household_id": pa.array([str(record.id)], pa.string())}
+    columns |= {name: pa.array(values, household_types[name]) for name, values in dwelling.items()}
+    for key in codelist("asset").codes:
+        columns[f"asset_{key}"] = pa.array([float(record.assets.get(str(key), 0.0))], pa.float64())
+    households = pa.table(columns)
+
+    person_fields = [name for name in field_names(PersonData) if name not in _LEFT_OUT]
+    rows = [
+        {
+            "person_id": str(member.person_id),
+            "household_id": str(record.id),
+            "family_id": str(family.id),
+            "relationship": int(member.relationship),
+            **{name: getattr(member.person, name) for name in person_fields},
+        }
+        for family in record.families
+        for member in family.members
+    ]
+    types = {"person_id": pa.string(), "household_id": pa.string(), "family_id": pa.string()}
+    types |= {"relationship": pa.int16(), "birth_date": pa.date32()}
+    schema = pa.schema(
+        [
+            pa.field(name, types.get(name, pa.int16()))
+            for name in ("person_id", "household_id", "family_id", "relationship", *person_fields)
+        ]
+    )
+    persons = pa.Table.from_pylist(
+        [{k: (int(v) if isinstance(v, bool) else v) for k, v in row.items()} for row in rows], schema=schema
+    )
+    return households, persons

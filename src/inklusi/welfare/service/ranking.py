@@ -11,7 +11,6 @@ from uuid import UUID
 
 from inklusi.access.model import Principal
 from inklusi.analytics.engine import read_arrow
-from inklusi.analytics.snapshot import take_snapshot
 from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
@@ -19,6 +18,7 @@ from inklusi.db import utcnow
 from inklusi.errors import NotFound
 from inklusi.i18n import Text, msg
 from inklusi.ids import new_id
+from inklusi.registry import service as registry
 from inklusi.welfare import store
 from inklusi.welfare.model import (
     ModelInfo,
@@ -59,7 +59,7 @@ def rank_registry(
     work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rank-", dir=work) as folder:
         progress(msg("Taking a snapshot of the registry"))
-        snapshot = take_snapshot(ctx, principal, Path(folder) / "snapshot")
+        snapshot = registry.export_snapshot(ctx, principal, Path(folder) / "snapshot")
         reference = reference_date or snapshot.taken_at.date()
         engine = engine_for(ctx, backend)
         progress(msg("Scoring and ranking the households ({backend})", backend=engine.backend))

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from inklusi.access.model import Principal
 from inklusi.analytics.engine import Engine
-from inklusi.analytics.snapshot import household_tables
 from inklusi.audit import service as audit
 from inklusi.audit.model import Event, Purpose
 from inklusi.context import Context
@@ -118,7 +117,7 @@ def explain_household(
     with ctx.transaction(readonly=True) as conn:
         _row, spec, model = load_model_of_run(conn, rank.run.id)
     record = registry.get_household(ctx, principal, household_id, as_of=rank.run.snapshot_at, purpose=purpose)
-    households, persons = household_tables(record)
+    households, persons = registry.household_tables(record)
     engine = Engine.open("duckdb")
     try:
         households, persons = engine.table(households), engine.table(persons)

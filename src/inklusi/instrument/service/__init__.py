@@ -38,21 +38,20 @@ from inklusi.errors import Conflict, Invalid, Issue
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.instrument import store
-from inklusi.instrument.batches import HeldForm as HeldForm
-from inklusi.instrument.batches import ImportResult, result_of, village_of
-from inklusi.instrument.batches import get_batch as get_batch
-from inklusi.instrument.batches import held_forms as held_forms
-from inklusi.instrument.batches import recent_batches as recent_batches
 from inklusi.instrument.mapping import chunks_by_building, round_forms
 from inklusi.instrument.messages import as_issue
 from inklusi.instrument.model import Instrument, load
 from inklusi.instrument.rules import AreaCodes
 from inklusi.instrument.screening import screen
+from inklusi.instrument.service.batches import HeldForm as HeldForm
+from inklusi.instrument.service.batches import ImportResult, result_of, village_of
+from inklusi.instrument.service.batches import get_batch as get_batch
+from inklusi.instrument.service.batches import held_forms as held_forms
+from inklusi.instrument.service.batches import recent_batches as recent_batches
 from inklusi.instrument.submissions import FORM, SUBMISSION_ID, ReadLimits, Submissions, read
 from inklusi.instrument.validation import CONTROL, SUBMISSION_ID_LENGTH, Violation
 from inklusi.registry.enumeration import RoundHold
-from inklusi.registry.service.guards import moment
-from inklusi.registry.service.rounds import RoundState, apply_round_chunk
+from inklusi.registry.service import RoundState, apply_round_chunk, moment
 from inklusi.wilayah import service as wilayah
 
 CHUNK_FORMS = 2_000

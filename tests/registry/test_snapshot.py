@@ -12,9 +12,9 @@ import pytest
 
 from inklusi.access.model import Principal
 from inklusi.analytics.engine import Engine
-from inklusi.analytics.snapshot import household_tables, take_snapshot
 from inklusi.errors import Forbidden
 from inklusi.registry import service as registry
+from inklusi.registry.service import export_snapshot, household_tables
 from inklusi.synth import SynthConfig, registry_data
 from inklusi.welfare.spec import features, load_spec
 from tests.factories import user
@@ -25,7 +25,7 @@ SYSTEM = Principal.system("tests")
 def test_the_snapshot_holds_every_current_household_and_member(ctx, tmp_path):
     sample = list(registry_data(SynthConfig(households=40, seed=5)))
     registry.load_households(ctx, SYSTEM, sample, source="test")
-    files = take_snapshot(ctx, SYSTEM, tmp_path / "snapshot")
+    files = export_snapshot(ctx, SYSTEM, tmp_path / "snapshot")
     households, persons = pq.read_table(files.households), pq.read_table(files.persons)
     assert files.household_count == households.num_rows == 40
     members = sum(len(f.members) for h in sample for f in h.families)
@@ -39,7 +39,7 @@ def test_the_snapshot_holds_every_current_household_and_member(ctx, tmp_path):
 
 def test_one_household_is_laid_out_like_the_snapshot(ctx, tmp_path):
     registry.load_households(ctx, SYSTEM, registry_data(SynthConfig(households=12, seed=8)), source="test")
-    files = take_snapshot(ctx, SYSTEM, tmp_path / "snapshot")
+    files = export_snapshot(ctx, SYSTEM, tmp_path / "snapshot")
     spec = load_spec("national")
     engine = Engine.open()
     try:
@@ -61,7 +61,7 @@ def test_one_household_is_laid_out_like_the_snapshot(ctx, tmp_path):
 def test_a_regional_user_may_not_export_the_registry(ctx, tmp_path):
     regional = user(ctx, "jabar", ("steward", "32"))
     with pytest.raises(Forbidden):
-        take_snapshot(ctx, regional, tmp_path / "snapshot")
+        export_snapshot(ctx, regional, tmp_path / "snapshot")
 
 
 def test_only_the_engine_imports_duckdb_or_pyspark():
