@@ -167,6 +167,9 @@ def test_the_log_page_finds_a_read_and_explains_bad_filters(client, ctx, world):
     assert "Manajemen kasus" in rows[0] and BANDUNG_VILLAGE not in rows[0]  # the village by name
     # issue 12 #6: what the action means, in the page's language, beside its code
     assert "Data seseorang dibaca" in rows[0] and "<code>person.read</code>" in rows[0]
+    assert (
+        '<option value="linkage.merge">Dua entitas digabungkan</option>' in page.text
+    )  # every action offered
     export_link = re.search(r'href="(/audit/export\.csv\?[^"]+)"', page.text).group(1)
     assert "object_id=" in export_link and "action=person.read" in export_link
 

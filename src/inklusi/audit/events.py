@@ -322,7 +322,11 @@ def markdown() -> str:
     for kind in CATALOGUE.values():
         purposes = ", ".join(f"`{p.value}`" for p in kind.purposes) or "as the caller declares"
         detail = "<br>".join(f"`{name}`: {text}" for name, text in kind.detail.items()) or "—"
-        object_type = f"`{kind.object_type}`" if kind.object_type else "the object refused (e.g. `household`)"
+        object_type = (
+            f"`{kind.object_type}`"
+            if kind.object_type
+            else "the object asked for (`household`, `person`, `batch`…; `request` when none)"
+        )
         meaning = " | ".join(kind.description.render(language) for language in ("en", "id"))
         lines.append(f"| `{kind.action}` | {meaning} | {object_type} | {purposes} | {detail} |")
     return "\n".join(lines) + "\n"

@@ -157,6 +157,7 @@ def log_page(
         places=wilayah.area_names(ctx, {entry.area_code for entry in entries if entry.area_code}),
         organisations=organisations,
         purposes=PURPOSE_LABELS,
+        actions=events.CATALOGUE,  # every action the log can hold, offered in the action filter
         export_limit=service.EXPORT_LIMIT,
     )
 
