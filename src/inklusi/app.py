@@ -20,9 +20,11 @@ from inklusi.access import api as access_api
 from inklusi.access import web as access_web
 from inklusi.api import API_PREFIX, PROBLEM_RESPONSES, ContextDep, invalid_request, problem_response
 from inklusi.audit import api as audit_api
+from inklusi.audit import events
 from inklusi.audit import service as audit
 from inklusi.audit import web as audit_web
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.db import schema_revisions
@@ -170,5 +172,12 @@ def _audit_denial(request: Request, error: InklusiError) -> None:
         "reason": error.slug,
     }
     purpose = Purpose.__members__.get(request.headers.get("x-inklusi-purpose", ""), Purpose.registry_view)
-    event = Event(principal.actor, "access.denied", object_type, object_id, purpose, detail=detail)
+    event = Event(
+        kind=events.ACCESS_DENIED,
+        actor=principal.actor,
+        purpose=purpose,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+    )
     audit.record_denial(request.app.state.ctx, event)

@@ -17,7 +17,8 @@ from inklusi.access import service as access
 from inklusi.access.model import Permission
 from inklusi.app import create_app
 from inklusi.audit import service as audit
-from inklusi.audit.model import Actor, Event, LogQuery, Purpose
+from inklusi.audit.events import LINKAGE_PAIR_READ, LOGIN_FAILED, Event
+from inklusi.audit.model import Actor, LogQuery, Purpose
 from inklusi.db import utcnow
 from inklusi.registry import service as registry
 from tests.audit.test_chain import as_attacker
@@ -62,9 +63,14 @@ def test_an_auditor_finds_who_read_a_person_when_and_why(ctx, world):
 
 def test_the_log_is_read_a_page_at_a_time(ctx, world):
     for i in range(7):
-        event = Event(Actor(None, "tester"), "test.event", "thing", str(i), Purpose.administration)
+        event = Event(
+            kind=LINKAGE_PAIR_READ,
+            actor=Actor(None, "tester"),
+            purpose=Purpose.data_stewardship,
+            object_id=str(i),
+        )
         audit.record_alone(ctx, event)
-    reader, query = world["auditor"].actor, LogQuery(action="test")
+    reader, query = world["auditor"].actor, LogQuery(action="linkage")
     first = audit.search_log(ctx, reader, query, limit=3)
     assert [e.object_id for e in first.entries] == ["6", "5", "4"] and first.newer is None
     second = audit.search_log(ctx, reader, query, before=first.older, limit=3)
@@ -159,6 +165,11 @@ def test_the_log_page_finds_a_read_and_explains_bad_filters(client, ctx, world):
     rows = re.findall(r"<tr>(.*?)</tr>", page.text, re.S)[1:]
     assert len(rows) == 1 and "pendamping" in rows[0] and "Org pendamping" in rows[0]
     assert "Manajemen kasus" in rows[0] and BANDUNG_VILLAGE not in rows[0]  # the village by name
+    # issue 12 #6: what the action means, in the page's language, beside its code
+    assert "Data seseorang dibaca" in rows[0] and "<code>person.read</code>" in rows[0]
+    assert (
+        '<option value="linkage.merge">Dua entitas digabungkan</option>' in page.text
+    )  # every action offered
     export_link = re.search(r'href="(/audit/export\.csv\?[^"]+)"', page.text).group(1)
     assert "object_id=" in export_link and "action=person.read" in export_link
 
@@ -171,7 +182,8 @@ def test_the_log_page_finds_a_read_and_explains_bad_filters(client, ctx, world):
 
 def test_the_export_is_the_filtered_log_with_formulas_neutralised(client, ctx, world):
     attacker = Actor(None, '=HYPERLINK("http://evil.example","klik")')
-    audit.record_alone(ctx, Event(attacker, "login.failed", "user", "+62-812", Purpose.authentication))
+    event = Event(kind=LOGIN_FAILED, actor=attacker, purpose=Purpose.authentication, object_id="+62-812")
+    audit.record_alone(ctx, event)
     login(client, "auditor1")
     response = client.get("/audit/export.csv", params={"action": "login.failed"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")

@@ -12,7 +12,8 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from inklusi.audit import service
-from inklusi.audit.model import Actor, Event, Purpose, entry_hash
+from inklusi.audit.events import ORGANISATION_CREATE, Event
+from inklusi.audit.model import Actor, Purpose, entry_hash
 from inklusi.audit.store import entries
 from inklusi.cli import app
 
@@ -22,7 +23,14 @@ ACTOR = Actor(None, "tester")
 def record_events(ctx, n: int) -> None:
     for i in range(n):
         service.record_alone(
-            ctx, Event(ACTOR, "test.event", "thing", str(i), Purpose.administration, detail={"i": i})
+            ctx,
+            Event(
+                kind=ORGANISATION_CREATE,
+                actor=ACTOR,
+                purpose=Purpose.administration,
+                object_id=str(i),
+                detail={"name": f"organisation {i}"},
+            ),
         )
 
 
@@ -136,7 +144,7 @@ def test_a_rewritten_chain_without_the_key_is_caught(ctx):
 
 def test_reading_the_log_is_itself_recorded(ctx):
     record_events(ctx, 2)
-    service.recent(ctx, ACTOR, object_type="thing")
+    service.recent(ctx, ACTOR, object_type="organisation")
     last = service.recent(ctx, ACTOR, limit=1)[0]
     assert (last.action, last.actor_name, last.purpose) == ("audit.read", "tester", "audit_review")
 

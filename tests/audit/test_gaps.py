@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from inklusi.access.model import Principal
 from inklusi.app import create_app
 from inklusi.audit import service
-from inklusi.audit.model import MAX_TEXT, Event, Purpose
+from inklusi.audit.events import ACCESS_DENIED, WELFARE_TRAIN, Event
+from inklusi.audit.model import MAX_TEXT, Purpose
 from inklusi.cli import app as cli_app
 from inklusi.registry import service as registry
 from tests.audit.test_chain import as_attacker, record_events
@@ -89,7 +90,13 @@ def test_denied_web_pages_are_audited_too(settings, ctx):
 
 def test_refusals_cannot_flood_the_log(ctx):
     prober = user(ctx, "prober", ("case_worker", "31"))
-    event = Event(prober.actor, "access.denied", "household", MISSING, Purpose.registry_view)
+    event = Event(
+        kind=ACCESS_DENIED,
+        actor=prober.actor,
+        purpose=Purpose.registry_view,
+        object_type="household",
+        object_id=MISSING,
+    )
     recorded = [service.record_denial(ctx, event) for _ in range(service.DENIALS_PER_MINUTE + 10)]
     assert recorded.count(True) == service.DENIALS_PER_MINUTE
     assert len(_entries(ctx, "access.denied")) == service.DENIALS_PER_MINUTE
@@ -104,21 +111,22 @@ def test_a_megabyte_username_does_not_go_into_the_log(client, ctx):
 
 
 def test_every_logged_field_is_capped(ctx):
-    huge = Event(
-        Principal.system("n" * 10_000).actor,
-        "a" * 1000,
-        "t" * 1000,
-        "i" * 1000,
-        Purpose.administration,
-        "3" * 1000,
-        detail={"text": "x" * 100_000, "many": list(range(100_000)), "k" * 1000: 1},
+    huge = Event(  # actions are the catalogue's (at most 40 characters: tests/audit/test_events.py)
+        kind=ACCESS_DENIED,
+        actor=Principal.system("n" * 10_000).actor,
+        purpose=Purpose.administration,
+        object_type="t" * 1000,
+        object_id="i" * 1000,
+        area_code="3" * 1000,
+        detail={"path": "x" * 100_000, "params": list(range(100_000)), "reason": {"k" * 1000: 1}},
     )
     service.record_alone(ctx, huge)
     stored = service.recent(ctx, SYSTEM.actor, limit=1)[0]
     assert len(stored.actor_name) <= 120 and len(stored.action) <= 40 and len(stored.object_type) <= 40
     assert len(stored.object_id) <= 64 and len(stored.area_code) <= 13
     detail = json.loads(stored.detail)
-    assert len(detail["text"]) == MAX_TEXT and len(detail["many"]) == 1001
+    assert len(detail["path"]) == MAX_TEXT and len(detail["params"]) == 1001
+    assert [len(key) for key in detail["reason"]] == [100]
     assert len(stored.detail) < 20_000
     assert service.verify(ctx).intact
 
@@ -144,9 +152,12 @@ def test_a_searched_nik_is_stored_as_a_keyed_hash(ctx, settings):
 
 
 def test_hashes_and_ids_are_not_mistaken_for_numbers(ctx):
-    detail = {"sha256": "1234567890123456" + "ab" * 24, "id": "01234567-1234-1234-1234-123456789012"}
+    detail = {
+        "fingerprint": "1234567890123456" + "ab" * 24,
+        "version": "01234567-1234-1234-1234-123456789012",
+    }
     service.record_alone(
-        ctx, Event(SYSTEM.actor, "test", "thing", None, Purpose.administration, detail=detail)
+        ctx, Event(kind=WELFARE_TRAIN, actor=SYSTEM.actor, purpose=Purpose.programme_targeting, detail=detail)
     )
     assert json.loads(service.recent(ctx, SYSTEM.actor, limit=1)[0].detail) == detail
 

@@ -27,8 +27,10 @@ from inklusi.access.model import (
     Principal,
     Role,
 )
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event, EventKind
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Conflict, Forbidden, Invalid, Issue, Unauthenticated
@@ -65,10 +67,10 @@ def _require(principal: Principal, permission: Permission) -> None:
         raise Forbidden(msg("You lack the permission {permission}", permission=permission.value))
 
 
-def _audit(
-    ctx: Context, conn: Connection, principal: Principal, action: str, kind: str, id_, **detail
-) -> None:
-    event = Event(principal.actor, action, kind, str(id_), Purpose.administration, detail=detail)
+def _audit(ctx: Context, conn: Connection, principal: Principal, kind: EventKind, id_, **detail) -> None:
+    event = Event(
+        kind=kind, actor=principal.actor, purpose=Purpose.administration, object_id=str(id_), detail=detail
+    )
     audit.record(ctx, conn, event)
 
 
@@ -87,7 +89,7 @@ def create_organisation(
         if store.organisation_by_name(conn, name) is not None:
             raise Conflict(msg("Organisation {name} already exists", name=name))
         store.insert_organisation(conn, org_id, name, kind, home_area_code, utcnow())
-        _audit(ctx, conn, principal, "organisation.create", "organisation", org_id, name=name)
+        _audit(ctx, conn, principal, events.ORGANISATION_CREATE, org_id, name=name)
     return org_id
 
 
@@ -148,8 +150,7 @@ def create_user(
             ctx,
             conn,
             principal,
-            "user.create",
-            "user",
+            events.USER_CREATE,
             user_id,
             username=username,
             grants=[f"{role}@{area or 'national'}" for role, area in grants],
@@ -168,7 +169,7 @@ def grant_role(
         if role_name not in {role.name for role in store.roles(conn)}:
             raise Invalid(msg("Role {role} does not exist", role=role_name))
         store.insert_grant(conn, new_id(), user["id"], role_name, area_code, utcnow())
-        _audit(ctx, conn, principal, "user.grant", "user", user["id"], role=role_name, area=area_code)
+        _audit(ctx, conn, principal, events.USER_GRANT, user["id"], role=role_name, area=area_code)
 
 
 def set_password(ctx: Context, principal: Principal, username: str, password: str) -> None:
@@ -181,7 +182,7 @@ def set_password(ctx: Context, principal: Principal, username: str, password: st
         store.set_password_hash(conn, user["id"], password_hash)
         store.set_must_change_password(conn, user["id"], False)
         ended = store.revoke_tokens_of(conn, user["id"], utcnow())
-        _audit(ctx, conn, principal, "user.password", "user", user["id"], sessions_ended=ended)
+        _audit(ctx, conn, principal, events.USER_PASSWORD, user["id"], sessions_ended=ended)
     if user["must_change_password"]:  # the generated first password is no longer of use
         ctx.settings.admin_password_file.unlink(missing_ok=True)
 
@@ -193,8 +194,8 @@ def set_active(ctx: Context, principal: Principal, username: str, active: bool) 
         user = _user_or_invalid(conn, username)
         store.set_active(conn, user["id"], active)
         ended = 0 if active else store.revoke_tokens_of(conn, user["id"], utcnow())
-        action = "user.activate" if active else "user.deactivate"
-        _audit(ctx, conn, principal, action, "user", user["id"], sessions_ended=ended)
+        kind = events.USER_ACTIVATE if active else events.USER_DEACTIVATE
+        _audit(ctx, conn, principal, kind, user["id"], sessions_ended=ended)
 
 
 def revoke_role(
@@ -205,7 +206,7 @@ def revoke_role(
     with ctx.transaction() as conn:
         user = _user_or_invalid(conn, username)
         removed = store.delete_grants(conn, user["id"], role_name, area_code)
-        _audit(ctx, conn, principal, "user.revoke", "user", user["id"], role=role_name, area=area_code)
+        _audit(ctx, conn, principal, events.USER_REVOKE, user["id"], role=role_name, area=area_code)
         return removed
 
 
@@ -262,11 +263,10 @@ def _verify(ctx: Context, username: str, password: str, address: str | None) -> 
         ok = False
     if not ok:
         failed = Event(
-            Principal.system().actor,
-            "login.failed",
-            "user",
-            str(user["id"]) if user else None,
-            Purpose.authentication,
+            kind=events.LOGIN_FAILED,
+            actor=Principal.system().actor,
+            purpose=Purpose.authentication,
+            object_id=str(user["id"]) if user else None,
             detail={"username": username[:USERNAME_MAX], "address": address},
         )
         audit.record_alone(ctx, failed)
@@ -291,9 +291,13 @@ def authenticate(ctx: Context, username: str, password: str, address: str | None
         principal = _principal(conn, user)
         if rehashed:
             store.set_password_hash(conn, user["id"], rehashed)
-        audit.record(
-            ctx, conn, Event(principal.actor, "login", "user", str(user["id"]), Purpose.authentication)
+        event = Event(
+            kind=events.LOGIN,
+            actor=principal.actor,
+            purpose=Purpose.authentication,
+            object_id=str(user["id"]),
         )
+        audit.record(ctx, conn, event)
     return principal
 
 
@@ -314,11 +318,10 @@ def change_own_password(
         store.set_must_change_password(conn, user["id"], False)
         ended = store.revoke_tokens_of(conn, user["id"], utcnow())
         event = Event(
-            principal.actor,
-            "user.password",
-            "user",
-            str(user["id"]),
-            Purpose.authentication,
+            kind=events.USER_PASSWORD,
+            actor=principal.actor,
+            purpose=Purpose.authentication,
+            object_id=str(user["id"]),
             detail={"sessions_ended": ended, "own": True},
         )
         audit.record(ctx, conn, event)

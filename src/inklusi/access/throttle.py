@@ -12,8 +12,10 @@ from datetime import timedelta
 
 from inklusi.access import store
 from inklusi.access.model import LoginLimits, Principal, Verdict, count_attempt
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import TooManyRequests
@@ -57,11 +59,10 @@ def reserve_attempt(ctx: Context, username: str, address: str | None) -> None:
                 kind = "account" if key.startswith("account:") else "address"
                 detail = {"username": username, "address": address, "until": state.locked_until}
                 event = Event(
-                    Principal.system().actor,
-                    "login.locked",
-                    "login",
-                    kind,
-                    Purpose.authentication,
+                    kind=events.LOGIN_LOCKED,
+                    actor=Principal.system().actor,
+                    purpose=Purpose.authentication,
+                    object_id=kind,
                     detail=detail,
                 )
                 audit.record(ctx, conn, event)

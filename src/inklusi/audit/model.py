@@ -20,7 +20,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -55,17 +55,6 @@ class Actor:
     @classmethod
     def system(cls, name: str = "system") -> Actor:
         return cls(None, name, None)
-
-
-@dataclass(frozen=True)
-class Event:
-    actor: Actor
-    action: str
-    object_type: str
-    object_id: str | None
-    purpose: Purpose
-    area_code: str | None = None
-    detail: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
-from inklusi.audit import store
+from inklusi.audit import events, store
+from inklusi.audit.events import Event
 from inklusi.audit.model import (
     FIELD_LIMITS,
     GENESIS,
@@ -21,7 +22,6 @@ from inklusi.audit.model import (
     Anchor,
     ChainCheck,
     Entry,
-    Event,
     LogPage,
     LogQuery,
     Purpose,
@@ -150,7 +150,8 @@ def recent(
         detail = {"object_type": object_type, "object_id": object_id, "entries": len(found)}
         if containing:
             detail["containing"] = containing
-        record(ctx, conn, Event(reader, "audit.read", "audit_log", None, Purpose.audit_review, detail=detail))
+        event = Event(kind=events.AUDIT_READ, actor=reader, purpose=Purpose.audit_review, detail=detail)
+        record(ctx, conn, event)
     return found
 
 
@@ -177,9 +178,8 @@ def search_log(
         if entries and store.any_beyond(conn, query, entries[0].seq, older=False):
             newer = entries[0].seq
         detail = {**query.described(), "before": before, "after": after, "entries": len(entries)}
-        record(
-            ctx, conn, Event(reader, "audit.search", "audit_log", None, Purpose.audit_review, detail=detail)
-        )
+        event = Event(kind=events.AUDIT_SEARCH, actor=reader, purpose=Purpose.audit_review, detail=detail)
+        record(ctx, conn, event)
     return LogPage(entries, older, newer)
 
 
@@ -188,9 +188,8 @@ def export_log(ctx: Context, reader: Actor, query: LogQuery, *, limit: int = EXP
     with ctx.transaction() as conn:
         entries = store.search(conn, query, limit=limit)
         detail = {**query.described(), "entries": len(entries)}
-        record(
-            ctx, conn, Event(reader, "audit.export", "audit_log", None, Purpose.audit_review, detail=detail)
-        )
+        event = Event(kind=events.AUDIT_EXPORT, actor=reader, purpose=Purpose.audit_review, detail=detail)
+        record(ctx, conn, event)
     return entries
 
 
@@ -203,5 +202,6 @@ def verify_log(ctx: Context, reader: Actor) -> ChainCheck:
         "head_seq": check.head_seq,
         "first_problem": check.finding.seq if check.finding else None,
     }
-    record_alone(ctx, Event(reader, "audit.verify", "audit_log", None, Purpose.audit_review, detail=detail))
+    event = Event(kind=events.AUDIT_VERIFY, actor=reader, purpose=Purpose.audit_review, detail=detail)
+    record_alone(ctx, event)
     return check

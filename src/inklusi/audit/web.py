@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from inklusi.access import service as access
 from inklusi.access.model import Permission, Principal
-from inklusi.audit import service
+from inklusi.audit import events, service
 from inklusi.audit.model import Entry, LogQuery, Purpose
 from inklusi.db import utcnow
 from inklusi.errors import Forbidden
@@ -157,6 +157,7 @@ def log_page(
         places=wilayah.area_names(ctx, {entry.area_code for entry in entries if entry.area_code}),
         organisations=organisations,
         purposes=PURPOSE_LABELS,
+        actions=events.CATALOGUE,  # every action the log can hold, offered in the action filter
         export_limit=service.EXPORT_LIMIT,
     )
 
@@ -167,6 +168,7 @@ def _row(entry: Entry, organisations: dict[UUID, str]) -> dict[str, object]:
         "entry": entry,
         "organisation": organisations.get(entry.organisation_id, "") if entry.organisation_id else "",
         "purpose": PURPOSE_LABELS.get(entry.purpose, entry.purpose),  # type: ignore[call-overload]
+        "action": events.describe(entry.action),  # what the action means; None for one not catalogued
         "detail": detail if len(detail) <= DETAIL_SHOWN else detail[:DETAIL_SHOWN] + "…",
     }
 

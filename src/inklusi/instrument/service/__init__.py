@@ -30,8 +30,10 @@ import pyarrow.compute as pc
 from sqlalchemy.exc import DBAPIError
 
 from inklusi.access.model import Permission, Principal
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Conflict, Invalid, Issue
@@ -240,13 +242,11 @@ def _import_submissions(
             ctx,
             conn,
             Event(
-                principal.actor,
-                "import.batch",
-                "import_batch",
-                str(batch_id),
-                Purpose.data_stewardship,
-                None,
-                detail,
+                kind=events.IMPORT_BATCH,
+                actor=principal.actor,
+                purpose=Purpose.data_stewardship,
+                object_id=str(batch_id),
+                detail=detail,
             ),
         )
     issues = {sid: [as_issue(v, instrument) for v in found] for sid, found in held.items()}

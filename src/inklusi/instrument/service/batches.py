@@ -17,8 +17,10 @@ from uuid import UUID
 from sqlalchemy.engine import RowMapping
 
 from inklusi.access.model import Permission, Principal, Scope
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.errors import Forbidden, Issue, NotFound
 from inklusi.i18n import msg
@@ -162,13 +164,11 @@ def held_forms(ctx: Context, principal: Principal, batch_id: UUID) -> list[HeldF
             ctx,
             conn,
             Event(
-                principal.actor,
-                "import.quarantine.read",
-                "import_batch",
-                str(batch_id),
-                Purpose.data_stewardship,
-                None,
-                detail,
+                kind=events.IMPORT_QUARANTINE_READ,
+                actor=principal.actor,
+                purpose=Purpose.data_stewardship,
+                object_id=str(batch_id),
+                detail=detail,
             ),
         )
     return forms

@@ -16,8 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from inklusi.access.model import Principal
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Invalid, NotFound
@@ -97,12 +99,11 @@ def get_entity(ctx: Context, principal: Principal, entity_id: UUID) -> EntityVie
     with ctx.transaction() as conn:
         area = members[0].village_code if members else facts[ever[0]]["village_code"]
         event = Event(
-            principal.actor,
-            "linkage.entity.read",
-            "linkage_entity",
-            str(entity_id),
-            Purpose.data_stewardship,
-            area,
+            kind=events.LINKAGE_ENTITY_READ,
+            actor=principal.actor,
+            purpose=Purpose.data_stewardship,
+            object_id=str(entity_id),
+            area_code=area,
         )
         audit.record(ctx, conn, event)
     return EntityView(
@@ -189,13 +190,12 @@ def merge_entities(
         store.retire_entities(conn, {other: keep}, now)
         store.close_pairs_between(conn, kind, kept + moving, now)
         event = Event(
-            principal.actor,
-            "linkage.merge",
-            "linkage_entity",
-            str(keep),
-            Purpose.data_stewardship,
-            facts[kept[0]]["village_code"] if kept else None,
-            {"retired": str(other), "moved": len(moving)},
+            kind=events.LINKAGE_MERGE,
+            actor=principal.actor,
+            purpose=Purpose.data_stewardship,
+            object_id=str(keep),
+            area_code=facts[kept[0]]["village_code"] if kept else None,
+            detail={"retired": str(other), "moved": len(moving)},
         )
         audit.record(ctx, conn, event)
     return keep
@@ -241,13 +241,12 @@ def unmerge(
         )
         move_records(conn, kind, moving, created, at=now, decision_id=decision_id)
         event = Event(
-            principal.actor,
-            "linkage.unmerge",
-            "linkage_entity",
-            str(entity_id),
-            Purpose.data_stewardship,
-            facts[moving[0]]["village_code"],
-            {"created": str(created), "moved": len(moving)},
+            kind=events.LINKAGE_UNMERGE,
+            actor=principal.actor,
+            purpose=Purpose.data_stewardship,
+            object_id=str(entity_id),
+            area_code=facts[moving[0]]["village_code"],
+            detail={"created": str(created), "moved": len(moving)},
         )
         audit.record(ctx, conn, event)
     return created

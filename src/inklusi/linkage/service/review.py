@@ -17,8 +17,10 @@ from uuid import UUID
 from sqlalchemy.engine import RowMapping
 
 from inklusi.access.model import Permission, Principal, Scope
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Conflict, Forbidden, Invalid, NotFound
@@ -78,13 +80,10 @@ def review_queue(
         total = store.count_pending(conn, kind, scope)
         detail = {"pairs": [str(row["id"]) for row in rows], "offset": offset}
         event = Event(
-            principal.actor,
-            "linkage.queue.read",
-            "linkage_pair",
-            None,
-            Purpose.data_stewardship,
-            None,
-            detail,
+            kind=events.LINKAGE_QUEUE_READ,
+            actor=principal.actor,
+            purpose=Purpose.data_stewardship,
+            detail=detail,
         )
         audit.record(ctx, conn, event)
     return Queue([_review_pair(row) for row in rows], total)
@@ -99,12 +98,11 @@ def get_pair(ctx: Context, principal: Principal, pair_id: UUID) -> ReviewPair:
         kind = EntityKind(row["kind"])
         entities = {r: store.entity_of(conn, kind, r) for r in (row["record_a"], row["record_b"])}
         event = Event(
-            principal.actor,
-            "linkage.pair.read",
-            "linkage_pair",
-            str(pair_id),
-            Purpose.data_stewardship,
-            row["area_a"],
+            kind=events.LINKAGE_PAIR_READ,
+            actor=principal.actor,
+            purpose=Purpose.data_stewardship,
+            object_id=str(pair_id),
+            area_code=row["area_a"],
         )
         audit.record(ctx, conn, event)
     return _review_pair(row, {k: v for k, v in entities.items() if v is not None})
@@ -195,13 +193,12 @@ def decide(
         store.close_pair(conn, pair_id, PairStatus.decided, now)
         detail = {"decision": kind.value, "entity_a": str(entity_a), "entity_b": str(entity_b)}
         event = Event(
-            principal.actor,
-            f"linkage.{kind.value}",
-            "linkage_pair",
-            str(pair_id),
-            Purpose.data_stewardship,
-            row["area_a"],
-            detail,
+            kind=events.LINKAGE_MATCH if kind is DecisionKind.match else events.LINKAGE_NON_MATCH,
+            actor=principal.actor,
+            purpose=Purpose.data_stewardship,
+            object_id=str(pair_id),
+            area_code=row["area_a"],
+            detail=detail,
         )
         audit.record(ctx, conn, event)
     return decision_id

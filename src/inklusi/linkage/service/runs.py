@@ -20,8 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from inklusi.access.model import Permission, Principal
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Forbidden, Invalid
@@ -227,7 +229,11 @@ def _finish(conn, ctx: Context, principal: Principal, run_id: UUID, summary: Run
     )
     detail = {k: v for k, v in vars(summary).items() if k not in ("run_id", "seconds")}
     event = Event(
-        principal.actor, "linkage.run", "linkage_run", str(run_id), Purpose.data_stewardship, None, detail
+        kind=events.LINKAGE_RUN,
+        actor=principal.actor,
+        purpose=Purpose.data_stewardship,
+        object_id=str(run_id),
+        detail=detail,
     )
     audit.record(ctx, conn, event)
 

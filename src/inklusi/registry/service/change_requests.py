@@ -15,8 +15,10 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Connection
 
 from inklusi.access.model import Permission, Principal
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event, EventKind
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Conflict, Forbidden, Invalid, Issue, NotFound
@@ -79,7 +81,15 @@ def submit_change_request(
             "submitted_at": now,
         }
         requests.insert(conn, row)
-        _audit(ctx, conn, principal, "change_request.submit", row["id"], village, fields=sorted(differing))
+        _audit(
+            ctx,
+            conn,
+            principal,
+            events.CHANGE_REQUEST_SUBMIT,
+            row["id"],
+            village,
+            fields=sorted(differing),
+        )
         return requests.get(conn, row["id"])
 
 
@@ -105,13 +115,10 @@ def change_request_queue(
             conn, scope, status=status, submitted_by=principal.user_id if mine else None, limit=limit
         )
         event = Event(
-            principal.actor,
-            "change_request.list",
-            "change_request",
-            None,
-            Purpose.data_stewardship,
-            None,
-            {"status": status.value if status else None, "mine": mine, "count": len(found)},
+            kind=events.CHANGE_REQUEST_LIST,
+            actor=principal.actor,
+            purpose=Purpose.data_stewardship,
+            detail={"status": status.value if status else None, "mine": mine, "count": len(found)},
         )
         audit.record(ctx, conn, event)
         return found
@@ -124,7 +131,7 @@ def get_change_request(ctx: Context, principal: Principal, request_id: UUID) -> 
         request = _visible(conn, principal, request_id)
         current = _current_values(conn, request)
         replaced = _replaced_values(conn, request)
-        _audit(ctx, conn, principal, "change_request.read", request_id, request.village_code)
+        _audit(ctx, conn, principal, events.CHANGE_REQUEST_READ, request_id, request.village_code)
         return replace(request, current=current, replaced=replaced)
 
 
@@ -165,7 +172,8 @@ def decide_change_request(
             applied_version_id=version_id,
         ):
             raise Conflict(msg("This request was already decided"))
-        _audit(ctx, conn, principal, f"change_request.{status.value}", request_id, request.village_code)
+        decided = events.CHANGE_REQUEST_APPLIED if approve else events.CHANGE_REQUEST_REJECTED
+        _audit(ctx, conn, principal, decided, request_id, request.village_code)
         return requests.get(conn, request_id)
 
 
@@ -271,12 +279,17 @@ def _audit(
     ctx: Context,
     conn: Connection,
     principal: Principal,
-    action: str,
+    kind: EventKind,
     request_id: UUID,
     village: str,
     **detail: object,
 ) -> None:
     event = Event(
-        principal.actor, action, "change_request", str(request_id), Purpose.data_stewardship, village, detail
+        kind=kind,
+        actor=principal.actor,
+        purpose=Purpose.data_stewardship,
+        object_id=str(request_id),
+        area_code=village,
+        detail=detail,
     )
     audit.record(ctx, conn, event)

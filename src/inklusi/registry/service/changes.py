@@ -16,6 +16,7 @@ from uuid import UUID
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Permission, Principal
+from inklusi.audit import events
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Conflict, Invalid, Issue, NotFound
@@ -112,8 +113,7 @@ def change_household(
         ctx,
         conn,
         principal,
-        "household.update",
-        "household",
+        events.HOUSEHOLD_UPDATE,
         household_id,
         updated.village_code,
         fields=changed,
@@ -170,8 +170,7 @@ def change_person(
         ctx,
         conn,
         principal,
-        "person.update",
-        "person",
+        events.PERSON_UPDATE,
         person_id,
         village,
         fields=changed,
@@ -260,8 +259,7 @@ def move_person(
             ctx,
             conn,
             principal,
-            "person.move",
-            "person",
+            events.PERSON_MOVE,
             person_id,
             target_home["village_code"],
             family_id=str(family_id),

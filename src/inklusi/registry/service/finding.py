@@ -13,8 +13,10 @@ from uuid import UUID
 from sqlalchemy.engine import Connection
 
 from inklusi.access.model import Principal, Scope
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.registry import resolution, search, store
 from inklusi.registry.model import LinkedRecord, PersonHit
@@ -54,9 +56,14 @@ def find_persons(
             hits = _by_name(conn, text, scope, within, limit)
         hits = _one_per_person(conn, hits, scope)
         detail = {"query": text, "kind": kind, "within": within, "found": len(hits)}
-        audit.record(
-            ctx, conn, Event(principal.actor, "registry.search", "person", None, purpose, within, detail)
+        event = Event(
+            kind=events.REGISTRY_SEARCH,
+            actor=principal.actor,
+            purpose=purpose,
+            area_code=within,
+            detail=detail,
         )
+        audit.record(ctx, conn, event)
     return hits[:limit]
 
 
@@ -138,7 +145,14 @@ def browse_area(
     with ctx.transaction() as conn:
         heads = search.heads_in_area(conn, area_code, scope, limit, after)
         detail = {"after": [str(part) for part in after] if after else None, "found": len(heads)}
-        event = Event(principal.actor, "registry.browse", "area", area_code, purpose, area_code, detail)
+        event = Event(
+            kind=events.REGISTRY_BROWSE,
+            actor=principal.actor,
+            purpose=purpose,
+            object_id=area_code,
+            area_code=area_code,
+            detail=detail,
+        )
         audit.record(ctx, conn, event)
     return heads
 

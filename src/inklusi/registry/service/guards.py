@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from inklusi.access.model import Permission, Principal
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event, EventKind
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.errors import Conflict, Forbidden, Invalid, Issue
 from inklusi.i18n import Text, msg
@@ -110,14 +111,20 @@ def audit_write(
     ctx: Context,
     conn: Connection,
     principal: Principal,
-    action: str,
-    kind: str,
+    kind: EventKind,
     id_: UUID,
     village_code: str | None,
     **detail: object,
 ) -> None:
     """The audit entry of a change, in the change's own transaction."""
-    event = Event(principal.actor, action, kind, str(id_), Purpose.registry_update, village_code, detail)
+    event = Event(
+        kind=kind,
+        actor=principal.actor,
+        purpose=Purpose.registry_update,
+        object_id=str(id_),
+        area_code=village_code,
+        detail=detail,
+    )
     audit.record(ctx, conn, event)
 
 

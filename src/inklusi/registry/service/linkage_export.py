@@ -13,8 +13,10 @@ from uuid import UUID
 import pyarrow as pa
 
 from inklusi.access.model import Principal
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.registry import linkage_export
 from inklusi.registry.service.reads import read_scope
@@ -37,7 +39,6 @@ def export_persons(
     with ctx.transaction(readonly=False) as conn:
         table = linkage_export.current_persons(conn, scope, wanted)
         detail = {"persons": table.num_rows, "selected": len(wanted) if wanted is not None else None}
-        audit.record(
-            ctx, conn, Event(principal.actor, "person.export", "person", None, purpose, None, detail)
-        )
+        event = Event(kind=events.PERSON_EXPORT, actor=principal.actor, purpose=purpose, detail=detail)
+        audit.record(ctx, conn, event)
     return table

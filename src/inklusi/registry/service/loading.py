@@ -17,6 +17,7 @@ from uuid import UUID
 from sqlalchemy.engine import Connection
 
 from inklusi.access.model import Principal
+from inklusi.audit import events
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Issue
@@ -82,8 +83,7 @@ def register_household(
             ctx,
             conn,
             principal,
-            "household.create",
-            "household",
+            events.HOUSEHOLD_CREATE,
             household_id,
             data.dwelling.village_code,
             source=source,
@@ -127,8 +127,7 @@ def load_households(
             ctx,
             conn,
             principal,
-            "household.load",
-            "batch",
+            events.HOUSEHOLD_LOAD,
             batch_id,
             None,
             source=source,

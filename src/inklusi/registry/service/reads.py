@@ -10,8 +10,10 @@ from datetime import datetime
 from uuid import UUID
 
 from inklusi.access.model import Permission, Principal, Scope
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.errors import Forbidden, NotFound
 from inklusi.i18n import msg
@@ -47,13 +49,12 @@ def get_household(
             raise NotFound(msg("Household {id} not found", id=str(household_id)))
         detail = {"as_of": as_of.isoformat()} if as_of else {}
         event = Event(
-            principal.actor,
-            "household.read",
-            "household",
-            str(household_id),
-            purpose,
-            record.dwelling.village_code,
-            detail,
+            kind=events.HOUSEHOLD_READ,
+            actor=principal.actor,
+            purpose=purpose,
+            object_id=str(household_id),
+            area_code=record.dwelling.village_code,
+            detail=detail,
         )
         audit.record(ctx, conn, event)
         return record
@@ -84,12 +85,11 @@ def get_household_history(
             names,
         )
         event = Event(
-            principal.actor,
-            "household.history",
-            "household",
-            str(household_id),
-            purpose,
-            latest["village_code"],
+            kind=events.HOUSEHOLD_HISTORY,
+            actor=principal.actor,
+            purpose=purpose,
+            object_id=str(household_id),
+            area_code=latest["village_code"],
         )
         audit.record(ctx, conn, event)
         return changes
@@ -124,7 +124,13 @@ def get_person(
         audit.record(
             ctx,
             conn,
-            Event(principal.actor, "person.read", "person", str(person_id), purpose, village),
+            Event(
+                kind=events.PERSON_READ,
+                actor=principal.actor,
+                purpose=purpose,
+                object_id=str(person_id),
+                area_code=village,
+            ),
         )
         return record
 

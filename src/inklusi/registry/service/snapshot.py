@@ -20,8 +20,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from inklusi.access.model import Permission, Principal
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Forbidden
@@ -57,7 +59,10 @@ def export_snapshot(
     directory.mkdir(parents=True, exist_ok=True)
     with ctx.transaction() as conn:
         event = Event(
-            principal.actor, "registry.snapshot", "registry", None, purpose, None, {"to": str(directory)}
+            kind=events.REGISTRY_SNAPSHOT,
+            actor=principal.actor,
+            purpose=purpose,
+            detail={"to": str(directory)},
         )
         audit.record(ctx, conn, event)
     with ctx.transaction(readonly=True) as conn:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from inklusi.access.model import Permission, Principal, Scope
 from inklusi.analytics.engine import Engine
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Forbidden, Invalid, Issue, NotFound
@@ -152,13 +154,11 @@ def train_model(
         store.insert_model(conn, row)
         detail = {"version": row["version"], "kind": row["kind"], "fingerprint": data_print}
         event = Event(
-            principal.actor,
-            "welfare.train",
-            "welfare_model",
-            str(row["id"]),
-            Purpose.programme_targeting,
-            None,
-            detail,
+            kind=events.WELFARE_TRAIN,
+            actor=principal.actor,
+            purpose=Purpose.programme_targeting,
+            object_id=str(row["id"]),
+            detail=detail,
         )
         audit.record(ctx, conn, event)
     return model_info(row)

@@ -11,8 +11,10 @@ from uuid import UUID
 
 from inklusi.access.model import Principal
 from inklusi.analytics.engine import read_arrow
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import NotFound
@@ -91,13 +93,11 @@ def rank_registry(
             store.set_run_counts(conn, run_id, written, ranked.persons)
             detail = {"model": model_row["version"], "households": written, "backend": chosen_backend}
             event = Event(
-                principal.actor,
-                "welfare.rank",
-                "welfare_run",
-                str(run_id),
-                Purpose.programme_targeting,
-                None,
-                detail,
+                kind=events.WELFARE_RANK,
+                actor=principal.actor,
+                purpose=Purpose.programme_targeting,
+                object_id=str(run_id),
+                detail=detail,
             )
             audit.record(ctx, conn, event)
     return get_run(ctx, run_id)

@@ -7,8 +7,10 @@ from uuid import UUID
 
 from inklusi.access.model import Principal
 from inklusi.analytics.engine import Engine
+from inklusi.audit import events
 from inklusi.audit import service as audit
-from inklusi.audit.model import Event, Purpose
+from inklusi.audit.events import Event
+from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.errors import NotFound
 from inklusi.i18n import msg
@@ -66,13 +68,12 @@ def household_rank(
         if row is None:
             raise NotFound(msg("No welfare rank for household {id}", id=str(household_id)))
         event = Event(
-            principal.actor,
-            "welfare.rank.read",
-            "household",
-            str(household_id),
-            purpose,
-            row["village_code"],
-            {"run": str(run_row["id"])},
+            kind=events.WELFARE_RANK_READ,
+            actor=principal.actor,
+            purpose=purpose,
+            object_id=str(household_id),
+            area_code=row["village_code"],
+            detail={"run": str(run_row["id"])},
         )
         audit.record(ctx, conn, event)
         return _rank(row, run_info(run_row))
@@ -89,12 +90,11 @@ def rank_history(
             raise NotFound(msg("No welfare rank for household {id}", id=str(household_id)))
         runs = {row["run_id"]: run_info(store.run_by_id(conn, row["run_id"])) for row in rows}
         event = Event(
-            principal.actor,
-            "welfare.rank.history",
-            "household",
-            str(household_id),
-            purpose,
-            rows[-1]["village_code"],
+            kind=events.WELFARE_RANK_HISTORY,
+            actor=principal.actor,
+            purpose=purpose,
+            object_id=str(household_id),
+            area_code=rows[-1]["village_code"],
         )
         audit.record(ctx, conn, event)
         return [_rank(row, runs[row["run_id"]]) for row in rows]

@@ -1,0 +1,338 @@
+"""Every action the system can write into the audit log, in one catalogue. Pure.
+
+An :class:`Event` is built from an :class:`EventKind` of this catalogue and keyword arguments only; it
+refuses a kind that is not in the catalogue, a purpose the kind does not allow and a detail field the
+kind does not name. An auditor therefore finds here (and in ``docs/audit-events.md``, generated from
+this module: ``python -m inklusi.audit.events --markdown``) everything the log can hold.
+
+To log a new action, add its kind below (the action names ``<object>.<verb>``), describe it with
+``msg()`` (and translate it), then regenerate the document; ``tests/audit/test_events.py`` fails until
+the document matches.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from inklusi.audit.model import Actor, Purpose
+from inklusi.i18n import Text, msg
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """One action of the log: what it means, what it is about, why it is logged and what it records."""
+
+    action: str
+    object_type: str | None  # None: the event names it (what was refused)
+    description: Text
+    purposes: tuple[Purpose, ...]  # empty: the purpose the caller declares
+    detail: Mapping[str, str]  # field → what it holds
+
+
+CATALOGUE: dict[str, EventKind] = {}
+
+
+def _kind(
+    action: str,
+    object_type: str | None,
+    description: Text,
+    /,
+    *purposes: Purpose,
+    **detail: str,
+) -> EventKind:
+    if action in CATALOGUE:
+        raise ValueError(f"{action} is catalogued twice")
+    kind = EventKind(action, object_type, description, purposes, detail)
+    CATALOGUE[action] = kind
+    return kind
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """What one entry of the log records: an action of the catalogue, by whom, on what, why."""
+
+    kind: EventKind
+    actor: Actor
+    purpose: Purpose
+    object_id: str | None = None
+    area_code: str | None = None
+    detail: Mapping[str, object] = field(default_factory=dict)
+    object_type: str = ""  # only for a kind whose object type varies (``access.denied``)
+
+    def __post_init__(self) -> None:
+        kind = self.kind
+        if CATALOGUE.get(kind.action) is not kind:
+            raise ValueError(f"{kind.action} is not an action of the audit catalogue")
+        if kind.object_type is None:
+            if not self.object_type:
+                raise ValueError(f"{kind.action} needs the object type")
+        elif self.object_type not in ("", kind.object_type):
+            raise ValueError(f"{kind.action} is about {kind.object_type}, not {self.object_type}")
+        else:
+            object.__setattr__(self, "object_type", kind.object_type)
+        if kind.purposes and self.purpose not in kind.purposes:
+            raise ValueError(f"{kind.action} is not logged for {self.purpose.value}")
+        if unknown := sorted(set(self.detail) - set(kind.detail)):
+            raise ValueError(f"{kind.action} has no detail {', '.join(map(str, unknown))}")
+
+    @property
+    def action(self) -> str:
+        return self.kind.action
+
+
+SOURCE = "where the data came from (a file, a form round, a person's name)"
+
+# --- Access: accounts, logins, refusals --------------------------------------------------------------
+
+ORGANISATION_CREATE = _kind(
+    "organisation.create", "organisation", msg("An organisation was created"), Purpose.administration,
+    name="the organisation's name",
+)  # fmt: skip
+USER_CREATE = _kind(
+    "user.create", "user", msg("A user account was created"), Purpose.administration,
+    username="the account's username", grants="its roles, as role@area",
+)  # fmt: skip
+USER_GRANT = _kind(
+    "user.grant", "user", msg("A role was granted to a user"), Purpose.administration,
+    role="the role", area="the area it holds in (none: nationwide)",
+)  # fmt: skip
+USER_REVOKE = _kind(
+    "user.revoke", "user", msg("A role was taken from a user"), Purpose.administration,
+    role="the role", area="the area it held in (none: nationwide)",
+)  # fmt: skip
+USER_PASSWORD = _kind(
+    "user.password", "user", msg("A user's password was changed"),
+    Purpose.administration, Purpose.authentication,
+    sessions_ended="how many tokens and sessions ended with the old password",
+    own="true when the user changed their own password",
+)  # fmt: skip
+USER_ACTIVATE = _kind(
+    "user.activate", "user", msg("A user account was activated"), Purpose.administration,
+    sessions_ended="always 0",
+)  # fmt: skip
+USER_DEACTIVATE = _kind(
+    "user.deactivate", "user", msg("A user account was deactivated"), Purpose.administration,
+    sessions_ended="how many tokens and sessions ended",
+)  # fmt: skip
+LOGIN = _kind("login", "user", msg("A user logged in"), Purpose.authentication)
+LOGIN_FAILED = _kind(
+    "login.failed", "user", msg("A login failed"), Purpose.authentication,
+    username="the username typed (capped)", address="the client's address",
+)  # fmt: skip
+LOGIN_LOCKED = _kind(
+    "login.locked", "login", msg("Logins were locked after too many failures"), Purpose.authentication,
+    username="the username typed", address="the client's address", until="when the lock ends",
+)  # fmt: skip
+ACCESS_DENIED = _kind(
+    "access.denied", None, msg("A request was refused or asked for a record outside the user's scope"),
+    method="the HTTP method", path="the path asked for", params="the path's parameters",
+    status="the answer's status (403 or 404)", reason="the refusal's code",
+)  # fmt: skip
+
+# --- Audit: reading the log itself -------------------------------------------------------------------
+
+_QUERY = {
+    "actor": "the actor searched for", "organisation_id": "the organisation searched for",
+    "action": "the action (or family) searched for", "object_id": "the record searched for",
+    "purpose": "the purpose searched for", "since": "from (inclusive)", "until": "to (exclusive)",
+}  # fmt: skip
+AUDIT_READ = _kind(
+    "audit.read", "audit_log", msg("The audit log was read"), Purpose.audit_review,
+    object_type="the object type asked for", object_id="the record asked for",
+    entries="how many entries were shown", containing="the text (or number's hash) searched for",
+)  # fmt: skip
+AUDIT_SEARCH = _kind(
+    "audit.search", "audit_log", msg("The audit log was searched"), Purpose.audit_review,
+    **_QUERY, before="page cursor", after="page cursor", entries="how many entries were shown",
+)  # fmt: skip
+AUDIT_EXPORT = _kind(
+    "audit.export", "audit_log", msg("Entries of the audit log were exported"), Purpose.audit_review,
+    **_QUERY, entries="how many entries were exported",
+)  # fmt: skip
+AUDIT_VERIFY = _kind(
+    "audit.verify", "audit_log", msg("The audit log's hash chain was checked"), Purpose.audit_review,
+    intact="whether the chain holds", entries="how many entries were checked",
+    head_seq="the last entry's number", first_problem="the first broken entry's number",
+)  # fmt: skip
+
+# --- Registry: households and persons ------------------------------------------------------------------
+
+HOUSEHOLD_READ = _kind(
+    "household.read", "household", msg("A household's record was read"),
+    as_of="the past moment read, if not now",
+)  # fmt: skip
+HOUSEHOLD_HISTORY = _kind("household.history", "household", msg("A household's history was read"))
+PERSON_READ = _kind("person.read", "person", msg("A person's record was read"))
+PERSON_EXPORT = _kind(
+    "person.export", "person", msg("Persons' records were exported for record linkage"),
+    persons="how many persons", selected="how many were asked for (none: all in scope)",
+)  # fmt: skip
+REGISTRY_SEARCH = _kind(
+    "registry.search", "person", msg("Persons were searched by name or number"),
+    query="the search (NIK and KK numbers as keyed hashes)", kind="name or number",
+    within="the area searched", found="how many persons were found",
+)  # fmt: skip
+REGISTRY_BROWSE = _kind(
+    "registry.browse", "area", msg("The households of an area were listed"),
+    after="page cursor", found="how many heads of household were listed",
+)  # fmt: skip
+REGISTRY_SNAPSHOT = _kind(
+    "registry.snapshot", "registry", msg("A snapshot of the whole registry was written"),
+    to="the directory written to",
+)  # fmt: skip
+HOUSEHOLD_CREATE = _kind(
+    "household.create", "household", msg("A household was registered"), Purpose.registry_update,
+    source=SOURCE, persons="how many persons it holds",
+)  # fmt: skip
+HOUSEHOLD_LOAD = _kind(
+    "household.load", "batch", msg("A batch of households was loaded"), Purpose.registry_update,
+    source=SOURCE, households="how many households", persons="how many persons",
+)  # fmt: skip
+HOUSEHOLD_UPDATE = _kind(
+    "household.update", "household", msg("A household's record was changed"), Purpose.registry_update,
+    fields="the fields changed", assets_changed="whether its assets changed", source=SOURCE,
+)  # fmt: skip
+PERSON_UPDATE = _kind(
+    "person.update", "person", msg("A person's record was changed"), Purpose.registry_update,
+    fields="the fields changed", source=SOURCE,
+)  # fmt: skip
+PERSON_MOVE = _kind(
+    "person.move", "person", msg("A person moved to another family"), Purpose.registry_update,
+    family_id="the family moved to", relationship="the relationship to its head (code)", source=SOURCE,
+)  # fmt: skip
+
+# --- Registry: change requests (four eyes) -------------------------------------------------------------
+
+CHANGE_REQUEST_LIST = _kind(
+    "change_request.list", "change_request", msg("Change requests were listed"), Purpose.data_stewardship,
+    status="the status listed", mine="only the reader's own", count="how many were listed",
+)  # fmt: skip
+CHANGE_REQUEST_SUBMIT = _kind(
+    "change_request.submit", "change_request", msg("A change request was submitted"),
+    Purpose.data_stewardship, fields="the fields it changes",
+)  # fmt: skip
+CHANGE_REQUEST_READ = _kind(
+    "change_request.read", "change_request", msg("A change request was read"), Purpose.data_stewardship
+)  # fmt: skip
+CHANGE_REQUEST_APPLIED = _kind(
+    "change_request.applied", "change_request", msg("A change request was approved and applied"),
+    Purpose.data_stewardship,
+)  # fmt: skip
+CHANGE_REQUEST_REJECTED = _kind(
+    "change_request.rejected", "change_request", msg("A change request was rejected"),
+    Purpose.data_stewardship,
+)  # fmt: skip
+
+# --- Instrument: survey rounds -------------------------------------------------------------------------
+
+IMPORT_BATCH = _kind(
+    "import.batch", "import_batch", msg("A batch of survey forms was imported"), Purpose.data_stewardship,
+    file="the file's name", forms="how many forms it held", accepted="how many were accepted",
+    held="how many were held in quarantine", source=SOURCE, areas="the villages it changed",
+    households="the households it changed (the first ones)", households_changed="how many households",
+    held_out_of_scope="how many forms were held as outside the importer's scope",
+)  # fmt: skip
+IMPORT_QUARANTINE_READ = _kind(
+    "import.quarantine.read", "import_batch", msg("The held forms of an import were read"),
+    Purpose.data_stewardship, forms="how many forms were shown", all="whether every form was shown",
+)  # fmt: skip
+
+# --- Welfare: ranking ------------------------------------------------------------------------------------
+
+WELFARE_TRAIN = _kind(
+    "welfare.train", "welfare_model", msg("A welfare model was trained"), Purpose.programme_targeting,
+    version="the model's version", kind="the kind of model", fingerprint="the training data's fingerprint",
+)  # fmt: skip
+WELFARE_RANK = _kind(
+    "welfare.rank", "welfare_run", msg("Households were ranked by welfare"), Purpose.programme_targeting,
+    model="the model's version", households="how many households", backend="the engine used",
+)  # fmt: skip
+WELFARE_RANK_READ = _kind(
+    "welfare.rank.read", "household", msg("A household's welfare rank was read"),
+    run="the ranking run",
+)  # fmt: skip
+WELFARE_RANK_HISTORY = _kind(
+    "welfare.rank.history", "household", msg("A household's welfare ranks over time were read")
+)  # fmt: skip
+
+# --- Linkage: duplicates and entities --------------------------------------------------------------------
+
+LINKAGE_RUN = _kind(
+    "linkage.run", "linkage_run", msg("Record linkage was run"), Purpose.data_stewardship,
+    mode="full or incremental", records="how many records", pairs_scored="how many pairs were scored",
+    links="how many were linked", review_pairs="how many pairs wait for review",
+    person_entities="how many person entities", household_entities="how many household entities",
+)  # fmt: skip
+LINKAGE_QUEUE_READ = _kind(
+    "linkage.queue.read", "linkage_pair", msg("The queue of pairs to review was read"),
+    Purpose.data_stewardship, pairs="the pairs shown", offset="page offset",
+)  # fmt: skip
+LINKAGE_PAIR_READ = _kind(
+    "linkage.pair.read", "linkage_pair", msg("A pair of possible duplicates was read"),
+    Purpose.data_stewardship,
+)  # fmt: skip
+_DECISION = {"decision": "match or non_match", "entity_a": "entity of the first record",
+             "entity_b": "entity of the second record"}  # fmt: skip
+LINKAGE_MATCH = _kind(
+    "linkage.match", "linkage_pair", msg("Two records were decided to be the same"),
+    Purpose.data_stewardship, **_DECISION,
+)  # fmt: skip
+LINKAGE_NON_MATCH = _kind(
+    "linkage.non_match", "linkage_pair", msg("Two records were decided not to be the same"),
+    Purpose.data_stewardship, **_DECISION,
+)  # fmt: skip
+LINKAGE_ENTITY_READ = _kind(
+    "linkage.entity.read", "linkage_entity", msg("A linked entity's records were read"),
+    Purpose.data_stewardship,
+)  # fmt: skip
+LINKAGE_MERGE = _kind(
+    "linkage.merge", "linkage_entity", msg("Two linked entities were merged"), Purpose.data_stewardship,
+    retired="the entity merged into this one", moved="how many records moved",
+)  # fmt: skip
+LINKAGE_UNMERGE = _kind(
+    "linkage.unmerge", "linkage_entity", msg("Records were split off a linked entity"),
+    Purpose.data_stewardship, created="the new entity", moved="how many records moved",
+)  # fmt: skip
+
+
+def describe(action: str) -> Text | None:
+    """What an action of the log means, for the auditor's pages (None: not in the catalogue)."""
+    kind = CATALOGUE.get(action)
+    return kind.description if kind else None
+
+
+def markdown() -> str:
+    """``docs/audit-events.md``: every action of the catalogue, for auditors."""
+    lines = [
+        "# Audit events",
+        "",
+        "Every action Inklusi can write into its audit log. Generated from `src/inklusi/audit/events.py`",
+        "by `python -m inklusi.audit.events --markdown > docs/audit-events.md`; a test fails when this file",
+        "and the catalogue differ. Every entry also records who acted (user, organisation), when, the",
+        "object's id and area (where there is one) and the purpose. NIK and KK numbers in details are stored",
+        "as keyed hashes.",
+        "",
+        f"{len(CATALOGUE)} actions.",
+        "",
+        "| Action | Meaning | Arti | Object type | Purpose | Detail fields |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind in CATALOGUE.values():
+        purposes = ", ".join(f"`{p.value}`" for p in kind.purposes) or "as the caller declares"
+        detail = "<br>".join(f"`{name}`: {text}" for name, text in kind.detail.items()) or "—"
+        object_type = (
+            f"`{kind.object_type}`"
+            if kind.object_type
+            else "the object asked for (`household`, `person`, `batch`…; `request` when none)"
+        )
+        meaning = " | ".join(kind.description.render(language) for language in ("en", "id"))
+        lines.append(f"| `{kind.action}` | {meaning} | {object_type} | {purposes} | {detail} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--markdown"]:
+        sys.exit("usage: python -m inklusi.audit.events --markdown")
+    sys.stdout.write(markdown())
