@@ -166,7 +166,7 @@ def test_the_log_page_finds_a_read_and_explains_bad_filters(client, ctx, world):
     assert len(rows) == 1 and "pendamping" in rows[0] and "Org pendamping" in rows[0]
     assert "Manajemen kasus" in rows[0] and BANDUNG_VILLAGE not in rows[0]  # the village by name
     # issue 12 #6: what the action means, in the page's language, beside its code
-    assert "Data seseorang dibaca" in rows[0] and "<code>person.read</code>" in rows[0]
+    assert "Data seseorang dibaca" in rows[0] and '<code translate="no">person.read</code>' in rows[0]
     assert (
         '<option value="linkage.merge">Dua entitas digabungkan</option>' in page.text
     )  # every action offered
