@@ -29,7 +29,7 @@ $(TEST_STAMP): $(STAMP) pyproject.toml
 demo: $(STAMP)
 	$(BIN)/inklusi demo
 
-## Set up and run every gate: lint, format, import contracts, tests on SQLite and PostgreSQL.
+## Set up and run every gate: lint, format, import contracts, types, tests on SQLite and PostgreSQL.
 test: $(TEST_STAMP) lint
 	INKLUSI_TEST_POSTGRES_URL=$${INKLUSI_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/pytest
 
@@ -41,6 +41,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## Extract translatable messages and merge them into the Indonesian catalogue.
 messages: $(TEST_STAMP)

@@ -224,11 +224,12 @@ def localised(language: str) -> Command:
     for _path, each in commands(command):
         if each.help:
             each.help = catalogue.gettext(message_id(each.help))
-        if getattr(each, "short_help", None):
-            each.short_help = catalogue.gettext(message_id(each.short_help))
+        if short_help := getattr(each, "short_help", None):
+            each.short_help = catalogue.gettext(message_id(short_help))
         for param in each.params:
-            if getattr(param, "help", None):
-                param.help = catalogue.gettext(message_id(param.help))
+            if param_help := getattr(param, "help", None):
+                # click's Parameter has no `help`; typer's options and arguments do
+                param.help = catalogue.gettext(message_id(param_help))  # type: ignore[attr-defined]
     return command
 
 

@@ -164,8 +164,10 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, object]]) -
         conn.exec_driver_sql(f"INSERT INTO {table.name} ({quoted}) VALUES ({placeholders})", values)
         return
     statement = f"COPY {table.name} ({quoted}) FROM STDIN"
+    driver = conn.connection.driver_connection
+    assert driver is not None  # an open connection has its psycopg connection
     try:
-        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in values:
                 copy.write_row(row)
     except dialect.loaded_dbapi.Error as error:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -163,7 +164,7 @@ def _import_rounds(
             path,
             source=f"{SOURCE}-{number}",
             valid_from=effective,
-            progress=lambda done, total, text=text: step(text, done, total),
+            progress=partial(step, text),
         )
         results.append(result)
     return results
@@ -177,12 +178,14 @@ def _ensure_users(ctx: Context) -> None:
     existing = {user.username for user in access.list_users(ctx, system)}
     for user in USERS:
         if user.username not in existing:
+            organisation = access.organisation_id(ctx, user.organisation)
+            assert organisation is not None  # created just above
             access.create_user(
                 ctx,
                 system,
                 username=user.username,
                 password=DEMO_PASSWORD,
-                organisation_id=access.organisation_id(ctx, user.organisation),
+                organisation_id=organisation,
                 display_name=user.display_name,
                 grants=list(user.grants),
             )

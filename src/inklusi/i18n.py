@@ -93,7 +93,7 @@ def pick_language(accept_language: str | None, default: Language = DEFAULT_LANGU
         ranked.append((quality, tag.strip().lower().split("-")[0]))
     for _quality, tag in sorted(ranked, key=lambda item: -item[0]):
         if tag in LANGUAGES:
-            return tag  # type: ignore[return-value]
+            return tag
     return default
 
 

@@ -93,6 +93,7 @@ def test_make_demo_installs_no_spark_but_make_test_does_and_clean_removes_the_de
     demo, test = dry_run("demo"), dry_run("test")
     assert "inklusi demo" in demo and "spark" not in demo and "[dev" not in demo
     assert "'.[dev,spark]'" in test and "pytest" in test
+    assert "bin/mypy" in test and "bin/lint-imports" in test  # types and contracts are gates too
     cleaned = dry_run("clean")
     assert "inklusi-demo" in cleaned and "inklusi-data" not in cleaned  # never a real registry
     assert "inklusi-demo/" in (ROOT / ".gitignore").read_text().splitlines()

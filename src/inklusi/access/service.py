@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
@@ -113,7 +114,7 @@ def create_user(
     password: str,
     organisation_id: UUID,
     display_name: str | None = None,
-    grants: list[tuple[str, str | None]] = (),  # (role, area code or None for nationwide)
+    grants: Sequence[tuple[str, str | None]] = (),  # (role, area code or None for nationwide)
     language: str = "id",
     must_change_password: bool = False,
 ) -> UUID:
@@ -275,6 +276,7 @@ def _verify(ctx: Context, username: str, password: str, address: str | None) -> 
         store.forget_throttle(conn, throttle.account_key(username))
         if address:
             store.release_attempt(conn, throttle.address_key(address))
+    assert user is not None  # `ok` above means a user was found
     return user
 
 
@@ -342,6 +344,7 @@ def issue_token(
     token = secrets.token_urlsafe(32)
     now = utcnow()
     expires_at = now + timedelta(minutes=ttl_minutes or ctx.settings.token_ttl_minutes)
+    assert principal.user_id is not None  # authenticated: a person, never the system
     with ctx.transaction() as conn:
         store.insert_token(conn, _token_hash(token), principal.user_id, now, expires_at)
     return IssuedToken(token, expires_at, principal)

@@ -168,10 +168,10 @@ def throttle_states(conn: Connection, keys: list[str], now: datetime) -> dict[st
     for key in keys:
         stmt = dialect_insert(login_throttle).values(key=key, failures=0, window_start=now)
         conn.execute(stmt.on_conflict_do_nothing(index_elements=[login_throttle.c.key]))
-    stmt = select(login_throttle).where(login_throttle.c.key.in_(keys)).with_for_update()
+    locked = select(login_throttle).where(login_throttle.c.key.in_(keys)).with_for_update()
     return {
         row["key"]: ThrottleState(row["failures"], row["window_start"], row["locked_until"])
-        for row in conn.execute(stmt).mappings()
+        for row in conn.execute(locked).mappings()
     }
 
 

@@ -69,7 +69,7 @@ def reserve_attempt(ctx: Context, username: str, address: str | None) -> None:
             elif not refused:
                 store.save_throttle(conn, key, state)
     if refused:
-        until = max(state.locked_until for state in refused)
+        until = max(state.locked_until for state in refused if state.locked_until is not None)
         seconds = math.ceil((until - now).total_seconds())
         text = msg("Too many failed logins: try again in {minutes} minutes", minutes=math.ceil(seconds / 60))
         raise TooManyRequests(text, seconds)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, overload
 from uuid import UUID
 
 from inklusi.i18n import Text, msg
@@ -192,6 +192,10 @@ MAX_DETAIL = 100_000
 _NUMBER = re.compile(r"(?<![0-9A-Za-z-])[0-9](?: ?[0-9]){15}(?![0-9A-Za-z-])")
 
 
+@overload
+def cap(value: str, limit: int) -> str: ...
+@overload
+def cap(value: None, limit: int) -> None: ...
 def cap(value: str | None, limit: int) -> str | None:
     if value is None or len(value) <= limit:
         return value

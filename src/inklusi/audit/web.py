@@ -201,7 +201,8 @@ def export(
         request, organisations, actor, organisation, action, object_id, purpose, date_from, date_to
     )
     if filters.issues:
-        return log_page(request, principal, **filters.values)
+        # the form's text fields only, never the page cursors (before/after)
+        return log_page(request, principal, **filters.values)  # type: ignore[arg-type]
     entries = service.export_log(ctx, principal.actor, filters.query)
     name = f"audit-log-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(

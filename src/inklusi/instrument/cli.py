@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import typer
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from inklusi.access.model import Principal
@@ -99,9 +100,7 @@ def import_files(
                     source=source,
                     valid_from=effective,
                     instrument_name=name,
-                    progress=lambda done, total, task=task: progress.update(
-                        task, completed=done, total=total
-                    ),
+                    progress=_advance(progress, task),
                 )
             show_import(result, language)
             if result.held and not result.already_imported:
@@ -150,6 +149,11 @@ def _write_reports(ctx, principal, batch_id: UUID, folder: Path, stem: str) -> t
     report_path.write_text(report, encoding="utf-8")
     held_path.write_text(held, encoding="utf-8")
     return str(report_path), str(held_path)
+
+
+def _advance(progress: Progress, task: TaskID) -> Callable[[int, int], None]:
+    """What an import calls as it goes: moves ``task``'s bar."""
+    return lambda done, total: progress.update(task, completed=done, total=total)
 
 
 def show_import(result: ImportResult, language: str) -> None:

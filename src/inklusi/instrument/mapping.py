@@ -14,9 +14,9 @@ from inklusi.wilayah.nik import Sex
 
 # Codes to enum members by dictionary (calling an Enum per answer is slow at a million members); the
 # answers were checked against the code lists already.
-PRESENCE, SEX, RELATIONSHIP = (
-    {member.value: member for member in kind} for kind in (Presence, Sex, Relationship)
-)
+PRESENCE = {member.value: member for member in Presence}
+SEX = {member.value: member for member in Sex}
+RELATIONSHIP = {member.value: member for member in Relationship}
 
 
 def round_forms(passed: Submissions, instrument: Instrument) -> list[RoundForm]:

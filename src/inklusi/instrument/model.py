@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,7 +15,7 @@ from inklusi.registry.codelists import CodeList, codelist, codelists
 
 QuestionType = Literal["text", "integer", "decimal", "date", "select_one", "yes_no"]
 YES, NO = 1, 2
-TARGET_KINDS = ("location", "household", "family", "person", "member", "asset", "check")
+TARGET_KINDS: tuple[str, ...] = ("location", "household", "family", "person", "member", "asset", "check")
 TARGET_KINDS += ("family_programme", "person_programme")
 
 
@@ -51,7 +51,8 @@ class Condition(BaseModel):
             return all(part.holds(answers) for part in self.all)
         if self.any is not None:
             return any(part.holds(answers) for part in self.any)
-        value = answers.get(self.field)
+        # compared with in/min/max below as the form typed it
+        value: Any = answers.get(self.field) if self.field is not None else None
         if value is None:
             return False
         return (

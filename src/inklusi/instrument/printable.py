@@ -20,9 +20,10 @@ def condition_text(condition: Condition, instrument: Instrument, language: Langu
     if condition.all or condition.any:
         words = JOINERS[language]
         joiner = words[0] if condition.all else words[1]
-        parts = (condition_text(part, instrument, language) for part in condition.all or condition.any)
+        parts = (condition_text(part, instrument, language) for part in condition.all or condition.any or ())
         return "(" + joiner.join(parts) + ")"
     code = condition.field
+    assert code is not None  # a condition without all/any names a field (Condition checks)
     terms = []
     if condition.in_ is not None:
         options = instrument.question(code).options
@@ -55,7 +56,9 @@ def _environment(language: Language) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)
+    env.install_gettext_translations(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        translations(language), newstyle=True
+    )
     return env
 
 

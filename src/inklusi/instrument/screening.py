@@ -22,7 +22,7 @@ from inklusi.instrument.validation import Violation, form_violations
 class Screened:
     passed: Submissions
     held: dict[str | None, list[Violation]]  # submission id → every violation of the form
-    warnings: dict[str, list[Violation]]
+    warnings: dict[str | None, list[Violation]]
 
     @property
     def held_ids(self) -> list[str | None]:
@@ -42,7 +42,7 @@ def screen(raw: Submissions, instrument: Instrument, areas: AreaCodes) -> Screen
         v for v in found if v.code != "required" or (v.submission_id, v.member_no, v.field) not in unreadable
     ]
     held: dict[str | None, list[Violation]] = defaultdict(list)
-    warnings: dict[str, list[Violation]] = defaultdict(list)
+    warnings: dict[str | None, list[Violation]] = defaultdict(list)
     for violation in found:
         (held if violation.severity == "error" else warnings)[violation.submission_id].append(violation)
     for submission_id in list(warnings):  # a held form keeps its warnings with its errors

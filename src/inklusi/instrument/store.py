@@ -36,7 +36,7 @@ def insert_batch(conn: Connection, row: dict[str, object]) -> None:
 
 def imported_before(conn: Connection, submission_ids: Iterable[str]) -> dict[str, str]:
     """Submission id → content hash, for the ids already imported."""
-    ids, found = list(submission_ids), {}
+    ids, found = list(submission_ids), dict[str, str]()
     t = import_submission
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,7 +87,8 @@ def _table(records: list[dict], codes: list[str]) -> pa.Table:
         for key, value in record.items():
             if not isinstance(key, str):  # a CSV row longer than its header
                 continue
-            column = columns.get(key if key == SUBMISSION_ID else _question_code(key))
+            code = key if key == SUBMISSION_ID else _question_code(key)
+            column = columns.get(code) if code is not None else None
             if column is not None and value != "":
                 column[row] = value
     return pa.table({code: _text_array(values) for code, values in columns.items()})
@@ -250,12 +251,19 @@ def read_parquet(path: Path, instrument: Instrument, limits: ReadLimits = ReadLi
     return Submissions(tables["families"], tables["members"], "parquet")
 
 
-READERS = {".jsonl": read_jsonl, ".json": read_kobo_json, ".csv": read_odk_csv, ".zip": read_odk_csv}
+Reader = Callable[[Path, Instrument, ReadLimits], Submissions]
+READERS: dict[str, Reader] = {
+    ".jsonl": read_jsonl,
+    ".json": read_kobo_json,
+    ".csv": read_odk_csv,
+    ".zip": read_odk_csv,
+}
 
 
 def read(path: Path, instrument: Instrument, limits: ReadLimits = ReadLimits()) -> Submissions:
     """The submissions in a file (or a Parquet folder); a file that cannot be read is refused whole,
     saying where it broke in words for the person who sent it (what went wrong inside is logged)."""
+    reader: Reader | None
     if path.is_dir():
         reader = read_parquet
     elif (reader := READERS.get(path.suffix.lower())) is None:

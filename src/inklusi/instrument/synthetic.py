@@ -5,6 +5,7 @@ answer coded as the instrument asks. For demos, tests and benchmarks of the impo
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def submissions_from_rows(
     persons: list[dict],
     instrument: Instrument,
     round_label: str,
-    died: list[dict] = (),
+    died: Sequence[dict] = (),
 ) -> Submissions:
     by_household = {row["household_id"]: row for row in households}
     members_of: dict[str, list[dict]] = {}

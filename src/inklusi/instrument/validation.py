@@ -8,11 +8,13 @@ question: type, required, skip logic, answer codes, ranges, patterns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from inklusi.errors import Severity
 from inklusi.instrument.model import Condition, Instrument, Question
 from inklusi.instrument.submissions import SUBMISSION_ID
 
@@ -39,14 +41,14 @@ class Violation:
     member_no: int | None  # None: the family part of the form
     field: str  # question code, or "" for the whole form
     code: str  # rule, e.g. "required", "code.unknown", "nik.sex_mismatch"
-    params: dict[str, object] = field(default_factory=dict)
-    severity: str = "error"
+    params: dict[str, object] = dataclasses.field(default_factory=dict)  # `field` is shadowed
+    severity: Severity = "error"
 
 
 def condition_mask(condition: Condition, table: pa.Table) -> pa.ChunkedArray:
     """Where a question is asked. A condition on an empty answer is false (as in XForm)."""
     if condition.all or condition.any:
-        masks = [condition_mask(part, table) for part in (condition.all or condition.any)]
+        masks = [condition_mask(part, table) for part in (condition.all or condition.any or ())]
         combine = pc.and_ if condition.all else pc.or_
         result = masks[0]
         for mask in masks[1:]:
@@ -71,7 +73,7 @@ def violations_where(
     *,
     values: dict[str, str] | None = None,
     constants: dict[str, object] | None = None,
-    severity: str = "error",
+    severity: Severity = "error",
 ) -> list[Violation]:
     """A violation for each row where ``mask`` holds; ``values`` names columns to quote in the message,
     ``constants`` adds the same parameters to every one."""

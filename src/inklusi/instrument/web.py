@@ -57,7 +57,7 @@ def upload(
 def job_page(request: Request, principal: PagePrincipal, jobs: JobsDep, job_id: UUID) -> Response:
     """While the import runs, the page asks again every second (htmx); then it shows where to go."""
     job = jobs.get(principal, job_id)
-    if job.status == "done" and request.headers.get("HX-Request"):
+    if job.status == "done" and job.result is not None and request.headers.get("HX-Request"):
         return Response(status_code=204, headers={"HX-Redirect": f"/imports/{job.result.batch_id}"})
     template = "instrument/_job.html" if request.headers.get("HX-Request") else "instrument/job.html"
     return render(request, template, active="imports", job=job)

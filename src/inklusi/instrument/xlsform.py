@@ -27,9 +27,10 @@ def list_name(question: Question) -> str:
 def xpath(condition: Condition, instrument: Instrument) -> str:
     """A condition as an XForm ``relevant`` expression."""
     if condition.all or condition.any:
-        parts = [xpath(part, instrument) for part in (condition.all or condition.any)]
+        parts = [xpath(part, instrument) for part in (condition.all or condition.any or ())]
         joiner = " and " if condition.all else " or "
         return "(" + joiner.join(parts) + ")"
+    assert condition.field is not None  # a condition without all/any names a field (Condition checks)
     field = f"${{{condition.field}}}"
     selected = instrument.question(condition.field).type in SELECTS
     terms = []
@@ -108,7 +109,8 @@ def write_xlsform(instrument: Instrument, path: Path) -> Path:
             }
         ],
     }
-    workbook.remove(workbook.active)
+    if (default_sheet := workbook.active) is not None:  # a new workbook has one, always
+        workbook.remove(default_sheet)
     for name, rows in sheets.items():
         sheet = workbook.create_sheet(name)
         columns = list(dict.fromkeys(key for row in rows for key in row))

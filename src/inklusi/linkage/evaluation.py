@@ -9,6 +9,7 @@ one false link between two clusters of five adds 25 false pairs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -104,7 +105,7 @@ class Evaluation:
     def blocking_recall(self) -> float:
         return self.true_pairs_blocked / self.true_pairs if self.true_pairs else 1.0
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "settings": self.settings,
             "records": self.records,

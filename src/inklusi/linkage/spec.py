@@ -10,10 +10,11 @@ library (dialect-aware: the same settings run on DuckDB and Spark) and portable 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -24,6 +25,9 @@ from splink import comparison_library as cl
 from inklusi.errors import Invalid, NotFound
 from inklusi.i18n import msg
 from inklusi.linkage.model import LinkType, Thresholds
+
+if TYPE_CHECKING:
+    from splink.internals.comparison_creator import ComparisonCreator
 
 ComparisonKind = Literal[
     "name",
@@ -41,6 +45,8 @@ ComparisonKind = Literal[
     "id_number",
     "extras",
 ]
+Conflict = Literal["nik", "sex", "birth_date"]
+CONFLICTS: tuple[Conflict, ...] = ("nik", "sex", "birth_date")
 
 
 class Strict(BaseModel):
@@ -84,9 +90,7 @@ class ClusteringSpec(Strict):
     # two groups of records join only if the mean probability over all their pairs reaches this
     transitive_threshold: float = 0.6
     closure_limit: int = 60  # components up to this size have every missing pair scored
-    conflicts: list[Literal["nik", "sex", "birth_date"]] = Field(
-        default_factory=lambda: ["nik", "sex", "birth_date"]
-    )
+    conflicts: list[Conflict] = Field(default_factory=lambda: list(CONFLICTS))
     one_per_source: bool = False  # each source lists a person at most once (duplicate-free lists)
 
 
@@ -316,14 +320,14 @@ def _area(with_kk: bool, with_place: bool) -> cl.CustomComparison:
     )
 
 
-def _exact(column: str, tf: bool) -> cl.ExactMatch:
+def _exact(column: str, tf: bool) -> ComparisonCreator:
     return cl.ExactMatch(column).configure(term_frequency_adjustments=tf)
 
 
 def _comparisons(spec: ComparisonSpec, columns: set[str], dialect: str) -> list:
     """The Splink comparisons of one spec, or none when the prepared table lacks its columns."""
     tf = spec.term_frequency
-    builders = {
+    builders: dict[str, tuple[list[str], Callable[[], list[ComparisonCreator]]]] = {
         "name": (
             ["name_norm", "name_sorted", "name_joined", "name_phonetic", "name_tokens"],
             lambda: [_levels_name(tf)],
@@ -385,7 +389,7 @@ def compile_settings(
     if link_type != LinkType.dedupe.value and "source_dataset" not in columns:
         link_type = LinkType.dedupe.value
     return SettingsCreator(
-        link_type=link_type,
+        link_type=link_type,  # type: ignore[arg-type]  # LinkType's values are splink's link types
         unique_id_column_name="unique_id",
         comparisons=comparisons,
         blocking_rules_to_generate_predictions=[block_on(*rule) for rule in rules],

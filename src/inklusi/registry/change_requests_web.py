@@ -4,7 +4,7 @@ the review itself (requested against current values; apply or reject with a reas
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -47,7 +47,7 @@ STATUS_LABELS = {
 
 def _fields(target_type: str, values: dict[str, object], language: str) -> list[dict[str, object]]:
     """The form's inputs: a choice for coded fields, a date or text for the rest."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for name in EDITABLE[target_type]:
         value = values.get(name)
         options = None
@@ -66,7 +66,7 @@ def _fields(target_type: str, values: dict[str, object], language: str) -> list[
     return rows
 
 
-def _shown(name: str, value: object) -> str:
+def _shown(name: str, value: Any) -> str:
     """A value as the form shows it (and sends it back when the user leaves it alone)."""
     if value is None:
         return ""

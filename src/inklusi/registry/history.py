@@ -7,10 +7,10 @@ memberships, and of their members. A member's own changes appear only while they
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from inklusi.registry.model import Version
@@ -51,7 +51,7 @@ def diff(old: Mapping[str, object], new: Mapping[str, object]) -> tuple[FieldCha
     return tuple(FieldChange(key, old.get(key), new.get(key)) for key in keys if old.get(key) != new.get(key))
 
 
-def _timeline(entity: Entity, snapshots: list[Snapshot], subject) -> list[Change]:
+def _timeline(entity: Entity, snapshots: list[Snapshot], subject: Callable[[Snapshot], Any]) -> list[Change]:
     """created / changed / ended events of one kind of entity, whose snapshots come in time order."""
     changes: list[Change] = []
     by_id: dict[UUID, list[Snapshot]] = defaultdict(list)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from babel.numbers import format_decimal
 
@@ -62,7 +64,7 @@ def field_label(field: str, language: str) -> str:
     return label.render(language) if label else field
 
 
-def value_label(field: str, value: object, language: str) -> str:
+def value_label(field: str, value: Any, language: str) -> str:
     """A stored value as words: code lists by their label, programme keys by name, the rest as is."""
     if value is None or value == ():
         return "—"
@@ -89,7 +91,7 @@ def asset_label(key: str, language: str) -> str:
     return codelist("asset").label(key, language)
 
 
-def programme_labels(keys, list_name: str, language: str) -> list[str]:
+def programme_labels(keys: Iterable[str], list_name: str, language: str) -> list[str]:
     found = codelist(list_name)
     return [found.label(key, language) for key in sorted(keys)]
 

@@ -7,7 +7,7 @@ driver's row objects. Like the store, it takes a connection and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 import pyarrow as pa
@@ -85,7 +85,9 @@ def _read(conn: Connection, stmt: Select) -> pa.Table:
     batches = []
     result = conn.execute(stmt.execution_options(yield_per=PARTITION))
     for rows in result.partitions(PARTITION):
-        columns = list(zip(*rows, strict=True)) if rows else [[] for _ in EXPORT_SCHEMA]
+        columns: list[Sequence[object]] = (
+            list(zip(*rows, strict=True)) if rows else [[] for _ in EXPORT_SCHEMA]
+        )
         arrays = [
             pa.array([_text(v) for v in values], type=field.type)
             if field.type == pa.string()

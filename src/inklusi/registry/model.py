@@ -262,7 +262,7 @@ def _check_codes(value: object, coded: dict[str, str], path: str) -> list[Issue]
     return issues
 
 
-def _check_keys(keys, list_name: str, path: str) -> list[Issue]:
+def _check_keys(keys: Iterable[str], list_name: str, path: str) -> list[Issue]:
     known = codelist(list_name).codes
     return [
         Issue(

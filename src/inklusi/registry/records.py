@@ -117,6 +117,7 @@ def snapshots(conn: Connection, kind: str, ids: list[UUID]) -> list[Snapshot]:
     _table, key = VERSIONS[kind]
     skip = {*PROVENANCE, key}
     version_ids = [row["version_id"] for row in rows]
+    extra: dict[UUID, dict[str, object]]
     if kind == "household":
         assets = assets_of(conn, version_ids)
         extra = {vid: {f"asset.{k}": v for k, v in assets.get(vid, {}).items()} for vid in version_ids}

@@ -71,7 +71,7 @@ def current(conn: Connection, kind: str) -> dict[UUID, UUID]:
 def resolved_into_at(conn: Connection, kind: str, record_id: UUID, at: datetime | None) -> UUID | None:
     """The record ``record_id`` was resolved into at ``at`` (now when None), or None."""
     r = record_resolution
-    valid = r.c.valid_to.is_(None)
+    valid: ColumnElement[bool] = r.c.valid_to.is_(None)
     if at is not None:
         valid = and_(r.c.valid_from <= at, or_(r.c.valid_to.is_(None), r.c.valid_to > at))
     stmt = select(r.c.resolved_into).where(r.c.kind == kind, r.c.record_id == record_id, valid)

@@ -45,7 +45,7 @@ def refresh_statistics(conn: Connection) -> None:
 
 def current_families_by_kk(conn: Connection, kk_numbers: Iterable[str]) -> dict[str, RowMapping]:
     t = family_version
-    found = {}
+    found: dict[str, RowMapping] = {}
     for chunk in _chunks(set(kk_numbers)):
         stmt = select(t).where(t.c.kk_number.in_(chunk), t.c.valid_to.is_(None))
         found |= {row["kk_number"]: row for row in conn.execute(stmt).mappings()}
@@ -64,7 +64,7 @@ def current_persons_by_nik(conn: Connection, niks: Iterable[str]) -> dict[str, R
 
 def current_versions(conn: Connection, kind: str, ids: Iterable[UUID]) -> dict[UUID, RowMapping]:
     table, key = VERSIONS[kind]
-    found = {}
+    found: dict[UUID, RowMapping] = {}
     for chunk in _chunks(set(ids)):
         stmt = select(table).where(table.c[key].in_(chunk), table.c.valid_to.is_(None))
         found |= {row[key]: row for row in conn.execute(stmt).mappings()}

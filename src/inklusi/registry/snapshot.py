@@ -155,7 +155,9 @@ def _copy_batches(conn: Connection, query: Select, schema: pa.Schema) -> Iterato
     statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)"
     with tempfile.TemporaryDirectory(prefix="inklusi-copy-") as folder:
         csv_path = Path(folder) / "rows.csv"
-        cursor = conn.connection.driver_connection.cursor()
+        driver = conn.connection.driver_connection
+        assert driver is not None  # an open connection has its psycopg connection
+        cursor = driver.cursor()
         with csv_path.open("wb") as sink, cursor.copy(statement) as copy:
             for block in copy:
                 sink.write(block)

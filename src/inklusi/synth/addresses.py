@@ -51,9 +51,9 @@ def addresses(
     words = pa.array(["Jl.", "Gg.", "Perum", "Kp.", "Dusun", "Jorong", "Banjar", "Kampung", "Lingkungan"])
     kind = categorical(rng, (0.60, 0.20, 0.12, 0.08), n)
     hamlet_word = np.full(n, 4)
-    for code, word in HAMLET_WORD.items():
+    for code, hamlet_name in HAMLET_WORD.items():
         hamlet_word[province_code == code] = ("Dusun", "Jorong", "Banjar", "Kampung", "Lingkungan").index(
-            word
+            hamlet_name
         ) + 4
     hamlet_word[np.isin(province_code, PAPUA)] = 7
     word = np.where(urban, kind, hamlet_word)

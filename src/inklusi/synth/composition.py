@@ -100,9 +100,9 @@ def compose(rng: Rng, welfare: np.ndarray, fertility: np.ndarray, urban: np.ndar
     }
 
     rows = []
-    for role in range(10):
-        household = np.repeat(np.arange(n), counts[role])
-        rows.append((np.full(len(household), role), household))
+    for role_code in range(10):
+        household = np.repeat(np.arange(n), counts[role_code])
+        rows.append((np.full(len(household), role_code), household))
     role = np.concatenate([r for r, _ in rows])
     household = np.concatenate([h for _, h in rows])
     m = len(role)

@@ -51,7 +51,8 @@ class NameLists:
 
 def _read(name: str) -> list[dict[str, str]]:
     path = resources.files("inklusi.synth") / "data" / "names" / name
-    with path.open(encoding="utf-8", newline="") as handle:
+    # the files are on disk, and a Path's open takes newline (typeshed's Traversable.open does not)
+    with path.open(encoding="utf-8", newline="") as handle:  # type: ignore[call-overload]
         return list(csv.DictReader(handle))
 
 

@@ -71,16 +71,16 @@ def run_pilot(seed: int, per_stratum: int) -> Pilot:
     regencies, urban_flags, stratum_weight, stratum_id = [], [], [], []
     for p in range(len(provinces.code)):
         inside = np.flatnonzero(geo.regency_province == p)
-        for urban in (False, True):
-            share = provinces.urban_share[p] if urban else 1 - provinces.urban_share[p]
+        for in_town in (False, True):
+            share = provinces.urban_share[p] if in_town else 1 - provinces.urban_share[p]
             odds = geo.regency_urban_probability[inside]
-            weights = geo.regency_population[inside] * (odds if urban else 1 - odds)
+            weights = geo.regency_population[inside] * (odds if in_town else 1 - odds)
             if share <= 0 or weights.sum() <= 0:
                 continue
             regencies.append(rng.choice(inside, per_stratum, p=weights / weights.sum()))
-            urban_flags.append(np.full(per_stratum, urban))
+            urban_flags.append(np.full(per_stratum, in_town))
             stratum_weight.append(np.full(per_stratum, provinces.population[p] * share))
-            stratum_id.append(np.full(per_stratum, p * 2 + urban))
+            stratum_id.append(np.full(per_stratum, p * 2 + in_town))
     regency = np.concatenate(regencies)
     urban = np.concatenate(urban_flags)
     people = np.concatenate(stratum_weight)

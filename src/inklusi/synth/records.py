@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -27,6 +28,7 @@ PERSON_FIELDS = tuple(
 
 def registry_data(source: Path | SynthConfig, limit: int | None = None) -> Iterator[HouseholdData]:
     """Households from a generated folder (households/families/persons.parquet) or made on the fly."""
+    tables: Iterator[tuple[Any, ...]]
     if isinstance(source, SynthConfig):
         tables = ((c.tables["households"], c.tables["families"], c.tables["persons"]) for c in chunks(source))
     else:

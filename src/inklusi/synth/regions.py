@@ -38,7 +38,8 @@ CITY_URBAN_SHARE = 0.95  # share of a kota's people counted urban (BPS classifie
 
 
 def data_rows(name: str) -> list[dict[str, str]]:
-    with (resources.files("inklusi.synth") / "data" / name).open(encoding="utf-8", newline="") as handle:
+    # the files are on disk, and a Path's open takes newline (typeshed's Traversable.open does not)
+    with (resources.files("inklusi.synth") / "data" / name).open(encoding="utf-8", newline="") as handle:  # type: ignore[call-overload]
         return list(csv.DictReader(handle))
 
 
@@ -142,8 +143,9 @@ def geography() -> Geography:
             districts.append(area)
         elif area.level is AreaLevel.village:
             villages.append(area)
-    regency_index = {area.code: i for i, area in enumerate(regencies)}
-    district_index = {area.code: i for i, area in enumerate(districts)}
+    # looked up by the areas' parent codes (None only for a province, never looked up here)
+    regency_index: dict[str | None, int] = {area.code: i for i, area in enumerate(regencies)}
+    district_index: dict[str | None, int] = {area.code: i for i, area in enumerate(districts)}
     regency_province = np.array([province_index[a.parent_code] for a in regencies])
     regency_population = np.array([a.population or 0 for a in regencies], dtype=np.float64)
     is_city = np.array([a.name.startswith("Kota") for a in regencies])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 Rng = np.random.Generator
 
@@ -23,7 +24,7 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, probabilities: n
     return values[order][positions]
 
 
-def categorical(rng: Rng, probabilities: np.ndarray, size: int | None = None) -> np.ndarray:
+def categorical(rng: Rng, probabilities: ArrayLike, size: int | None = None) -> np.ndarray:
     """Category index per row; ``probabilities`` is (K,) shared by all rows or (N, K), rows summing to 1."""
     table = np.asarray(probabilities, dtype=np.float64)
     if table.ndim == 1:

@@ -43,7 +43,9 @@ def environment(language: Language, timezone: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)
+    env.install_gettext_translations(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        translations(language), newstyle=True
+    )
     locale = BABEL_LOCALES[language]
     # One format per language for dates and one for date-times; templates take no style of their own.
     env.filters["date"] = lambda value: (
@@ -64,7 +66,7 @@ def environment(language: Language, timezone: str) -> Environment:
 def page_language(request: Request) -> Language:
     """The language chosen with the switcher (a cookie); Indonesian until someone chooses English."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    return chosen if chosen in LANGUAGES else "id"  # type: ignore[return-value]
+    return chosen if chosen in LANGUAGES else "id"
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:

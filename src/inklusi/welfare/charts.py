@@ -50,8 +50,8 @@ def line_chart(
     """Lines (or points) per named series; ``diagonal`` draws y = x (calibration)."""
     xs = [x for s in series.values() for x, _ in s]
     ys = [y for s in series.values() for _, y in s]
-    x_range = (min(xs), max(xs)) if xs else (0.0, 1.0)
-    y_range = (
+    x_range: tuple[float, float] = (min(xs), max(xs)) if xs else (0.0, 1.0)
+    y_range: tuple[float, float] = (
         (min(0.0, min(ys)) if not diagonal else min(ys + xs), max(ys + (xs if diagonal else [])))
         if ys
         else (0, 1)

@@ -155,7 +155,14 @@ def rank(
     from inklusi.welfare import service
 
     with open_context() as ctx, showing_steps() as step:
-        run = service.rank_registry(ctx, SYSTEM, model_version=model, backend=backend, progress=step)
+        # the name as typed: Engine.open refuses one it does not know (ValueError)
+        run = service.rank_registry(
+            ctx,
+            SYSTEM,
+            model_version=model,
+            backend=backend,  # type: ignore[arg-type]
+            progress=step,
+        )
     say(
         msg(
             "Ranked {n:,} households ({persons:,} people) with {model}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from babel.numbers import format_decimal, format_percent
@@ -38,7 +39,7 @@ def contributions_of(model: Fitted, row: Mapping[str, object]) -> tuple[float, d
     return linear.baseline(), linear.contributions(row)
 
 
-def value_words(proxy: Proxy, value: object, language: str, *, transformed: bool = True) -> str:
+def value_words(proxy: Proxy, value: Any, language: str, *, transformed: bool = True) -> str:
     """The household's answer as a person would say it, formatted for ``language``: a code's label, yes or
     no, a share in per cent, a number with the language's decimal mark. ``transformed``: ``value`` is the
     model's feature (logged values are turned back); else the answer itself (``features(answers=True)``)."""

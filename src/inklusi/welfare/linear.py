@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -48,7 +49,7 @@ class LinearModel:
     ) -> LinearModel:
         w = weights / weights.mean()
         columns, penalties = [np.ones(len(target))], [0.0]
-        names: list[tuple[str, str, object]] = [("intercept", "", None)]
+        names: list[tuple[str, str, Any]] = [("intercept", "", None)]
         for name in numeric:
             columns.append(frame[name].astype(float))
             penalties.append(0.0)
@@ -64,11 +65,11 @@ class LinearModel:
                     columns.append((codes == code).astype(float))
                     penalties.append(0.0)
                     names.append(("categorical", name, int(code)))
-        areas = np.unique(frame[area_column]) if area_column else []
-        for area in areas:
-            columns.append((frame[area_column] == area).astype(float))
-            penalties.append(shrinkage)
-            names.append(("area", area_column, str(area)))
+        if area_column:
+            for area in np.unique(frame[area_column]):
+                columns.append((frame[area_column] == area).astype(float))
+                penalties.append(shrinkage)
+                names.append(("area", area_column, str(area)))
         x = np.column_stack(columns)
         gram = x.T @ (x * w[:, None]) + np.diag(np.array(penalties) + NUMERIC_STABILITY)
         beta = np.linalg.solve(gram, x.T @ (w * target))
@@ -132,7 +133,7 @@ class LinearModel:
         value += sum(self.area_effects[a] * self.area_shares.get(a, 0.0) for a in self.area_effects)
         return value
 
-    def contributions(self, row: Mapping[str, object]) -> dict[str, float]:
+    def contributions(self, row: Mapping[str, Any]) -> dict[str, float]:
         """Each proxy's (and the area's) move away from the average household; summing to score − baseline."""
         result = {n: c * (float(row[n]) - self.numeric_means.get(n, 0.0)) for n, c in self.numeric.items()}
         for name, coefficients in self.categorical.items():
@@ -161,7 +162,7 @@ class LinearModel:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> LinearModel:
+    def from_json(cls, data: Mapping[str, Any]) -> LinearModel:
         def keyed(mapping) -> dict[str, dict[int, float]]:
             return {n: {int(k): float(v) for k, v in c.items()} for n, c in mapping.items()}
 
@@ -245,7 +246,7 @@ class GroupedModel:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> GroupedModel:
+    def from_json(cls, data: Mapping[str, Any]) -> GroupedModel:
         return cls(
             group_column=str(data["group_column"]),
             group_of=dict(data["group_of"]),

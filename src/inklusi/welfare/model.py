@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 import numpy as np
@@ -170,7 +171,7 @@ class ModelInfo:
     kind: ModelKind
     created_at: datetime
     training_fingerprint: str
-    metrics: dict[str, object]
+    metrics: dict[str, Any]  # JSON, as stored
 
 
 @dataclass(frozen=True)

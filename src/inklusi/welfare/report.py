@@ -9,6 +9,7 @@ to read it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -67,7 +68,7 @@ def _summary_table(data: ReportInput) -> str:
 
 def _coverage_chart(data: ReportInput, chosen: CandidateResult) -> str:
     s = data.sample
-    series = {}
+    series: dict[str, Sequence[tuple[float, float]]] = {}
     for result in data.results:
         if result.kind not in (data.chosen, ModelKind.ols):
             continue

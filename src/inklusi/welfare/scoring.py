@@ -22,7 +22,6 @@ from inklusi.analytics.engine import Engine
 from inklusi.welfare.ranking import RANK_COLUMNS, rank
 from inklusi.welfare.spec import Spec, features
 from inklusi.welfare.training import Fitted, score_expression
-from inklusi.welfare.trees import TreeModel
 
 OUTPUT_COLUMNS = ("household_id", "village_code", "province_code", "regency_code", "people", "score")
 
@@ -51,7 +50,7 @@ def scored_table(
     return _score_in_batches(engine, model, table, scratch)
 
 
-def _score_in_batches(engine: Engine, model: TreeModel, table: ir.Table, scratch: Path) -> ir.Table:
+def _score_in_batches(engine: Engine, model: Fitted, table: ir.Table, scratch: Path) -> ir.Table:
     path = scratch / "tree_scores.parquet"
     writer = None
     try:

@@ -267,6 +267,7 @@ def _person_aggregate(persons: ir.Table, proxy: Proxy) -> ir.Value:
         return value.argmin(persons._head_order, where=persons.relationship == 1)
     if proxy.aggregate == "any":
         return value.max(where=keep)
+    assert proxy.aggregate is not None  # a person proxy names one (Proxy checks)
     return getattr(value, proxy.aggregate)(where=keep)
 
 
@@ -337,6 +338,7 @@ def features(
         if proxy.source == "person":
             raw = joined[proxy.name]
         elif proxy.source == "location":
+            assert proxy.column is not None  # kelurahan or city (Proxy checks)
             raw = _location(joined, proxy.column)
         else:
             raw = _coded(joined[proxy.column], proxy) if proxy.kind == "numeric" else joined[proxy.column]

@@ -15,7 +15,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import ibis.expr.types as ir
 import numpy as np
@@ -41,7 +43,7 @@ class Design:
     shrinkage: float = 5.0
     groups: Mapping[str, Sequence[str]] | None = None  # group → area codes (separate models)
     min_group_households: int = 300
-    boosting: Mapping[str, float] = field(default_factory=dict)
+    boosting: Mapping[str, Any] = field(default_factory=dict)  # TreeModel.fit's keyword arguments
     folds: int = 5
     seed: int = 20261127
     coverage: float = 0.4
@@ -139,7 +141,8 @@ def sample_from_arrow(
         table[per_capita_by].to_numpy(zero_copy_only=False).astype(float) if per_capita_by else None,
         is_log=target_is_log,
     )
-    columns = set(design.numeric) | set(design.categorical) | ({design.area_column} - {None})
+    areas = {design.area_column} if design.area_column is not None else set()
+    columns = set(design.numeric) | set(design.categorical) | areas
     frame = {name: _array(table[name]) for name in columns}
     n = table.num_rows
     w = table[weight].to_numpy(zero_copy_only=False).astype(float) if weight else np.ones(n)
@@ -286,7 +289,7 @@ def fingerprint(*paths: Path) -> str:
         files = sorted(Path(path).rglob("*.parquet")) if Path(path).is_dir() else [Path(path)]
         for file in files:
             with file.open("rb") as handle:
-                for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                for block in iter(partial(handle.read, 1 << 20), b""):
                     digest.update(block)
     return digest.hexdigest()
 

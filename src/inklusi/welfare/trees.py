@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -75,15 +76,17 @@ class TreeModel:
 
     def predict(self, frame: Frame) -> np.ndarray:
         matrix = _matrix(frame, self.features, self.area_column, self.categorical)
-        return self.booster.predict(matrix, num_threads=THREADS)
+        return np.asarray(self.booster.predict(matrix, num_threads=THREADS))  # dense in, an array out
 
     def contributions(self, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
         """Per-row SHAP contributions of each feature (columns in :attr:`features` order) and the expected
         value (the trees' baseline)."""
-        raw = self.booster.predict(
-            _matrix(frame, self.features, self.area_column, self.categorical),
-            pred_contrib=True,
-            num_threads=THREADS,
+        raw = np.asarray(
+            self.booster.predict(
+                _matrix(frame, self.features, self.area_column, self.categorical),
+                pred_contrib=True,
+                num_threads=THREADS,
+            )
         )
         return raw[:, :-1], raw[:, -1]
 
@@ -96,7 +99,7 @@ class TreeModel:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> TreeModel:
+    def from_json(cls, data: Mapping[str, Any]) -> TreeModel:
         return cls(
             lgb.Booster(model_str=str(data["booster"])),
             tuple(data["features"]),

@@ -9,6 +9,7 @@ A two-digit year is read as 20YY when that date is not in the future, else as 19
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -56,7 +57,7 @@ class NumberCheck:
         return self.district_code[:5] if self.district_code else None
 
     @property
-    def birth_date(self) -> date | None:
+    def birth_date(self) -> datetime.date | None:  # `date` here is the field
         """For a NIK: the birth date (for a KK number, :attr:`date` is the date of issue)."""
         return self.date
 

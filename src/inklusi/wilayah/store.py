@@ -54,7 +54,9 @@ def insert_areas(conn: Connection, areas: Iterable[Area], dataset: str) -> int:
 
 
 def counts_by_level(conn: Connection) -> dict[AreaLevel, int]:
-    counted = dict(conn.execute(select(area.c.level, func.count()).group_by(area.c.level)).all())
+    counted: dict[str, int] = dict(
+        conn.execute(select(area.c.level, func.count()).group_by(area.c.level)).all()
+    )
     return {level: counted[level.value] for level in AreaLevel if level.value in counted}
 
 

@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -85,7 +86,7 @@ def file_sha256(path: Path) -> str:
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for part in files:
         with part.open("rb") as handle:
-            for block in iter(lambda handle=handle: handle.read(1 << 20), b""):
+            for block in iter(partial(handle.read, 1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
 
@@ -306,8 +307,8 @@ REGISTRY_QUESTIONS = {
 }
 
 
-def _registry_holds(state: RoundState) -> dict[str, list[Violation]]:
-    held: dict[str, list[Violation]] = defaultdict(list)
+def _registry_holds(state: RoundState) -> dict[str | None, list[Violation]]:
+    held: dict[str | None, list[Violation]] = defaultdict(list)
     for hold in state.held:
         question = REGISTRY_QUESTIONS.get(hold.subject, "")
         held[hold.submission_id].append(Violation(hold.submission_id, hold.member, question, hold.code))
@@ -414,7 +415,7 @@ def _row_texts(table: pa.Table) -> list[str]:
 def _quarantine_rows(batch_id: UUID, raw: Submissions, held: dict, instrument: Instrument) -> list[dict]:
     """A row per held form, every form of a repeated id included (nothing read is lost)."""
     records = _records(_only(raw, list(held)))
-    rows = []
+    rows: list[dict] = []
     for submission_id, violations in held.items():
         issues = [
             {**as_issue(v, instrument).as_dict(), "member": v.member_no, "question": v.field}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.engine import RowMapping
@@ -39,7 +40,7 @@ class ImportResult:
     accepted: int
     unchanged: int
     held: int
-    report: dict[str, object]
+    report: dict[str, Any]  # JSON, as stored
     already_imported: bool = False
     held_issues: dict[str | None, list[Issue]] = field(default_factory=dict)
     instrument: str = ""  # name/version of the instrument the forms were checked against

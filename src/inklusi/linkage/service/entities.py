@@ -158,8 +158,9 @@ def merge_entities(
         rows = [store.entity(conn, e) for e in (first, second)]
         if any(r is None or r["retired_at"] is not None for r in rows):
             raise NotFound(msg("Both entities must exist and be active"))
-        kind = EntityKind(rows[0]["kind"])
-        if EntityKind(rows[1]["kind"]) is not kind:
+        first_row, second_row = (row for row in rows if row is not None)  # both, after the check above
+        kind = EntityKind(first_row["kind"])
+        if EntityKind(second_row["kind"]) is not kind:
             raise Invalid(msg("A person and a household cannot be merged"))
         keep, other = sorted((first, second), key=str)
         kept = [m["record_id"] for m in store.members(conn, keep)]

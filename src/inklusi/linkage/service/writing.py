@@ -105,7 +105,8 @@ def review_rows(
     right = picked["unique_id_r"].to_pylist()
     probability = picked["match_probability"].to_pylist()
     weight = picked["match_weight"].to_pylist()
-    rows, seen = [], set()
+    rows: list[dict[str, object]] = []
+    seen = set()
     for index, (a, b) in enumerate(zip(left, right, strict=True)):
         record_a, record_b = ordered(UUID(a), UUID(b))
         if (record_a, record_b) in seen:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, replace
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy.engine import Connection, RowMapping
@@ -201,7 +201,7 @@ def revised_person(
     return updated, issues
 
 
-def _replaced(record: Record, changes: Mapping[str, object]) -> Record:
+def _replaced(record: Record, changes: Mapping[str, Any]) -> Record:  # checked after, as a whole
     try:
         return replace(record, **changes)
     except TypeError as error:

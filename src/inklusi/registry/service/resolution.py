@@ -59,7 +59,7 @@ def resolve(
             wanted[record] = keep if keep is not None and record != keep else None
     changed = [record for record, into in wanted.items() if now.get(record) != into]
     resolution.end(conn, kind, [record for record in changed if record in now], at)
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "id": new_id(),
             "kind": kind,

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from inklusi.access.model import Permission, Principal, Scope
-from inklusi.analytics.engine import Engine
+from inklusi.analytics.engine import Backend, Engine
 from inklusi.audit import events
 from inklusi.audit import service as audit
 from inklusi.audit.events import Event
@@ -42,7 +42,7 @@ from inklusi.welfare.training import (
 )
 
 
-def engine_for(ctx: Context, backend: str | None = None) -> Engine:
+def engine_for(ctx: Context, backend: Backend | None = None) -> Engine:
     """The analytics engine the settings ask for (``analytics_backend``, ``analytics_memory_limit``)."""
     settings = ctx.settings
     return Engine.open(backend or settings.analytics_backend, memory_limit=settings.analytics_memory_limit)
@@ -200,7 +200,8 @@ def targeting_report(
     spec = load_spec(spec) if isinstance(spec, str) else spec
     trained, sample = fit_survey(spec, survey, persons, weight=weight, reference_date=reference_date)
     title = f"Targeting report: {spec.key} on {Path(survey).name}"
-    areas = sample.frame.get(design_of(spec).area_column)
+    area_column = design_of(spec).area_column
+    areas = sample.frame.get(area_column) if area_column is not None else None
     warnings = leak_warnings({c.kind.value: c.metrics.r2 for c in trained.candidates})
     return render(
         ReportInput(

@@ -10,7 +10,7 @@ from pathlib import Path
 from uuid import UUID
 
 from inklusi.access.model import Principal
-from inklusi.analytics.engine import read_arrow
+from inklusi.analytics.engine import Backend, read_arrow
 from inklusi.audit import events
 from inklusi.audit import service as audit
 from inklusi.audit.events import Event
@@ -45,7 +45,7 @@ def rank_registry(
     principal: Principal,
     *,
     model_version: str | None = None,
-    backend: str | None = None,
+    backend: Backend | None = None,
     reference_date: date | None = None,
     progress: Callable[..., None] = lambda _step, _done=0, _total=None: None,
 ) -> RunInfo:
@@ -135,7 +135,7 @@ def train_and_rank_demo(
     principal: Principal,
     survey: Path | object | None = None,
     *,
-    backend: str | None = None,
+    backend: Backend | None = None,
     progress: Callable[..., None] = lambda _step, _done=0, _total=None: None,
 ) -> DemoRanking:
     """Train the national model on a synthetic survey and rank the registered population.
@@ -151,7 +151,7 @@ def train_and_rank_demo(
             progress(msg("Generating a synthetic survey of {n:,} households", n=survey.households))
             generate(survey, Path(folder))
             survey = Path(folder)
-        survey = Path(survey)
+        survey = Path(survey)  # type: ignore[arg-type]  # a folder (str or Path), SynthConfig handled above
         progress(msg("Training the welfare model on the survey"))
         model = train_model(ctx, principal, survey / "survey_households.parquet", survey / "persons.parquet")
     run = rank_registry(ctx, principal, model_version=model.version, backend=backend, progress=progress)

@@ -65,7 +65,7 @@ def household_rank(
     with ctx.transaction() as conn:
         run_row = store.run_by_id(conn, run_id) if run_id else store.latest_run(conn)
         row = store.household_rank_in_scope(conn, household_id, run_row["id"], scope) if run_row else None
-        if row is None:
+        if row is None or run_row is None:  # (a rank means a run)
             raise NotFound(msg("No welfare rank for household {id}", id=str(household_id)))
         event = Event(
             kind=events.WELFARE_RANK_READ,
@@ -136,7 +136,9 @@ def explain_household(
 
 def load_model_of_run(conn, run_id: UUID):
     run = store.run_by_id(conn, run_id)
+    assert run is not None  # the run of a rank, read in the same transaction
     row = store.model_by_id(conn, run["model_id"])
+    assert row is not None  # a run's model is never deleted (foreign key)
     return row, Spec.model_validate_json(row["spec"]), model_from_json(json.loads(row["artifact"]))
 
 
