@@ -97,3 +97,12 @@ def test_users_and_organisations(settings):
         run(settings, "users", "add", "x", "--org", "Nope", "--role", "planner", "--password", "p" * 12)[0]
         == 1
     )
+
+
+def test_an_unknown_analytics_backend_is_a_usage_error_not_a_traceback(tmp_path):
+    """`inklusi welfare rank --backend foo` ended in a bare ValueError traceback."""
+    result = CliRunner().invoke(
+        app, ["welfare", "rank", "--backend", "foo"], env={"INKLUSI_DATA_DIR": str(tmp_path)}
+    )
+    assert result.exit_code == 2
+    assert "duckdb" in result.output and "Traceback" not in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import typer
@@ -149,18 +149,19 @@ def train(
 @welfare.command("rank")
 def rank(
     model: Annotated[str | None, typer.Option(help="Model version (default: the newest)")] = None,
-    backend: Annotated[str | None, typer.Option(help="duckdb or pyspark (default: the setting)")] = None,
+    backend: Annotated[
+        Literal["duckdb", "pyspark"] | None, typer.Option(help="duckdb or pyspark (default: the setting)")
+    ] = None,
 ) -> None:
     """Score and rank every household of the registry (a new run; earlier runs are kept)."""
     from inklusi.welfare import service
 
     with open_context() as ctx, showing_steps() as step:
-        # the name as typed: Engine.open refuses one it does not know (ValueError)
         run = service.rank_registry(
             ctx,
             SYSTEM,
             model_version=model,
-            backend=backend,  # type: ignore[arg-type]
+            backend=backend,
             progress=step,
         )
     say(

@@ -108,7 +108,8 @@ def get_person(
         row = store.version_at(conn, "person", person_id, as_of)
         _now, village = store.person_location(conn, person_id, None)  # scope: where they live now
         membership, _then = store.person_location(conn, person_id, as_of)
-        if row is None or village is None or not scope.covers(village):
+        if row is None or village is None or membership is None or not scope.covers(village):
+            # (no membership then: between two families at ``as_of``, the person is in no household)
             raise NotFound(msg("Person {id} not found", id=str(person_id)))
         programmes = store.programmes_of(conn, "person", [row["version_id"]])[row["version_id"]]
         family_row = store.version_at(conn, "family", membership["family_id"], as_of)
