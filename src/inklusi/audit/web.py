@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from inklusi.access import service as access
 from inklusi.access.model import Permission, Principal
@@ -64,26 +65,21 @@ class Filters:
         return urlencode({**kept, **{k: v for k, v in extra.items() if v is not None}})
 
 
-def _filters(
-    request: Request,
-    organisations: dict[UUID, str],
-    actor: str,
-    organisation: str,
-    action: str,
-    object_id: str,
-    purpose: str,
-    date_from: str,
-    date_to: str,
-) -> Filters:
-    values = {
-        "actor": actor.strip(),
-        "organisation": organisation.strip(),
-        "action": action.strip(),
-        "object_id": object_id.strip(),
-        "purpose": purpose.strip(),
-        "date_from": date_from.strip(),
-        "date_to": date_to.strip(),
-    }
+class SearchForm(BaseModel):
+    """The search form's fields as typed (a query-parameter model shared by the page and the export);
+    :func:`_filters` checks them."""
+
+    actor: str = ""
+    organisation: str = ""
+    action: str = ""
+    object_id: str = ""
+    purpose: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+
+def _filters(request: Request, organisations: dict[UUID, str], form: SearchForm) -> Filters:
+    values = {name: value.strip() for name, value in form.model_dump().items()}
     issues: dict[str, Text] = {}
     for name, limit in LENGTHS.items():
         if len(values[name]) > limit:
@@ -121,13 +117,7 @@ def _filters(
 def log_page(
     request: Request,
     principal: PagePrincipal,
-    actor: str = "",
-    organisation: str = "",
-    action: str = "",
-    object_id: str = "",
-    purpose: str = "",
-    date_from: str = "",
-    date_to: str = "",
+    form: Annotated[SearchForm, Query()],
     before: Annotated[int | None, Query(ge=1, le=SEQ_MAX)] = None,
     after: Annotated[int | None, Query(ge=0, le=SEQ_MAX)] = None,
 ) -> Response:
@@ -135,9 +125,7 @@ def log_page(
     _require_auditor(principal)
     ctx = request.app.state.ctx
     organisations = access.organisation_names(ctx)
-    filters = _filters(
-        request, organisations, actor, organisation, action, object_id, purpose, date_from, date_to
-    )
+    filters = _filters(request, organisations, form)
     page = None
     if not filters.issues:
         page = service.search_log(
@@ -182,27 +170,14 @@ def verify_page(request: Request, principal: PagePrincipal) -> Response:
 
 
 @router.get("/audit/export.csv")
-def export(
-    request: Request,
-    principal: PagePrincipal,
-    actor: str = "",
-    organisation: str = "",
-    action: str = "",
-    object_id: str = "",
-    purpose: str = "",
-    date_from: str = "",
-    date_to: str = "",
-) -> Response:
+def export(request: Request, principal: PagePrincipal, form: Annotated[SearchForm, Query()]) -> Response:
     """The entries a search finds (at most ``EXPORT_LIMIT``, newest first) as a CSV file for spreadsheets."""
     _require_auditor(principal)
     ctx = request.app.state.ctx
     organisations = access.organisation_names(ctx)
-    filters = _filters(
-        request, organisations, actor, organisation, action, object_id, purpose, date_from, date_to
-    )
+    filters = _filters(request, organisations, form)
     if filters.issues:
-        # the form's text fields only, never the page cursors (before/after)
-        return log_page(request, principal, **filters.values)  # type: ignore[arg-type]
+        return log_page(request, principal, form)
     entries = service.export_log(ctx, principal.actor, filters.query)
     name = f"audit-log-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(
