@@ -261,6 +261,7 @@ def ranked_demo_site(demo_site):
     """The demo site with every household ranked (the welfare section and its explanation table)."""
     from inklusi.access.model import Principal
     from inklusi.context import Context
+    from inklusi.demo.welfare import train_and_rank_demo
     from inklusi.synth import SynthConfig
     from inklusi.welfare import service as welfare
 
@@ -268,7 +269,7 @@ def ranked_demo_site(demo_site):
     try:
         if not welfare.list_runs(ctx):
             survey = SynthConfig(households=800, seed=11, survey_share=0.5, duplicate_share=0.0)
-            welfare.train_and_rank_demo(ctx, Principal.system("tests"), survey)
+            train_and_rank_demo(ctx, Principal.system("tests"), survey)
     finally:
         ctx.close()
     return demo_site

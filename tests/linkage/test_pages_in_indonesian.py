@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from inklusi.app import create_app
+from inklusi.demo.linkage import prepare_demo
 from inklusi.linkage import service as linkage
 from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, generate, registry_data
@@ -55,7 +56,7 @@ def client(settings, ctx, tmp_path):
         ctx, SYSTEM, registry_data(SynthConfig(households=HOUSEHOLDS, seed=SEED)), source="tests"
     )
     generate(SynthConfig(households=HOUSEHOLDS, seed=SEED), tmp_path / "population")
-    linkage.prepare_demo(ctx, population=tmp_path / "population")
+    prepare_demo(ctx, population=tmp_path / "population")
     with TestClient(create_app(settings), base_url="https://testserver") as test_client:
         yield test_client
 

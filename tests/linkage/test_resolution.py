@@ -12,12 +12,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from inklusi.demo.linkage import prepare_demo
+from inklusi.demo.welfare import train_and_rank_demo
 from inklusi.linkage import service as linkage
 from inklusi.linkage.model import DecisionKind
 from inklusi.registry import service as registry
 from inklusi.registry.service import export_persons, export_snapshot
 from inklusi.synth import SynthConfig, generate, registry_data
-from inklusi.welfare import service as welfare
 from tests.factories import SYSTEM
 
 HOUSEHOLDS, SEED = 400, 3
@@ -82,7 +83,7 @@ def _decide_the_queue_by_the_truth(ctx, truth: dict[UUID, str]) -> int:
 def test_the_demo_population_after_linkage_ranks_each_true_household_once(ctx, population, tmp_path):
     # The demo's path: the population registered, its second listing registered and linked, then ranked.
     registry.load_households(ctx, SYSTEM, registry_data(population), source="demo")
-    demo = linkage.prepare_demo(ctx, population=population)
+    demo = prepare_demo(ctx, population=population)
     assert demo.second_listing_households > 0 and demo.pending_pairs > 0
     truth_households = pc.count_distinct(pq.read_table(population / "households.parquet")["household_id"])
     listed_again = pq.read_table(population / "duplicate_households.parquet")["true_household_id"]
@@ -92,7 +93,7 @@ def test_the_demo_population_after_linkage_ranks_each_true_household_once(ctx, p
     _decide_the_queue_by_the_truth(ctx, _truth(ctx, population))
     assert registry.count_households(ctx) == distinct
 
-    ranking = welfare.train_and_rank_demo(ctx, SYSTEM, SURVEY)
+    ranking = train_and_rank_demo(ctx, SYSTEM, SURVEY)
     assert ranking.run.households == distinct
     snapshot = export_snapshot(ctx, SYSTEM, tmp_path / "snapshot")
     assert snapshot.household_count == distinct

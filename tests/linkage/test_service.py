@@ -11,6 +11,7 @@ import pytest
 
 from inklusi.audit import service as audit
 from inklusi.audit.model import Actor
+from inklusi.demo.linkage import prepare_demo
 from inklusi.errors import Forbidden, NotFound
 from inklusi.linkage import service as linkage
 from inklusi.linkage import store
@@ -28,7 +29,7 @@ def linked(ctx):
     registry.load_households(
         ctx, SYSTEM, registry_data(SynthConfig(households=HOUSEHOLDS, seed=SEED)), source="tests"
     )
-    return linkage.prepare_demo(ctx, households=HOUSEHOLDS, seed=SEED)
+    return prepare_demo(ctx, households=HOUSEHOLDS, seed=SEED)
 
 
 def _members_by_entity(ctx) -> dict[UUID, list[UUID]]:

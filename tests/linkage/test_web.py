@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from inklusi.api import API_PREFIX
 from inklusi.app import create_app
-from inklusi.linkage import service as linkage
+from inklusi.demo.linkage import prepare_demo
 from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, generate, registry_data
 from tests.conftest import ADMIN_PASSWORD
@@ -25,7 +25,7 @@ def client(settings, ctx, tmp_path):
         ctx, SYSTEM, registry_data(SynthConfig(households=HOUSEHOLDS, seed=SEED)), source="tests"
     )
     generate(SynthConfig(households=HOUSEHOLDS, seed=SEED), tmp_path / "population")
-    linkage.prepare_demo(ctx, population=tmp_path / "population")  # as `inklusi demo` calls it
+    prepare_demo(ctx, population=tmp_path / "population")  # as `inklusi demo` calls it
     with TestClient(create_app(settings), base_url="https://testserver") as test_client:
         yield test_client
 

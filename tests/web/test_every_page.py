@@ -87,7 +87,7 @@ def linked(sqlite_template, tmp_path_factory):
 
     from inklusi.config import Settings
     from inklusi.context import Context
-    from inklusi.linkage import service as linkage
+    from inklusi.demo.linkage import prepare_demo
     from inklusi.registry import service as registry
     from inklusi.synth import SynthConfig, generate, registry_data
     from tests.conftest import ADMIN_PASSWORD
@@ -101,7 +101,7 @@ def linked(sqlite_template, tmp_path_factory):
         population = SynthConfig(households=400, seed=3)
         registry.load_households(ctx, SYSTEM, registry_data(population), source="tests")
         generate(population, folder / "population")
-        linkage.prepare_demo(ctx, population=folder / "population")
+        prepare_demo(ctx, population=folder / "population")
     finally:
         ctx.close()
     return {"settings": settings, "changed": "/linkage/queue", "logins": {"admin": ADMIN_PASSWORD}}

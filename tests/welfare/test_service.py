@@ -10,6 +10,7 @@ from babel.numbers import format_decimal
 
 from inklusi.access.model import Principal
 from inklusi.audit import service as audit
+from inklusi.demo.welfare import train_and_rank_demo
 from inklusi.errors import Forbidden, NotFound
 from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, registry_data
@@ -180,7 +181,7 @@ def test_nothing_to_read_before_a_ranking(ctx):
 
 def test_the_demo_trains_on_a_synthetic_survey_and_ranks_the_registry(ctx, survey_dir):
     registry.load_households(ctx, SYSTEM, registry_data(SynthConfig(households=60, seed=4)), source="demo")
-    demo = service.train_and_rank_demo(ctx, SYSTEM, survey_dir)
+    demo = train_and_rank_demo(ctx, SYSTEM, survey_dir)
     assert demo.run.model_version == demo.model.version
     assert demo.run.households == 60 and demo.model.spec_name == "national"
     assert set(demo.model.metrics["candidates"]) == {"ols", "ols-area", "gbm"}

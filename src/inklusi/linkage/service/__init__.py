@@ -1,11 +1,10 @@
 """Use cases of record linkage: runs over the registry (full, incremental), the review queue and
-decisions, merges and unmerges, resolved entities, evaluation of labelled files, and the demo.
+decisions, merges and unmerges, resolved entities, evaluation of labelled files.
 
 Runs and decisions write an overlay (entities, memberships, pairs, decisions) and never change the
 registry's rows; every read of personal data and every decision is audited in its own transaction.
 """
 
-from inklusi.linkage.service.demo import DemoLinkage, prepare_demo
 from inklusi.linkage.service.entities import (
     EntityView,
     MemberView,
@@ -15,16 +14,24 @@ from inklusi.linkage.service.entities import (
     unmerge,
 )
 from inklusi.linkage.service.evaluating import evaluate_file, evaluate_table, read_table
-from inklusi.linkage.service.review import Queue, RecordFacts, decide, get_pair, pair_records, review_queue
+from inklusi.linkage.service.review import (
+    Queue,
+    RecordFacts,
+    count_pending,
+    decide,
+    get_pair,
+    pair_records,
+    review_queue,
+)
 from inklusi.linkage.service.runs import RunSummary, link_new_persons, link_registry, list_runs
 
 __all__ = [
-    "DemoLinkage",
     "EntityView",
     "MemberView",
     "Queue",
     "RecordFacts",
     "RunSummary",
+    "count_pending",
     "decide",
     "entity_of_record",
     "evaluate_file",
@@ -36,7 +43,6 @@ __all__ = [
     "list_runs",
     "merge_entities",
     "pair_records",
-    "prepare_demo",
     "read_table",
     "review_queue",
     "unmerge",

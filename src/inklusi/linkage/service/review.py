@@ -89,6 +89,13 @@ def review_queue(
     return Queue([_review_pair(row) for row in rows], total)
 
 
+def count_pending(ctx: Context, principal: Principal, kind: EntityKind = EntityKind.person) -> int:
+    """How many pairs wait in the caller's scope (a count, no personal data: not audited)."""
+    scope = _read_scope(principal)
+    with ctx.transaction(readonly=True) as conn:
+        return store.count_pending(conn, kind, scope)
+
+
 def get_pair(ctx: Context, principal: Principal, pair_id: UUID) -> ReviewPair:
     scope = _read_scope(principal)
     with ctx.transaction() as conn:

@@ -18,11 +18,9 @@ from inklusi.welfare.service.models import (
     train_model,
 )
 from inklusi.welfare.service.ranking import (
-    DemoRanking,
     get_run,
     list_runs,
     rank_registry,
-    train_and_rank_demo,
 )
 from inklusi.welfare.service.reads import (
     decile_summary,
@@ -33,7 +31,6 @@ from inklusi.welfare.service.reads import (
 )
 
 __all__ = [
-    "DemoRanking",
     "decile_summary",
     "design_of",
     "engine_for",
@@ -47,6 +44,5 @@ __all__ = [
     "rank_history",
     "rank_registry",
     "targeting_report",
-    "train_and_rank_demo",
     "train_model",
 ]

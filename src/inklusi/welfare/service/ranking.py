@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from uuid import UUID
@@ -23,7 +22,6 @@ from inklusi.ids import new_id
 from inklusi.registry import service as registry
 from inklusi.welfare import store
 from inklusi.welfare.model import (
-    ModelInfo,
     RunInfo,
 )
 from inklusi.welfare.scoring import score_and_rank
@@ -32,7 +30,6 @@ from inklusi.welfare.service.models import (
     load_model,
     require_ranking,
     run_info,
-    train_model,
 )
 
 RANK_BATCH_ROWS = 50_000
@@ -122,37 +119,3 @@ def get_run(ctx: Context, run_id: UUID | None = None) -> RunInfo:
 def list_runs(ctx: Context) -> list[RunInfo]:
     with ctx.transaction(readonly=True) as conn:
         return [run_info(row) for row in store.list_runs(conn)]
-
-
-@dataclass(frozen=True)
-class DemoRanking:
-    model: ModelInfo
-    run: RunInfo
-
-
-def train_and_rank_demo(
-    ctx: Context,
-    principal: Principal,
-    survey: Path | object | None = None,
-    *,
-    backend: Backend | None = None,
-    progress: Callable[..., None] = lambda _step, _done=0, _total=None: None,
-) -> DemoRanking:
-    """Train the national model on a synthetic survey and rank the registered population.
-
-    ``survey`` is a folder written by ``inklusi synth`` (``survey_households.parquet`` + ``persons.parquet``)
-    or a :class:`~inklusi.synth.SynthConfig` to generate one (default: 100,000 households, seed 11, 5 % in the
-    survey: about 5,000 survey households, some 10 seconds)."""
-    from inklusi.synth import SynthConfig, generate  # NumPy-heavy: only when the demo asks for it
-
-    survey = survey or SynthConfig(households=100_000, seed=11, survey_share=0.05, duplicate_share=0.0)
-    with tempfile.TemporaryDirectory(prefix="inklusi-survey-") as folder:
-        if isinstance(survey, SynthConfig):
-            progress(msg("Generating a synthetic survey of {n:,} households", n=survey.households))
-            generate(survey, Path(folder))
-            survey = Path(folder)
-        survey = Path(survey)  # type: ignore[arg-type]  # a folder (str or Path), SynthConfig handled above
-        progress(msg("Training the welfare model on the survey"))
-        model = train_model(ctx, principal, survey / "survey_households.parquet", survey / "persons.parquet")
-    run = rank_registry(ctx, principal, model_version=model.version, backend=backend, progress=progress)
-    return DemoRanking(model, run)

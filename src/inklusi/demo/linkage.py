@@ -22,11 +22,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from inklusi.access.model import Principal, Scope
+from inklusi.access.model import Principal
 from inklusi.context import Context
-from inklusi.linkage import store
-from inklusi.linkage.model import EntityKind
-from inklusi.linkage.service.runs import RunSummary, link_registry
+from inklusi.linkage import service as linkage
+from inklusi.linkage.service import RunSummary
 from inklusi.registry import service as registry
 from inklusi.registry.model import HouseholdData, Relationship, check_nik_matches
 from inklusi.synth import SynthConfig, generate, households_data
@@ -97,10 +96,8 @@ def prepare_demo(
     """Register the second listing of ``SynthConfig(households, seed)`` (or of the population already
     written by ``inklusi synth`` to ``population``) and link the registry."""
     system = Principal.system("demo")
-    with ctx.transaction(readonly=True) as conn:
-        done = store.latest_run(conn, EntityKind.person) is not None
-    if done:
-        return DemoLinkage(0, None, _pending(ctx, system))
+    if linkage.list_runs(ctx, system, limit=1):
+        return DemoLinkage(0, None, linkage.count_pending(ctx, system))
     if population is not None:
         listing = list(_second_listing(population))
     else:
@@ -108,10 +105,5 @@ def prepare_demo(
             generate(SynthConfig(households=households, seed=seed), Path(folder))
             listing = list(_second_listing(Path(folder)))
     loaded = registry.load_households(ctx, system, listing, source=SOURCE)
-    run = link_registry(ctx, system)
-    return DemoLinkage(loaded.households, run, _pending(ctx, system))
-
-
-def _pending(ctx: Context, _principal: Principal) -> int:
-    with ctx.transaction(readonly=True) as conn:
-        return store.count_pending(conn, EntityKind.person, Scope(national=True, areas=()))
+    run = linkage.link_registry(ctx, system)
+    return DemoLinkage(loaded.households, run, linkage.count_pending(ctx, system))

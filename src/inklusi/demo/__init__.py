@@ -26,16 +26,17 @@ from inklusi.access import service as access
 from inklusi.access.model import OrganisationKind, Principal
 from inklusi.config import Settings
 from inklusi.context import Context
+from inklusi.demo.linkage import DemoLinkage, prepare_demo
+from inklusi.demo.welfare import DemoRanking, train_and_rank_demo
 from inklusi.errors import Invalid
 from inklusi.i18n import Text, msg
 from inklusi.instrument import service as imports
 from inklusi.instrument.model import load
 from inklusi.instrument.service import ImportResult
 from inklusi.instrument.synthetic import from_synthetic, write_jsonl
-from inklusi.linkage import service as linkage
 from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, generate
-from inklusi.welfare import service as welfare
+from inklusi.welfare import service as welfare_service
 
 DEMO_PASSWORD = "demo-inklusi-2026"
 SOURCE = "demo-synthetic"
@@ -79,8 +80,8 @@ class DemoReport:
     households_total: int
     users: tuple[DemoUser, ...]
     rounds: tuple[ImportResult, ...] = ()
-    ranking: welfare.DemoRanking | None = None  # None when a ranking existed already
-    linkage: linkage.DemoLinkage | None = None
+    ranking: DemoRanking | None = None  # None when a ranking existed already
+    linkage: DemoLinkage | None = None
     linkage_skipped: Text | None = None  # why linkage did not run (a population too small to train on)
     truth: DemoTruth | None = None  # what the generator did on purpose (None when the registry existed)
 
@@ -118,12 +119,12 @@ def prepare(
             rounds = _import_rounds(ctx, settings, config, population, step)
             step(msg("Registering a second listing of some of the same people and linking records"))
             try:
-                linked = linkage.prepare_demo(ctx, population=population)
+                linked = prepare_demo(ctx, population=population)
             except Invalid as problem:  # too few duplicates in a small population to train on
                 skipped = problem.text
         ranking = None
-        if not welfare.list_runs(ctx):
-            ranking = welfare.train_and_rank_demo(ctx, Principal.system("demo"), progress=step)
+        if not welfare_service.list_runs(ctx):
+            ranking = train_and_rank_demo(ctx, Principal.system("demo"), progress=step)
         total = registry.count_households(ctx)
     finally:
         ctx.close()
