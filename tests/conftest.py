@@ -16,10 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from inklusi.app import create_app
 from inklusi.bootstrap import init
 from inklusi.config import Settings
 from inklusi.context import Context
@@ -123,6 +125,21 @@ def ctx(settings) -> Iterator[Context]:
     context = Context.open(settings)
     yield context
     context.close()
+
+
+@pytest.fixture
+def client(settings, ctx) -> Iterator[TestClient]:
+    """The application in process (API and pages) over the test's registry."""
+    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
+        yield test_client
+
+
+def bearer(client: TestClient, username: str) -> dict[str, str]:
+    """API headers for a user made by ``tests.factories.user`` (password ``<username>-password``)."""
+    response = client.post(
+        "/api/v1/auth/token", data={"username": username, "password": f"{username}-password"}
+    )
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -28,12 +28,6 @@ def _token(client, username: str, password: str, address: str = "testclient"):
     return client.post(f"{API}/auth/token", data={"username": username, "password": password})
 
 
-@pytest.fixture
-def client(settings, ctx):
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
-
-
 def test_an_account_is_locked_after_repeated_wrong_passwords(client, ctx):
     """The attack: 50 wrong passwords in a few seconds, then the right one."""
     statuses = [_token(client, "admin", f"guess-{n:04d}").status_code for n in range(50)]

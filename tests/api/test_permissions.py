@@ -15,12 +15,8 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pytest
-from fastapi.testclient import TestClient
-
 from inklusi.access import service as access
 from inklusi.access.model import OrganisationKind, Permission, Principal
-from inklusi.app import create_app
 from inklusi.demo import USERS
 from inklusi.registry import service as registry
 from tests.conftest import ADMIN_PASSWORD
@@ -148,12 +144,6 @@ def _operations(client) -> set[tuple[str, str]]:
         for path, operations in spec["paths"].items()
         for method in operations
     }
-
-
-@pytest.fixture
-def client(settings, ctx):
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
 
 
 def test_every_operation_has_an_expectation(client):

@@ -6,29 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
 from inklusi.access import service as access
-from inklusi.app import create_app
 from inklusi.audit import service as audit
 from inklusi.registry import service as registry
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, bearer
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def client(settings, ctx):
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
-
-
-def _login(client, username: str) -> dict[str, str]:
-    response = client.post(
-        f"{API}/auth/token", data={"username": username, "password": f"{username}-password"}
-    )
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.fixture
@@ -51,7 +36,7 @@ def _nik_and_kk(ctx, person_id):
 
 def test_a_name_search_finds_only_people_in_scope_like_the_web(client, ctx, population):
     jakarta, _ = population
-    headers = _login(client, "dinsos-dki")
+    headers = bearer(client, "dinsos-dki")
     body = client.get(f"{API}/persons", params={"name": "Siti Aminah"}, headers=headers).json()
     assert [hit["household_id"] for hit in body["items"]] == [str(jakarta.household_id)]
     assert body["items"][0]["name"] == "Siti Aminah" and "••••••" in body["items"][0]["nik_masked"]
@@ -65,7 +50,7 @@ def test_a_name_search_finds_only_people_in_scope_like_the_web(client, ctx, popu
 
 def test_nik_and_kk_searches_are_scoped_and_audited_without_the_number(client, ctx, population):
     jakarta, bandung = population
-    headers = _login(client, "dinsos-dki")
+    headers = bearer(client, "dinsos-dki")
     nik, kk = _nik_and_kk(ctx, jakarta.person_ids[0])
     by_nik = client.get(f"{API}/persons", params={"nik": nik}, headers=headers).json()
     assert [hit["person_id"] for hit in by_nik["items"]] == [str(jakarta.person_ids[0])]
@@ -106,7 +91,7 @@ def _login_admin(client):
 
 
 def test_bad_searches_are_clear_errors(client, population):
-    headers = _login(client, "dinsos-dki")
+    headers = bearer(client, "dinsos-dki")
     for params, field in (
         ({}, "query.name"),
         ({"name": "Budi", "nik": "3171011403800001"}, "query.name"),

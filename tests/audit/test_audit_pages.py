@@ -10,12 +10,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from inklusi.access import service as access
 from inklusi.access.model import Permission
-from inklusi.app import create_app
 from inklusi.audit import service as audit
 from inklusi.audit.events import LINKAGE_PAIR_READ, LOGIN_FAILED, Event
 from inklusi.audit.model import Actor, LogQuery, Purpose
@@ -91,12 +89,6 @@ def test_export_and_verify_are_recorded(ctx, world):
 
 
 # --- The pages (over HTTP) ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def client(settings, ctx):
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
 
 
 def login(client, username, password=None):

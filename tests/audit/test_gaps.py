@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from typer.testing import CliRunner
@@ -18,23 +17,11 @@ from inklusi.audit.model import MAX_TEXT, Purpose
 from inklusi.cli import app as cli_app
 from inklusi.registry import service as registry
 from tests.audit.test_chain import as_attacker, record_events
+from tests.conftest import bearer
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
 
 API = "/api/v1"
 MISSING = "00000000-0000-7000-8000-000000000000"
-
-
-@pytest.fixture
-def client(settings, ctx):
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
-
-
-def _login(client, username: str) -> dict[str, str]:
-    response = client.post(
-        f"{API}/auth/token", data={"username": username, "password": f"{username}-password"}
-    )
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def _entries(ctx, action: str) -> list:
@@ -44,7 +31,7 @@ def _entries(ctx, action: str) -> list:
 def test_denied_reads_and_writes_are_audited_with_the_object_id(client, ctx):
     bandung = registry.register_household(ctx, SYSTEM, household(BANDUNG_VILLAGE), source="test")
     user(ctx, "dinsos-dki", ("case_worker", "31"))
-    headers = _login(client, "dinsos-dki")
+    headers = bearer(client, "dinsos-dki")
     for _ in range(10):
         assert client.get(f"{API}/households/{bandung.household_id}", headers=headers).status_code == 404
         assert client.get(f"{API}/households/{MISSING}", headers=headers).status_code == 404

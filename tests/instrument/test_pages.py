@@ -10,9 +10,7 @@ import re
 import time
 
 import pytest
-from fastapi.testclient import TestClient
 
-from inklusi.app import create_app
 from inklusi.instrument.model import load
 from inklusi.instrument.synthetic import from_synthetic, write_jsonl
 from inklusi.registry import service as registry
@@ -20,12 +18,6 @@ from tests.factories import JAKARTA_VILLAGE, SYSTEM, household, user
 from tests.web.test_pages import csrf_of, login
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
-
-
-@pytest.fixture
-def client(settings, ctx):
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
 
 
 def finished_job(client, location: str) -> str:

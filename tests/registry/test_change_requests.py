@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
-from inklusi.app import create_app
 from inklusi.audit import service as audit
 from inklusi.errors import Conflict, Forbidden, Invalid, NotFound
 from inklusi.registry import service
@@ -208,12 +206,6 @@ def test_an_applied_request_keeps_the_values_it_replaced(ctx, people):
 
 
 # --- The same over HTTP: the API and the pages ------------------------------------------------------
-
-
-@pytest.fixture
-def client(settings, ctx):
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
 
 
 def web_login(client, username):

@@ -10,21 +10,13 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from inklusi.app import create_app
 from inklusi.audit import service as audit
 from inklusi.registry import labels
 from inklusi.registry import service as registry
 from inklusi.web.pages import environment
 from tests.conftest import ADMIN_PASSWORD
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
-
-
-@pytest.fixture
-def client(settings, ctx):
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
 
 
 def login(client, username="admin", password=ADMIN_PASSWORD, next_path="/registry"):

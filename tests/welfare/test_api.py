@@ -5,12 +5,10 @@ from __future__ import annotations
 from uuid import UUID
 
 import pytest
-from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import text
 
 from inklusi.access.model import Principal
-from inklusi.app import create_app
 from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, registry_data
 from inklusi.welfare import service
@@ -20,12 +18,6 @@ from tests.web.test_pages import login
 
 API = "/api/v1"
 SYSTEM = Principal.system("tests")
-
-
-@pytest.fixture
-def client(settings, ctx):
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
 
 
 def token(client, username: str, password: str) -> dict[str, str]:
