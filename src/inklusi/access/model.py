@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from inklusi.audit.model import Actor
+from inklusi.audit.model import AUDIT_READ, Actor
 from inklusi.errors import Forbidden
+from inklusi.i18n import Text, msg
 from inklusi.wilayah.model import is_within
 
 
@@ -26,8 +27,25 @@ class OrganisationKind(StrEnum):
 class Permission(StrEnum):
     registry_read = "registry:read"
     registry_write = "registry:write"
-    audit_read = "audit:read"
+    audit_read = AUDIT_READ  # the audit core names it itself: it depends on no other slice
     users_manage = "users:manage"
+
+
+# Permissions about the system as a whole, not about data in an area: a grant of one of these limited to an
+# area gives nothing (an auditor reads the whole log, a user administrator manages every account).
+NATIONWIDE_ONLY = frozenset({Permission.audit_read, Permission.users_manage})
+
+# What :meth:`Principal.require` says when it refuses: one message per permission.
+REFUSALS: dict[Permission, Text] = {
+    Permission.registry_read: msg("You may not read the registry"),
+    Permission.registry_write: msg("You may not change the registry"),
+    Permission.audit_read: msg(
+        "You lack the permission {permission}", permission=Permission.audit_read.value
+    ),
+    Permission.users_manage: msg(
+        "You lack the permission {permission}", permission=Permission.users_manage.value
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -98,10 +116,23 @@ class Principal:
         return any(grant.covers(permission, area_code) for grant in self.grants)
 
     def scope(self, permission: Permission) -> Scope:
+        """Where the permission reaches (possibly nowhere: see :meth:`require`)."""
         granted = [grant for grant in self.grants if permission in grant.permissions]
         national = any(grant.area_code is None for grant in granted)
         areas = () if national else tuple(sorted({g.area_code for g in granted if g.area_code}))
         return Scope(national, areas)
+
+    def require(self, permission: Permission, refusal: Text | None = None) -> Scope:
+        """Where the permission reaches; :class:`Forbidden` if nowhere (or, for a permission in
+        ``NATIONWIDE_ONLY``, not nationwide), saying ``refusal`` or else the permission's ``REFUSALS`` entry.
+
+        The one check of "may the principal do this at all"; whether it may for one object is
+        ``can(permission, object's area)``, which the service asks."""
+        permission = Permission(permission)
+        scope = self.scope(permission)
+        if scope.empty or (permission in NATIONWIDE_ONLY and not scope.national):
+            raise Forbidden(refusal or REFUSALS[permission])
+        return scope
 
 
 class PasswordChangeRequired(Forbidden):

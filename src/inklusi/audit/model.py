@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal, overload
+from typing import Any, Literal, Protocol, overload
 from uuid import UUID
 
 from inklusi.i18n import Text, msg
@@ -55,6 +55,20 @@ class Actor:
     @classmethod
     def system(cls, name: str = "system") -> Actor:
         return cls(None, name, None)
+
+
+AUDIT_READ = "audit:read"  # the permission to read the log (``access.model.Permission.audit_read``)
+
+
+class Reader(Protocol):
+    """Who reads the log: a principal of the access slice, which the audit core (depending on no other
+    slice) knows only by what it asks of it: who is acting, and to show a permission (``require`` raises
+    ``Forbidden`` when it is not held)."""
+
+    @property
+    def actor(self) -> Actor: ...
+
+    def require(self, permission: Any, /) -> object: ...
 
 
 @dataclass(frozen=True)
