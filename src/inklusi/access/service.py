@@ -34,7 +34,7 @@ from inklusi.audit.events import Event, EventKind
 from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Conflict, Forbidden, Invalid, Issue, Unauthenticated
+from inklusi.errors import Conflict, Invalid, Issue, Unauthenticated
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.wilayah import service as wilayah
@@ -63,11 +63,6 @@ def install_roles(ctx: Context) -> list[Role]:
         return store.roles(conn)
 
 
-def _require(principal: Principal, permission: Permission) -> None:
-    if not principal.can(permission):
-        raise Forbidden(msg("You lack the permission {permission}", permission=permission.value))
-
-
 def _audit(ctx: Context, conn: Connection, principal: Principal, kind: EventKind, id_, **detail) -> None:
     event = Event(
         kind=kind, actor=principal.actor, purpose=Purpose.administration, object_id=str(id_), detail=detail
@@ -82,7 +77,7 @@ def create_organisation(
     kind: OrganisationKind,
     home_area_code: str | None = None,
 ) -> UUID:
-    _require(principal, Permission.users_manage)
+    principal.require(Permission.users_manage)
     if home_area_code and (issues := wilayah.check_code(ctx, home_area_code, "home_area_code")):
         raise Invalid(issues[0].text, issues)
     org_id = new_id()
@@ -118,7 +113,7 @@ def create_user(
     language: str = "id",
     must_change_password: bool = False,
 ) -> UUID:
-    _require(principal, Permission.users_manage)
+    principal.require(Permission.users_manage)
     _check_password(password)
     username = username.strip().lower()
     user_id = new_id()
@@ -162,7 +157,7 @@ def create_user(
 def grant_role(
     ctx: Context, principal: Principal, username: str, role_name: str, area_code: str | None
 ) -> None:
-    _require(principal, Permission.users_manage)
+    principal.require(Permission.users_manage)
     if area_code and (issues := wilayah.check_code(ctx, area_code)):
         raise Invalid(issues[0].text, issues)
     with ctx.transaction() as conn:
@@ -175,7 +170,7 @@ def grant_role(
 
 def set_password(ctx: Context, principal: Principal, username: str, password: str) -> None:
     """A new password; every token and web session of the user ends with the old one."""
-    _require(principal, Permission.users_manage)
+    principal.require(Permission.users_manage)
     _check_password(password)
     password_hash = _hasher.hash(password)
     with ctx.transaction() as conn:
@@ -190,7 +185,7 @@ def set_password(ctx: Context, principal: Principal, username: str, password: st
 
 def set_active(ctx: Context, principal: Principal, username: str, active: bool) -> None:
     """Deactivate a user (every token and session ends at once) or activate them again."""
-    _require(principal, Permission.users_manage)
+    principal.require(Permission.users_manage)
     with ctx.transaction() as conn:
         user = _user_or_invalid(conn, username)
         store.set_active(conn, user["id"], active)
@@ -203,7 +198,7 @@ def revoke_role(
     ctx: Context, principal: Principal, username: str, role_name: str, area_code: str | None
 ) -> int:
     """Take a role (in an area, or nationwide) away from a user; returns how many grants ended."""
-    _require(principal, Permission.users_manage)
+    principal.require(Permission.users_manage)
     with ctx.transaction() as conn:
         user = _user_or_invalid(conn, username)
         removed = store.delete_grants(conn, user["id"], role_name, area_code)
@@ -366,7 +361,7 @@ def revoke_token(ctx: Context, token: str) -> bool:
 
 
 def list_users(ctx: Context, principal: Principal) -> list[Principal]:
-    _require(principal, Permission.users_manage)
+    principal.require(Permission.users_manage)
     with ctx.transaction(readonly=True) as conn:
         return [_principal(conn, user) for user in store.users(conn)]
 

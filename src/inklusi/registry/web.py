@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 from inklusi.access import service as access
 from inklusi.access.model import Permission
-from inklusi.errors import Forbidden, Invalid
+from inklusi.errors import Invalid
 from inklusi.i18n import msg
 from inklusi.registry import labels
 from inklusi.registry import service as registry
@@ -60,8 +60,7 @@ def search_page(
     after_household: UUID | None = None,
     after_person: UUID | None = None,
 ) -> Response:
-    if not principal.holds(Permission.registry_read):  # no search form that can only be refused
-        raise Forbidden(msg("You may not read the registry"))
+    principal.require(Permission.registry_read)  # no search form that can only be refused
     ctx = request.app.state.ctx
     picker = AreaPicker.load(ctx, province, regency, district, village)
     within = picker.deepest

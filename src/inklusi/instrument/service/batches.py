@@ -23,7 +23,7 @@ from inklusi.audit import service as audit
 from inklusi.audit.events import Event
 from inklusi.audit.model import Purpose
 from inklusi.context import Context
-from inklusi.errors import Forbidden, Issue, NotFound
+from inklusi.errors import Issue, NotFound
 from inklusi.i18n import msg
 from inklusi.instrument import store
 from inklusi.registry.enumeration import ROUND_COUNTS
@@ -86,9 +86,9 @@ class _Viewer:
 
     def __init__(self, principal: Principal) -> None:
         self.principal = principal
-        self.scope: Scope = principal.scope(Permission.registry_write)
-        if self.scope.empty:
-            raise Forbidden(msg("Only data stewards see imports"))
+        self.scope: Scope = principal.require(
+            Permission.registry_write, msg("Only data stewards see imports")
+        )
 
     def sees_all(self, batch: RowMapping) -> bool:
         mine = self.principal.user_id is not None and batch["actor_id"] == self.principal.user_id

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from inklusi.access.model import Permission, Principal
 from inklusi.context import Context
-from inklusi.errors import Forbidden, InklusiError, NotFound
+from inklusi.errors import InklusiError, NotFound
 from inklusi.i18n import Text, msg
 from inklusi.ids import new_id
 from inklusi.instrument import service, uploads
@@ -63,8 +63,7 @@ class ImportJobs:
         valid_from: datetime | None = None,
     ) -> ImportJob:
         """Keep the upload on disk and queue its import; the file is removed once the import ends."""
-        if not principal.holds(Permission.registry_write):
-            raise Forbidden(msg("Only data stewards import enumeration data"))
+        principal.require(Permission.registry_write, msg("Only data stewards import enumeration data"))
         job_id = new_id()
         kept = uploads.keep(self.ctx.settings.data_dir, str(job_id), upload, file_name)
         job = ImportJob(job_id, principal.user_id, kept.path.name, datetime.now().astimezone())

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from sqlalchemy.engine import RowMapping
 
-from inklusi.access.model import Permission, Principal, Scope
+from inklusi.access.model import Permission, Principal
 from inklusi.audit import events
 from inklusi.audit import service as audit
 from inklusi.audit.events import Event
@@ -31,13 +31,6 @@ from inklusi.linkage.evidence import from_json
 from inklusi.linkage.model import DecisionKind, EntityKind, PairStatus, ReviewPair
 from inklusi.linkage.service.writing import move_records, new_entity
 from inklusi.registry.service import export_persons
-
-
-def _read_scope(principal: Principal) -> Scope:
-    scope = principal.scope(Permission.registry_read)
-    if scope.empty:
-        raise Forbidden(msg("You may not read the registry"))
-    return scope
 
 
 def _review_pair(row: RowMapping, entities: dict[UUID, UUID] | None = None) -> ReviewPair:
@@ -74,7 +67,7 @@ def review_queue(
     offset: int = 0,
 ) -> Queue:
     """Pending pairs in the caller's scope, the most doubtful first, with their evidence."""
-    scope = _read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction() as conn:
         rows = store.pending_pairs(conn, kind, scope, limit=limit, offset=offset)
         total = store.count_pending(conn, kind, scope)
@@ -91,13 +84,13 @@ def review_queue(
 
 def count_pending(ctx: Context, principal: Principal, kind: EntityKind = EntityKind.person) -> int:
     """How many pairs wait in the caller's scope (a count, no personal data: not audited)."""
-    scope = _read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction(readonly=True) as conn:
         return store.count_pending(conn, kind, scope)
 
 
 def get_pair(ctx: Context, principal: Principal, pair_id: UUID) -> ReviewPair:
-    scope = _read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction() as conn:
         row = store.pair(conn, pair_id, scope)
         if row is None:
@@ -163,7 +156,7 @@ def decide(
     (if one entity holds both, the second record moves to an entity of its own). Returns the decision."""
     if kind not in (DecisionKind.match, DecisionKind.non_match):
         raise Invalid(msg("A pair is decided as match or non_match"))
-    scope = _read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     now = utcnow()
     with ctx.transaction() as conn:
         row = store.pair(conn, pair_id, scope)

@@ -329,7 +329,6 @@ def _write_batch(ctx, principal, spec, exported, batch: BatchOutcome, model, sec
 
 def list_runs(ctx: Context, principal: Principal, limit: int = 20) -> list[dict[str, object]]:
     """Recent runs with their figures (no personal data; for anyone who may read the registry)."""
-    if principal.scope(Permission.registry_read).empty:
-        raise Forbidden(msg("You may not read the registry"))
+    principal.require(Permission.registry_read)
     with ctx.transaction(readonly=True) as conn:
         return [dict(row) for row in store.list_runs(conn, limit)]

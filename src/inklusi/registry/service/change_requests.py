@@ -103,13 +103,9 @@ def change_request_queue(
 ) -> list[ChangeRequest]:
     """Requests to review (in the areas where the caller may write), or the caller's own (``mine``)."""
     if mine:
-        scope = principal.scope(Permission.registry_read)
-        if scope.empty:
-            raise Forbidden(msg("You may not read the registry"))
+        scope = principal.require(Permission.registry_read)
     else:
-        scope = principal.scope(Permission.registry_write)
-        if scope.empty:
-            raise Forbidden(msg("You may not review change requests"))
+        scope = principal.require(Permission.registry_write, msg("You may not review change requests"))
     with ctx.transaction() as conn:
         found = requests.listing(
             conn, scope, status=status, submitted_by=principal.user_id if mine else None, limit=limit

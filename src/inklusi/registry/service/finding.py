@@ -12,7 +12,7 @@ from uuid import UUID
 
 from sqlalchemy.engine import Connection
 
-from inklusi.access.model import Principal, Scope
+from inklusi.access.model import Permission, Principal, Scope
 from inklusi.audit import events
 from inklusi.audit import service as audit
 from inklusi.audit.events import Event
@@ -21,7 +21,6 @@ from inklusi.context import Context
 from inklusi.registry import resolution, search, store
 from inklusi.registry.model import LinkedRecord, PersonHit
 from inklusi.registry.names import allowed_distance, name_tokens, similarity, token_distance
-from inklusi.registry.service.reads import read_scope
 
 CANDIDATES = 200  # people taken per pass of a name search, before the best are kept
 QueryKind = Literal["number", "name"]
@@ -45,7 +44,7 @@ def find_persons(
 
     Each person once: a record resolved into another (a duplicate listing) is shown as the person it was
     resolved into, with the records linked to that person (those inside the caller's scope)."""
-    scope = read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     kind = query_kind(text)
     with ctx.transaction() as conn:
         if kind == "number":
@@ -141,7 +140,7 @@ def browse_area(
     purpose: Purpose = Purpose.registry_view,
 ) -> list[PersonHit]:
     """The heads of the households in an area (and below it), a page at a time."""
-    scope = read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction() as conn:
         heads = search.heads_in_area(conn, area_code, scope, limit, after)
         detail = {"after": [str(part) for part in after] if after else None, "found": len(heads)}

@@ -12,14 +12,13 @@ from uuid import UUID
 
 import pyarrow as pa
 
-from inklusi.access.model import Principal
+from inklusi.access.model import Permission, Principal
 from inklusi.audit import events
 from inklusi.audit import service as audit
 from inklusi.audit.events import Event
 from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.registry import linkage_export
-from inklusi.registry.service.reads import read_scope
 
 EXPORT_SCHEMA = linkage_export.EXPORT_SCHEMA
 
@@ -34,7 +33,7 @@ def export_persons(
     """Current persons in the caller's scope (or only ``person_ids``): ``person_id``, ``household_id``,
     ``family_id``, ``kk_number``, ``relationship``, ``nik``, ``name``, ``sex``, ``birth_date``,
     ``birth_place``, ``village_code``, ``source``, ``valid_from`` (ids as text)."""
-    scope = read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     wanted = None if person_ids is None else sorted(set(person_ids))
     with ctx.transaction(readonly=False) as conn:
         table = linkage_export.current_persons(conn, scope, wanted)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from inklusi.access.model import Permission, Principal, Scope
+from inklusi.access.model import Permission, Principal
 from inklusi.audit import events
 from inklusi.audit import service as audit
 from inklusi.audit.events import Event
 from inklusi.audit.model import Purpose
 from inklusi.context import Context
-from inklusi.errors import Forbidden, NotFound
+from inklusi.errors import NotFound
 from inklusi.i18n import msg
 from inklusi.registry import records, resolution, store
 from inklusi.registry.history import Change, household_history
@@ -24,13 +24,6 @@ from inklusi.registry.model import (
     PersonRecord,
     Relationship,
 )
-
-
-def read_scope(principal: Principal) -> Scope:
-    scope = principal.scope(Permission.registry_read)
-    if scope.empty:
-        raise Forbidden(msg("You may not read the registry"))
-    return scope
 
 
 def get_household(
@@ -42,7 +35,7 @@ def get_household(
     purpose: Purpose = Purpose.registry_view,
 ) -> HouseholdRecord:
     """The household as it is now, or as it was at ``as_of``."""
-    scope = read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction() as conn:
         record = records.household_record(conn, household_id, as_of, scope)
         if record is None:
@@ -67,7 +60,7 @@ def get_household_history(
     *,
     purpose: Purpose = Purpose.registry_view,
 ) -> list[Change]:
-    scope = read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction() as conn:
         latest = store.household_in_scope(conn, household_id, scope)
         if latest is None:
@@ -103,7 +96,7 @@ def get_person(
     as_of: datetime | None = None,
     purpose: Purpose = Purpose.registry_view,
 ) -> PersonRecord:
-    scope = read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction() as conn:
         row = store.version_at(conn, "person", person_id, as_of)
         _now, village = store.person_location(conn, person_id, None)  # scope: where they live now

@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from inklusi.access.model import Permission, Principal, Scope
+from inklusi.access.model import Permission, Principal
 from inklusi.analytics.engine import Backend, Engine
 from inklusi.audit import events
 from inklusi.audit import service as audit
@@ -51,13 +51,6 @@ def engine_for(ctx: Context, backend: Backend | None = None) -> Engine:
 def require_ranking(principal: Principal) -> None:
     if not principal.can(Permission.registry_write, None):
         raise Forbidden(msg("Training and ranking need nationwide write access to the registry"))
-
-
-def read_scope(principal: Principal) -> Scope:
-    scope = principal.scope(Permission.registry_read)
-    if scope.empty:
-        raise Forbidden(msg("You may not read the registry"))
-    return scope
 
 
 # --- Training --------------------------------------------------------------------------------------

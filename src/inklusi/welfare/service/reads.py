@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
-from inklusi.access.model import Principal
+from inklusi.access.model import Permission, Principal
 from inklusi.analytics.engine import Engine
 from inklusi.audit import events
 from inklusi.audit import service as audit
@@ -25,10 +25,7 @@ from inklusi.welfare.model import (
     RunInfo,
 )
 from inklusi.welfare.scoring import frame_of
-from inklusi.welfare.service.models import (
-    read_scope,
-    run_info,
-)
+from inklusi.welfare.service.models import run_info
 from inklusi.welfare.spec import AREA_COLUMNS, Spec, features
 from inklusi.welfare.training import (
     model_from_json,
@@ -61,7 +58,7 @@ def household_rank(
     purpose: Purpose = Purpose.registry_view,
 ) -> HouseholdRank:
     """The household's rank in a run (default: the latest), audited."""
-    scope = read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction() as conn:
         run_row = store.run_by_id(conn, run_id) if run_id else store.latest_run(conn)
         row = store.household_rank_in_scope(conn, household_id, run_row["id"], scope) if run_row else None
@@ -83,7 +80,7 @@ def rank_history(
     ctx: Context, principal: Principal, household_id: UUID, *, purpose: Purpose = Purpose.registry_view
 ) -> list[HouseholdRank]:
     """Every run's rank of the household, oldest first (audited)."""
-    scope = read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction() as conn:
         rows = store.household_history(conn, household_id, scope)
         if not rows:
@@ -149,7 +146,7 @@ def movements(
     ctx: Context, principal: Principal, *, from_run: UUID | None = None, to_run: UUID | None = None
 ) -> Movement:
     """How households moved between the national deciles of two runs (default: the last two)."""
-    scope = read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction(readonly=True) as conn:
         to_row = store.run_by_id(conn, to_run) if to_run else store.latest_run(conn)
         if to_row is None:
@@ -169,7 +166,7 @@ def decile_summary(
     ctx: Context, principal: Principal, run_id: UUID | None = None
 ) -> list[tuple[int, int, int]]:
     """(decile, households, people) of a run within the caller's scope: aggregates, not audited."""
-    scope = read_scope(principal)
+    scope = principal.require(Permission.registry_read)
     with ctx.transaction(readonly=True) as conn:
         run = store.run_by_id(conn, run_id) if run_id else store.latest_run(conn)
         if run is None:
