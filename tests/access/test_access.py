@@ -44,7 +44,7 @@ def test_wrong_passwords_and_unknown_users_fail_alike_and_are_audited(ctx):
         with pytest.raises(Unauthenticated) as raised:
             service.authenticate(ctx, username, password)
         assert raised.value.text.msgid == "Wrong username or password"
-    failed = [e for e in audit.recent(ctx, SYSTEM.actor) if e.action == "login.failed"]
+    failed = [e for e in audit.recent(ctx, SYSTEM) if e.action == "login.failed"]
     assert len(failed) == 2
 
 

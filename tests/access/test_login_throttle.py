@@ -37,9 +37,9 @@ def test_an_account_is_locked_after_repeated_wrong_passwords(client, ctx):
     assert right.status_code == 429 and right.headers["content-type"] == "application/problem+json"
     assert 14 * 60 < int(right.headers["Retry-After"]) <= 15 * 60
     assert right.json()["code"] == "too-many-requests"
-    locked = [e for e in audit.recent(ctx, SYSTEM.actor, limit=500) if e.action == "login.locked"]
+    locked = [e for e in audit.recent(ctx, SYSTEM, limit=500) if e.action == "login.locked"]
     assert len(locked) == 1 and '"username":"admin"' in locked[0].detail
-    failed = [e for e in audit.recent(ctx, SYSTEM.actor, limit=500) if e.action == "login.failed"]
+    failed = [e for e in audit.recent(ctx, SYSTEM, limit=500) if e.action == "login.failed"]
     assert len(failed) == 5  # refused attempts are not tried, and do not flood the log
 
 

@@ -63,7 +63,7 @@ def test_nik_and_kk_searches_are_scoped_and_audited_without_the_number(client, c
     for params in ({"nik": other_nik}, {"kk": other_kk}):
         assert client.get(f"{API}/persons", params=params, headers=headers).json()["items"] == []
         assert client.get(f"{API}/households", params=params, headers=headers).json()["items"] == []
-    searches = [e for e in audit.recent(ctx, SYSTEM.actor, limit=100) if e.action == "registry.search"]
+    searches = [e for e in audit.recent(ctx, SYSTEM, limit=100) if e.action == "registry.search"]
     assert len(searches) == 7 and all(e.actor_name == "dinsos-dki" for e in searches)
     assert not any(nik in e.detail or other_nik in e.detail for e in searches)
     assert json.loads(searches[-1].detail)["kind"] == "number"

@@ -37,7 +37,7 @@ def world(ctx):
 
 
 def search(ctx, world, **criteria):
-    return audit.search_log(ctx, world["auditor"].actor, LogQuery(**criteria)).entries
+    return audit.search_log(ctx, world["auditor"], LogQuery(**criteria)).entries
 
 
 def test_an_auditor_finds_who_read_a_person_when_and_why(ctx, world):
@@ -54,7 +54,7 @@ def test_an_auditor_finds_who_read_a_person_when_and_why(ctx, world):
     assert search(ctx, world, object_id=world["person"], since=now - timedelta(hours=1)) == [read]
     assert search(ctx, world, object_id=world["person"], since=now + timedelta(hours=1)) == []
     assert search(ctx, world, object_id=world["person"], until=now - timedelta(hours=1)) == []
-    searches = audit.recent(ctx, SYSTEM.actor, object_type="audit_log")  # reading the log is recorded
+    searches = audit.recent(ctx, SYSTEM, object_type="audit_log")  # reading the log is recorded
     assert searches[0].action == "audit.search" and searches[0].actor_name == "auditor1"
     assert world["person"] in searches[0].detail
 
@@ -68,7 +68,7 @@ def test_the_log_is_read_a_page_at_a_time(ctx, world):
             object_id=str(i),
         )
         audit.record_alone(ctx, event)
-    reader, query = world["auditor"].actor, LogQuery(action="linkage")
+    reader, query = world["auditor"], LogQuery(action="linkage")
     first = audit.search_log(ctx, reader, query, limit=3)
     assert [e.object_id for e in first.entries] == ["6", "5", "4"] and first.newer is None
     second = audit.search_log(ctx, reader, query, before=first.older, limit=3)
@@ -80,11 +80,11 @@ def test_the_log_is_read_a_page_at_a_time(ctx, world):
 
 
 def test_export_and_verify_are_recorded(ctx, world):
-    exported = audit.export_log(ctx, world["auditor"].actor, LogQuery(object_id=world["person"]))
+    exported = audit.export_log(ctx, world["auditor"], LogQuery(object_id=world["person"]))
     assert "person.read" in {e.action for e in exported}
-    check = audit.verify_log(ctx, world["auditor"].actor)
+    check = audit.verify_log(ctx, world["auditor"])
     assert check.intact
-    recorded = [e.action for e in audit.recent(ctx, SYSTEM.actor, object_type="audit_log", limit=2)]
+    recorded = [e.action for e in audit.recent(ctx, SYSTEM, object_type="audit_log", limit=2)]
     assert recorded == ["audit.verify", "audit.export"]
 
 
@@ -186,7 +186,7 @@ def test_the_export_is_the_filtered_log_with_formulas_neutralised(client, ctx, w
     assert evil["actor_name"] == "'" + attacker.name and evil["object_id"] == "'+62-812"
     read = client.get("/audit/export.csv", params={"object_id": world["person"]}).text
     assert "pendamping" in read and "person.read" in read
-    last = audit.recent(ctx, SYSTEM.actor, object_type="audit_log", limit=1)[0]
+    last = audit.recent(ctx, SYSTEM, object_type="audit_log", limit=1)[0]
     assert last.action == "audit.export" and last.actor_name == "auditor1"
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
+from inklusi.access.model import Principal
 from inklusi.audit import service
 from inklusi.audit.events import ORGANISATION_CREATE, Event
 from inklusi.audit.model import Actor, Purpose, entry_hash
@@ -18,6 +19,7 @@ from inklusi.audit.store import entries
 from inklusi.cli import app
 
 ACTOR = Actor(None, "tester")
+READER = Principal.system("tester")  # the log is read by whoever holds audit:read
 
 
 def record_events(ctx, n: int) -> None:
@@ -61,7 +63,7 @@ def first_seq(ctx) -> int:
 
 def test_an_intact_chain_verifies(ctx, settings):
     record_events(ctx, 5)
-    check = service.verify(ctx)
+    check = service.verify(ctx, READER)
     assert check.intact
     assert check.entries >= 5  # init itself audits the creation of the administrator
     code, output = verify_cli(settings)
@@ -87,7 +89,7 @@ def test_verify_names_an_edited_entry(ctx, settings):
     target = first_seq(ctx) + 3
     with as_attacker(ctx) as conn:
         conn.execute(text("UPDATE audit_log SET purpose = 'case_management' WHERE seq = :s"), {"s": target})
-    check = service.verify(ctx)
+    check = service.verify(ctx, READER)
     assert (check.finding.problem, check.finding.seq) == ("edited", target)
     code, output = verify_cli(settings)
     assert code == 1
@@ -99,7 +101,7 @@ def test_verify_names_a_deleted_entry(ctx, settings):
     target = first_seq(ctx) + 3
     with as_attacker(ctx) as conn:
         conn.execute(text("DELETE FROM audit_log WHERE seq = :s"), {"s": target})
-    check = service.verify(ctx)
+    check = service.verify(ctx, READER)
     assert (check.finding.problem, check.finding.seq) == ("deleted", target + 1)
     code, output = verify_cli(settings)
     assert code == 1
@@ -113,7 +115,7 @@ def test_verify_names_reordered_entries(ctx, settings):
     with as_attacker(ctx) as conn:
         for old, new in ((a, -1), (b, a), (-1, b)):
             conn.execute(text("UPDATE audit_log SET seq = :new WHERE seq = :old"), {"old": old, "new": new})
-    check = service.verify(ctx)
+    check = service.verify(ctx, READER)
     assert (check.finding.problem, check.finding.seq, check.finding.linked_seq) == ("reordered", a, b)
     code, output = verify_cli(settings)
     assert code == 1
@@ -138,14 +140,14 @@ def test_a_rewritten_chain_without_the_key_is_caught(ctx):
                 {"p": entry.purpose, "ph": prev_hash, "h": forged, "s": entry.seq},
             )
             prev_hash = forged
-    check = service.verify(ctx)
+    check = service.verify(ctx, READER)
     assert (check.finding.problem, check.finding.seq) == ("edited", target)
 
 
 def test_reading_the_log_is_itself_recorded(ctx):
     record_events(ctx, 2)
-    service.recent(ctx, ACTOR, object_type="organisation")
-    last = service.recent(ctx, ACTOR, limit=1)[0]
+    service.recent(ctx, READER, object_type="organisation")
+    last = service.recent(ctx, READER, limit=1)[0]
     assert (last.action, last.actor_name, last.purpose) == ("audit.read", "tester", "audit_review")
 
 
@@ -164,6 +166,6 @@ def test_concurrent_writers_keep_one_chain(ctx):
     for thread in threads:
         thread.join()
     assert errors == []
-    check = service.verify(ctx)
+    check = service.verify(ctx, READER)
     assert check.intact
     assert check.entries >= 60

@@ -25,7 +25,7 @@ MISSING = "00000000-0000-7000-8000-000000000000"
 
 
 def _entries(ctx, action: str) -> list:
-    return [e for e in service.recent(ctx, SYSTEM.actor, limit=500) if e.action == action]
+    return [e for e in service.recent(ctx, SYSTEM, limit=500) if e.action == action]
 
 
 def test_denied_reads_and_writes_are_audited_with_the_object_id(client, ctx):
@@ -57,7 +57,7 @@ def test_denied_reads_and_writes_are_audited_with_the_object_id(client, ctx):
         "status": 403,
         "reason": "forbidden",
     }
-    assert service.verify(ctx).intact
+    assert service.verify(ctx, SYSTEM).intact
 
 
 def test_denied_web_pages_are_audited_too(settings, ctx):
@@ -108,14 +108,14 @@ def test_every_logged_field_is_capped(ctx):
         detail={"path": "x" * 100_000, "params": list(range(100_000)), "reason": {"k" * 1000: 1}},
     )
     service.record_alone(ctx, huge)
-    stored = service.recent(ctx, SYSTEM.actor, limit=1)[0]
+    stored = service.recent(ctx, SYSTEM, limit=1)[0]
     assert len(stored.actor_name) <= 120 and len(stored.action) <= 40 and len(stored.object_type) <= 40
     assert len(stored.object_id) <= 64 and len(stored.area_code) <= 13
     detail = json.loads(stored.detail)
     assert len(detail["path"]) == MAX_TEXT and len(detail["params"]) == 1001
     assert [len(key) for key in detail["reason"]] == [100]
     assert len(stored.detail) < 20_000
-    assert service.verify(ctx).intact
+    assert service.verify(ctx, SYSTEM).intact
 
 
 def test_a_searched_nik_is_stored_as_a_keyed_hash(ctx, settings):
@@ -127,7 +127,7 @@ def test_a_searched_nik_is_stored_as_a_keyed_hash(ctx, settings):
         details = conn.execute(text("SELECT detail FROM audit_log")).scalars().all()
     assert not any(nik in detail or spaced in detail for detail in details)
     # an auditor who knows the number can still find its searches
-    found = service.recent(ctx, SYSTEM.actor, containing=service.pseudonym(ctx, nik))
+    found = service.recent(ctx, SYSTEM, containing=service.pseudonym(ctx, nik))
     assert [e.action for e in found] == ["registry.search", "registry.search"]
     env = {"INKLUSI_DATA_DIR": str(settings.data_dir), "INKLUSI_LANGUAGE": "en", "COLUMNS": "200"}
     if settings.database_url:
@@ -146,7 +146,7 @@ def test_hashes_and_ids_are_not_mistaken_for_numbers(ctx):
     service.record_alone(
         ctx, Event(kind=WELFARE_TRAIN, actor=SYSTEM.actor, purpose=Purpose.programme_targeting, detail=detail)
     )
-    assert json.loads(service.recent(ctx, SYSTEM.actor, limit=1)[0].detail) == detail
+    assert json.loads(service.recent(ctx, SYSTEM, limit=1)[0].detail) == detail
 
 
 def _verify_cli(settings, anchor) -> tuple[int, str]:
@@ -167,7 +167,7 @@ def test_cutting_off_the_end_of_the_log_is_found_by_the_next_verify(ctx, setting
     assert json.loads(anchor.read_text())["seq"] > published["seq"]
     with as_attacker(ctx) as conn:
         conn.execute(text("DELETE FROM audit_log WHERE seq > :seq"), {"seq": published["seq"] - 1})
-    assert service.verify(ctx).intact  # the chain alone cannot tell
+    assert service.verify(ctx, SYSTEM).intact  # the chain alone cannot tell
     code, output = _verify_cli(settings, anchor)
     assert code == 1
     assert "Entries were deleted from the end of the log" in output
@@ -177,6 +177,6 @@ def test_the_anchor_defaults_to_the_setting(ctx, settings, tmp_path):
     chosen = tmp_path / "anchor-from-setting.json"
     ctx.settings.__dict__["audit_anchor_file"] = chosen
     assert service.anchor_file(ctx) == chosen
-    check, previous = service.verify_anchored(ctx, service.anchor_file(ctx))
+    check, previous = service.verify_anchored(ctx, SYSTEM, service.anchor_file(ctx))
     assert check.intact and previous is None and chosen.exists()
     assert oct(chosen.stat().st_mode & 0o777) == "0o600"

@@ -100,7 +100,7 @@ def test_a_round_goes_in_and_importing_it_again_changes_nothing(ctx, population,
     )
     assert (same_forms.accepted, same_forms.unchanged) == (0, first.accepted)
     assert (count(ctx, household_version), count(ctx, person_version)) == (households, persons)
-    entry = audit.recent(ctx, SYSTEM.actor, object_type="import_batch")[0]
+    entry = audit.recent(ctx, SYSTEM, object_type="import_batch")[0]
     assert entry.action == "import.batch" and entry.object_id == str(same_forms.batch_id)
 
 

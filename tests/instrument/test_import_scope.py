@@ -112,5 +112,5 @@ def household_village(form: dict) -> str:
 
 
 def batch_audit(ctx, batch_id) -> dict:
-    entries = audit.recent(ctx, SYSTEM.actor, object_type="import_batch", object_id=str(batch_id))
+    entries = audit.recent(ctx, SYSTEM, object_type="import_batch", object_id=str(batch_id))
     return json.loads(next(e for e in entries if e.action == "import.batch").detail)

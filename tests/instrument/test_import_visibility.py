@@ -15,7 +15,7 @@ from inklusi.audit import service as audit
 from inklusi.errors import NotFound
 from inklusi.instrument import service
 from inklusi.instrument.synthetic import from_synthetic, write_jsonl
-from tests.factories import user
+from tests.factories import SYSTEM, user
 from tests.instrument.rounds import INSTRUMENT, first_in, moved_to, round_one, village_of_kk, write
 from tests.web.test_pages import login as web_login
 
@@ -61,7 +61,7 @@ def test_a_steward_of_the_area_sees_its_counts_and_held_forms(ctx, imported, tmp
     theirs = service.held_forms(ctx, jakarta, result.batch_id)
     assert theirs and all(village(form.record).startswith("31.") for form in theirs)
     assert service.get_batch(ctx, jakarta, result.batch_id).report["by_village"] == {}
-    entry = audit.recent(ctx, jakarta.actor, object_type="import_batch")[0]
+    entry = audit.recent(ctx, SYSTEM, object_type="import_batch")[0]
     assert entry.action == "import.quarantine.read"
     fixable = [form for form in theirs if {i["code"] for i in form.issues} == {"area.out_of_scope"}]
     again = service.import_file(ctx, jakarta, write([f.record for f in fixable], tmp_path / "dki.jsonl"))

@@ -10,7 +10,6 @@ from uuid import UUID
 import pytest
 
 from inklusi.audit import service as audit
-from inklusi.audit.model import Actor
 from inklusi.demo.linkage import prepare_demo
 from inklusi.errors import Forbidden, NotFound
 from inklusi.linkage import service as linkage
@@ -130,7 +129,7 @@ def test_runs_review_decisions_merge_unmerge_and_an_incremental_run(ctx, linked)
         )
         assert len(view.members) >= 2
 
-    actions = {entry.action for entry in audit.recent(ctx, Actor.system("tests"), limit=100_000)}
+    actions = {entry.action for entry in audit.recent(ctx, SYSTEM, limit=100_000)}
     assert {
         "linkage.run",
         "person.export",

@@ -120,15 +120,13 @@ def test_every_step_is_audited(ctx, people):
     request = submit(ctx, people["partner"], "household", people["household"], {"toilet": "1"})
     service.get_change_request(ctx, people["steward"], request.id)
     service.decide_change_request(ctx, people["steward"], request.id, approve=True)
-    entries = audit.recent(ctx, SYSTEM.actor, object_type="change_request", object_id=str(request.id))
+    entries = audit.recent(ctx, SYSTEM, object_type="change_request", object_id=str(request.id))
     assert [(e.action, e.actor_name) for e in reversed(entries)] == [
         ("change_request.submit", "partner"),
         ("change_request.read", "steward"),
         ("change_request.applied", "steward"),
     ]
-    [update] = audit.recent(ctx, SYSTEM.actor, object_type="household", object_id=str(people["household"]))[
-        :1
-    ]
+    [update] = audit.recent(ctx, SYSTEM, object_type="household", object_id=str(people["household"]))[:1]
     assert update.action == "household.update" and update.actor_name == "steward"
 
 

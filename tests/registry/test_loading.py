@@ -34,7 +34,7 @@ def test_a_load_writes_everything_in_chunks(ctx):
         "motorcycle": 2,
     }
     assert record.families[0].programmes == {"pkh"}
-    [entry] = [e for e in audit.recent(ctx, SYSTEM.actor) if e.action == "household.load"]
+    [entry] = [e for e in audit.recent(ctx, SYSTEM) if e.action == "household.load"]
     assert entry.object_id == str(loaded.batch_id) and '"households":7' in entry.detail
 
 

@@ -241,13 +241,13 @@ def test_reads_and_writes_are_audited_with_purpose(ctx):
     steward = user(ctx, "auditee", ("steward", "31"))
     hh = service.register_household(ctx, steward, sample_household(), source="test").household_id
     service.get_household(ctx, steward, hh)
-    entries = audit.recent(ctx, SYSTEM.actor, object_type="household", object_id=str(hh))
+    entries = audit.recent(ctx, SYSTEM, object_type="household", object_id=str(hh))
     assert [(e.action, e.purpose, e.actor_id, e.area_code) for e in entries] == [
         ("household.read", "registry_view", steward.user_id, JAKARTA_VILLAGE),
         ("household.create", "registry_update", steward.user_id, JAKARTA_VILLAGE),
     ]
     assert all(e.organisation_id == steward.organisation_id for e in entries)
-    assert audit.verify(ctx).intact
+    assert audit.verify(ctx, SYSTEM).intact
 
 
 def test_the_nik_of_someone_born_a_century_ago_still_matches():

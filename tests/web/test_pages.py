@@ -110,7 +110,7 @@ def test_page_views_are_audited(client, ctx):
     login(client)
     client.get(f"/households/{hh}")
     client.get("/registry?q=Siti+Aminah")
-    actions = [entry.action for entry in audit.recent(ctx, SYSTEM.actor, limit=10)]
+    actions = [entry.action for entry in audit.recent(ctx, SYSTEM, limit=10)]
     assert {"household.read", "household.history", "registry.search"} <= set(actions)
 
 

@@ -68,7 +68,7 @@ def test_a_household_rank_is_scoped_and_audited(ctx, ranked):
     household_id = some_household(ctx, run.id)
     rank = service.household_rank(ctx, SYSTEM, household_id)
     assert rank.run.id == run.id and 1 <= rank.national_decile <= DECILES
-    entries = audit.recent(ctx, SYSTEM.actor, object_type="household", object_id=str(household_id))
+    entries = audit.recent(ctx, SYSTEM, object_type="household", object_id=str(household_id))
     assert "welfare.rank.read" in [e.action for e in entries]
 
     elsewhere = "11" if not rank.village_code.startswith("11.") else "12"
@@ -95,7 +95,7 @@ def test_an_explanation_adds_up_to_the_stored_score(ctx, ranked):
     english = service.explain_household(ctx, SYSTEM, household_id, language="en")
     assert [c.proxy for c in english.contributions] == [c.proxy for c in found.contributions]
     assert "Floor" in {c.label for c in english.contributions}
-    entries = audit.recent(ctx, SYSTEM.actor, object_type="household", object_id=str(household_id))
+    entries = audit.recent(ctx, SYSTEM, object_type="household", object_id=str(household_id))
     assert {"welfare.rank.read", "household.read"} <= {e.action for e in entries}
 
 

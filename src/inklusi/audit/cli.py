@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from inklusi.audit.model import Actor
+from inklusi.access.model import Principal
 from inklusi.console import console, open_context, say
 from inklusi.i18n import msg
 
+SYSTEM = Principal.system("cli")  # the operator at the command line reads the log as the system
 audit = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 
 
@@ -32,7 +33,7 @@ def verify(
 
     with open_context() as ctx:
         anchor_path = anchor or service.anchor_file(ctx)
-        check, previous = service.verify_anchored(ctx, anchor_path)
+        check, previous = service.verify_anchored(ctx, SYSTEM, anchor_path)
     if check.finding is None:
         say(
             msg(
@@ -66,7 +67,7 @@ def log(
     with open_context() as ctx:
         rows = service.recent(
             ctx,
-            Actor.system("cli"),
+            SYSTEM,
             limit=limit,
             object_type=object_type,
             object_id=object_id,

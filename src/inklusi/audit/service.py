@@ -2,6 +2,8 @@
 
 :func:`record` joins the caller's transaction, so an action and its audit entry commit or fail together.
 Every entry is bounded and its NIK/KK numbers pseudonymised on the way in (``model.bounded_detail``).
+Whatever reads or checks the log asks its reader for ``audit:read`` first, so every edge (API, web, command
+line) is checked the same way.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from sqlalchemy.engine import Connection
 from inklusi.audit import events, store
 from inklusi.audit.events import Event
 from inklusi.audit.model import (
+    AUDIT_READ,
     FIELD_LIMITS,
     GENESIS,
-    Actor,
     Anchor,
     ChainCheck,
     Entry,
     LogPage,
     LogQuery,
     Purpose,
+    Reader,
     bounded_detail,
     cap,
     check_anchor,
@@ -67,7 +70,13 @@ def record_alone(ctx: Context, event: Event) -> int:
         return record(ctx, conn, event)
 
 
-def verify(ctx: Context) -> ChainCheck:
+def verify(ctx: Context, reader: Reader) -> ChainCheck:
+    """Walk the whole chain: is it intact, or where does it first break (not itself recorded)?"""
+    reader.require(AUDIT_READ)
+    return _check(ctx)
+
+
+def _check(ctx: Context) -> ChainCheck:
     with ctx.transaction(readonly=True) as conn:
         return check_chain(store.entries(conn), ctx.audit_key, lambda hash_: store.seq_of_hash(conn, hash_))
 
@@ -77,10 +86,11 @@ def anchor_file(ctx: Context) -> Path:
     return ctx.settings.audit_anchor_file or ctx.settings.secrets_dir / "audit-anchor.json"
 
 
-def verify_anchored(ctx: Context, anchor_path: Path) -> tuple[ChainCheck, Anchor | None]:
+def verify_anchored(ctx: Context, reader: Reader, anchor_path: Path) -> tuple[ChainCheck, Anchor | None]:
     """Check the chain, and that it still holds the head published by the last check (so entries cut
     from its end are found); then, if all is well, publish the head seen now. Returns the check and the
     anchor it was compared with (None on the first run)."""
+    reader.require(AUDIT_READ)
     previous = _read_anchor(anchor_path)
     with ctx.transaction(readonly=True) as conn:
         locate = lambda hash_: store.seq_of_hash(conn, hash_)  # noqa: E731
@@ -134,7 +144,7 @@ def record_denial(ctx: Context, event: Event) -> bool:
 
 def recent(
     ctx: Context,
-    reader: Actor,
+    reader: Reader,
     *,
     limit: int = 50,
     object_type: str | None = None,
@@ -143,6 +153,7 @@ def recent(
 ) -> list[Entry]:
     """The newest entries (whose detail holds ``containing``, e.g. a number's :func:`pseudonym`);
     reading the log is itself recorded (entries hold searched names)."""
+    reader.require(AUDIT_READ)
     with ctx.transaction() as conn:
         found = store.recent(
             conn, limit=limit, object_type=object_type, object_id=object_id, containing=containing
@@ -150,7 +161,7 @@ def recent(
         detail = {"object_type": object_type, "object_id": object_id, "entries": len(found)}
         if containing:
             detail["containing"] = containing
-        event = Event(kind=events.AUDIT_READ, actor=reader, purpose=Purpose.audit_review, detail=detail)
+        event = Event(kind=events.AUDIT_READ, actor=reader.actor, purpose=Purpose.audit_review, detail=detail)
         record(ctx, conn, event)
     return found
 
@@ -162,7 +173,7 @@ EXPORT_LIMIT = 100_000
 
 def search_log(
     ctx: Context,
-    reader: Actor,
+    reader: Reader,
     query: LogQuery,
     *,
     before: int | None = None,
@@ -170,6 +181,7 @@ def search_log(
     limit: int = 50,
 ) -> LogPage:
     """A page of entries matching ``query``, newest first (who read which person, when, and why)."""
+    reader.require(AUDIT_READ)
     with ctx.transaction() as conn:
         entries = store.search(conn, query, before=before, after=after, limit=limit)
         older = newer = None
@@ -178,30 +190,35 @@ def search_log(
         if entries and store.any_beyond(conn, query, entries[0].seq, older=False):
             newer = entries[0].seq
         detail = {**query.described(), "before": before, "after": after, "entries": len(entries)}
-        event = Event(kind=events.AUDIT_SEARCH, actor=reader, purpose=Purpose.audit_review, detail=detail)
+        event = Event(
+            kind=events.AUDIT_SEARCH, actor=reader.actor, purpose=Purpose.audit_review, detail=detail
+        )
         record(ctx, conn, event)
     return LogPage(entries, older, newer)
 
 
-def export_log(ctx: Context, reader: Actor, query: LogQuery, *, limit: int = EXPORT_LIMIT) -> list[Entry]:
+def export_log(ctx: Context, reader: Reader, query: LogQuery, *, limit: int = EXPORT_LIMIT) -> list[Entry]:
     """Every entry matching ``query`` (at most ``limit``, newest first), for a CSV file."""
+    reader.require(AUDIT_READ)
     with ctx.transaction() as conn:
         entries = store.search(conn, query, limit=limit)
         detail = {**query.described(), "entries": len(entries)}
-        event = Event(kind=events.AUDIT_EXPORT, actor=reader, purpose=Purpose.audit_review, detail=detail)
+        event = Event(
+            kind=events.AUDIT_EXPORT, actor=reader.actor, purpose=Purpose.audit_review, detail=detail
+        )
         record(ctx, conn, event)
     return entries
 
 
-def verify_log(ctx: Context, reader: Actor) -> ChainCheck:
+def verify_log(ctx: Context, reader: Reader) -> ChainCheck:
     """:func:`verify`, recorded: who checked the chain, and what they found."""
-    check = verify(ctx)
+    check = verify(ctx, reader)
     detail = {
         "intact": check.intact,
         "entries": check.entries,
         "head_seq": check.head_seq,
         "first_problem": check.finding.seq if check.finding else None,
     }
-    event = Event(kind=events.AUDIT_VERIFY, actor=reader, purpose=Purpose.audit_review, detail=detail)
+    event = Event(kind=events.AUDIT_VERIFY, actor=reader.actor, purpose=Purpose.audit_review, detail=detail)
     record_alone(ctx, event)
     return check
