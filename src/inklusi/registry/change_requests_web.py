@@ -16,27 +16,18 @@ from inklusi.i18n import msg
 from inklusi.registry import labels
 from inklusi.registry import service as registry
 from inklusi.registry.codelists import codelist
-from inklusi.registry.model import DWELLING_CODES, PERSON_CODES, RequestStatus
+from inklusi.registry.model import (
+    DWELLING_CODES,
+    PERSON_CODES,
+    REQUESTABLE_FIELDS,
+    RequestStatus,
+)
 from inklusi.web.pages import page_language, render
 from inklusi.web.session import PagePrincipal, require_csrf
 from inklusi.wilayah import service as wilayah
 
 router = APIRouter(include_in_schema=False)
 
-# What a request may change, in the order the form shows it (lists such as programmes change by round).
-EDITABLE = {
-    "household": (
-        "address", "sls", "village_code", "tenure", "floor_area_m2", "floor_material", "wall_material",
-        "roof_material", "water_source", "lighting", "electricity_power", "cooking_fuel", "toilet",
-        "toilet_type", "excreta_disposal", "latitude", "longitude",
-    ),
-    "person": (
-        "name", "nik", "sex", "birth_date", "birth_place", "marital_status", "school_participation",
-        "education", "worked_last_week", "employment_status", "industry", "difficulty_seeing",
-        "difficulty_hearing", "difficulty_walking", "difficulty_remembering", "difficulty_self_care",
-        "difficulty_communicating", "chronic_illness", "health_insurance",
-    ),
-}  # fmt: skip
 CODED = {**DWELLING_CODES, **PERSON_CODES}
 STATUS_LABELS = {
     RequestStatus.submitted: msg("waiting for review"),
@@ -48,7 +39,7 @@ STATUS_LABELS = {
 def _fields(target_type: str, values: dict[str, object], language: str) -> list[dict[str, object]]:
     """The form's inputs: a choice for coded fields, a date or text for the rest."""
     rows: list[dict[str, object]] = []
-    for name in EDITABLE[target_type]:
+    for name in REQUESTABLE_FIELDS[target_type]:
         value = values.get(name)
         options = None
         if name in CODED and not (found := codelist(CODED[name])).flags:  # sums of flags are typed
@@ -123,7 +114,7 @@ async def _submit(request: Request, principal: Principal, target_type: str, targ
     """Only the fields the user changed become the request; the form is shown again on any problem."""
     form = await request.form()
     reason, evidence = str(form.get("reason", ""))[:2000], str(form.get("evidence", ""))[:2000]
-    posted = {name: str(form.get(name, "")) for name in EDITABLE[target_type] if name in form}
+    posted = {name: str(form.get(name, "")) for name in REQUESTABLE_FIELDS[target_type] if name in form}
     current = _current(request, principal, target_type, target_id)
     shown = {
         name: value["value"] for value in _fields(target_type, current, "id") for name in [value["name"]]
@@ -202,11 +193,6 @@ def _review(
         )
         for name, value in found.changes.items()
     ]
-    decidable = (
-        found.status is RequestStatus.submitted
-        and principal.can(Permission.registry_write, found.village_code)
-        and found.submitted_by != principal.user_id
-    )
     issues = {issue.field: issue.text.render(language) for issue in error.issues} if error else {}
     return render(
         request,
@@ -216,7 +202,7 @@ def _review(
         found=found,
         rows=rows,
         place=wilayah.get_with_ancestors(ctx, found.village_code),
-        decidable=decidable,
+        decidable=registry.may_decide(principal, found),
         status_labels=STATUS_LABELS,
         # a problem with the note is told beside it; anything else above the form
         error=error.text.render(language) if error and set(issues) != {"note"} else None,

@@ -439,6 +439,26 @@ class ChangeRequest:
     current: Mapping[str, object] = field(default_factory=dict)
     replaced: Mapping[str, object] = field(default_factory=dict)
 
+    def submitted_by_user(self, user_id: UUID | None) -> bool:
+        """Four eyes: whoever submitted a request never decides it (a request of the system is nobody's)."""
+        return self.submitted_by is not None and self.submitted_by == user_id
+
+
+# What a change request may change, in the order a form shows it (lists such as programmes change by round).
+REQUESTABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "household": (
+        "address", "sls", "village_code", "tenure", "floor_area_m2", "floor_material", "wall_material",
+        "roof_material", "water_source", "lighting", "electricity_power", "cooking_fuel", "toilet",
+        "toilet_type", "excreta_disposal", "latitude", "longitude",
+    ),
+    "person": (
+        "name", "nik", "sex", "birth_date", "birth_place", "marital_status", "school_participation",
+        "education", "worked_last_week", "employment_status", "industry", "difficulty_seeing",
+        "difficulty_hearing", "difficulty_walking", "difficulty_remembering", "difficulty_self_care",
+        "difficulty_communicating", "chronic_illness", "health_insurance",
+    ),
+}  # fmt: skip
+
 
 def survivor(records: Iterable[tuple[UUID, datetime]]) -> UUID:
     """Which of an entity's records represents it in search, counts, snapshots and rankings: the earliest

@@ -12,6 +12,7 @@ from inklusi.registry.service.change_requests import (
     change_request_queue,
     decide_change_request,
     get_change_request,
+    may_decide,
     submit_change_request,
 )
 from inklusi.registry.service.changes import move_person, update_household, update_person
@@ -49,6 +50,7 @@ __all__ = [
     "household_tables",
     "households_of",
     "load_households",
+    "may_decide",
     "moment",
     "move_person",
     "query_kind",

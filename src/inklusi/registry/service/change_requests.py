@@ -146,7 +146,7 @@ def decide_change_request(
     with ctx.transaction() as conn, refusals_as_conflicts():
         request = _visible(conn, principal, request_id)
         require_write(principal, request.village_code)
-        if request.submitted_by is not None and request.submitted_by == principal.user_id:
+        if request.submitted_by_user(principal.user_id):
             raise Forbidden(msg("Someone else must decide on your own change request"))
         if request.status is not RequestStatus.submitted:
             raise Conflict(msg("This request was already decided"))
@@ -171,6 +171,17 @@ def decide_change_request(
         decided = events.CHANGE_REQUEST_APPLIED if approve else events.CHANGE_REQUEST_REJECTED
         _audit(ctx, conn, principal, decided, request_id, request.village_code)
         return requests.get(conn, request_id)
+
+
+def may_decide(principal: Principal, request: ChangeRequest) -> bool:
+    """Whether :func:`decide_change_request` would let the principal decide the request now: it waits, its
+    target is in an area where they may change the registry, and it is not their own (pages ask this to
+    offer the decision or not)."""
+    return (
+        request.status is RequestStatus.submitted
+        and principal.can(Permission.registry_write, request.village_code)
+        and not request.submitted_by_user(principal.user_id)
+    )
 
 
 def parse_changes(target_type: str, changes: Mapping[str, object]) -> tuple[dict[str, object], list[Issue]]:
