@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from inklusi.registry.codelists import CodeList
 from inklusi.registry.model import PersonHit
+from inklusi.wilayah.nik import mask_nik
 
 
 class CodeOut(BaseModel):
@@ -32,12 +33,6 @@ class CodeListOut(BaseModel):
             flags=codelist.flags,
             codes=[CodeOut(code=c.key, id=c.label_id, en=c.label_en, question=c.question) for c in entries],
         )
-
-
-def mask_nik(nik: str | None) -> str | None:
-    """Lists show a NIK's area and serial only (as the web's search results); the full number is on the
-    person's own record."""
-    return f"{nik[:6]}••••••{nik[12:]}" if nik and len(nik) == 16 else None
 
 
 class PersonHitOut(BaseModel):

@@ -23,6 +23,7 @@ from inklusi.registry.model import PersonHit
 from inklusi.web.area_picker import AreaPicker
 from inklusi.web.pages import page_language, render
 from inklusi.web.session import PagePrincipal
+from inklusi.wilayah import nik as nik_rules
 from inklusi.wilayah import service as wilayah
 
 router = APIRouter(include_in_schema=False)
@@ -44,8 +45,8 @@ PAGE_SIZE = 50
 
 
 def mask_nik(nik: str | None) -> str:
-    """Lists show a NIK's area and serial only; the full number is on the person's own page."""
-    return f"{nik[:6]}••••••{nik[12:]}" if nik and len(nik) == 16 else "—"
+    """A NIK as lists show it (:func:`inklusi.wilayah.nik.mask_nik`); a dash where there is none."""
+    return nik_rules.mask_nik(nik) or "—"
 
 
 @router.get("/registry")

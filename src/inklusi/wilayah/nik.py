@@ -110,6 +110,12 @@ def format_nik(district_code: str, birth_date: date, sex: Sex, serial: int) -> s
     return f"{district_code.replace('.', '')}{day:02d}{birth_date:%m%y}{serial:04d}"
 
 
+def mask_nik(nik: str | None) -> str | None:
+    """A NIK as lists show it: its area and serial digits only (the full number is on the person's own
+    page); None for no number or one that is not 16 characters long."""
+    return f"{nik[:6]}••••••{nik[12:]}" if nik and len(nik) == NIK_LENGTH else None
+
+
 def format_kk(district_code: str, issued: date, serial: int) -> str:
     if not 1 <= serial <= 9999:
         raise ValueError(f"serial {serial} outside 1-9999")
