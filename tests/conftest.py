@@ -11,11 +11,14 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import re
 import shutil
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -28,6 +31,7 @@ from inklusi.context import Context
 
 pytest_plugins = ["tests.browser"]  # Chromium, a served app and a watched ``page`` for every browser test
 
+REPOSITORY = Path(__file__).resolve().parents[1]  # the checkout: README, docs/, src/, pyproject.toml
 BACKENDS = ("sqlite", "postgresql")
 ADMIN_PASSWORD = "admin-password-for-tests"
 _counter = itertools.count()
@@ -140,6 +144,28 @@ def bearer(client: TestClient, username: str) -> dict[str, str]:
         "/api/v1/auth/token", data={"username": username, "password": f"{username}-password"}
     )
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def login(client: TestClient, username="admin", password=ADMIN_PASSWORD, next_path="/registry"):
+    """A web login through the login form (with its form token); the response (303 on success)."""
+    form = client.get("/login").text
+    token = re.search(r'name="login_csrf" value="([^"]+)"', form).group(1)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "login_csrf": token, "next": next_path},
+        follow_redirects=False,
+    )
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token of a page's forms."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def catalogue() -> dict[str, str]:
+    """The Indonesian catalogue: msgid -> msgstr (fuzzy entries left out)."""
+    with (resources.files("inklusi") / "locale" / "id" / "LC_MESSAGES" / "inklusi.po").open("rb") as handle:
+        return {m.id: m.string for m in read_po(handle) if m.id and not m.fuzzy}
 
 
 @pytest.hookimpl(hookwrapper=True)

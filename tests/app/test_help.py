@@ -10,7 +10,7 @@ import sys
 import typer.main
 
 from inklusi.cli import app, help_texts
-from tests.test_i18n import catalogue
+from tests.conftest import catalogue
 
 
 def test_every_help_text_has_an_indonesian_translation():

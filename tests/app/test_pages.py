@@ -15,22 +15,8 @@ from inklusi.audit import service as audit
 from inklusi.registry import labels
 from inklusi.registry import service as registry
 from inklusi.web.pages import environment
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, csrf_of, login
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
-
-
-def login(client, username="admin", password=ADMIN_PASSWORD, next_path="/registry"):
-    form = client.get("/login").text
-    token = re.search(r'name="login_csrf" value="([^"]+)"', form).group(1)
-    return client.post(
-        "/login",
-        data={"username": username, "password": password, "login_csrf": token, "next": next_path},
-        follow_redirects=False,
-    )
-
-
-def csrf_of(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

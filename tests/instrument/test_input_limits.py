@@ -25,8 +25,8 @@ from inklusi.instrument.synthetic import from_synthetic, write_jsonl
 from inklusi.instrument.xlsform import write_xlsform
 from inklusi.registry import service as registry
 from inklusi.registry.tables import household_version, person_version
+from tests.conftest import csrf_of, login
 from tests.instrument.odk import write_odk_zip
-from tests.web.test_pages import csrf_of, login
 
 SYSTEM = Principal.system("tests")
 INSTRUMENT = load()

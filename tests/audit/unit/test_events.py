@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,8 @@ from inklusi.audit import events
 from inklusi.audit.events import CATALOGUE, Event, EventKind
 from inklusi.audit.model import FIELD_LIMITS, Actor, Purpose
 from inklusi.i18n import msg
+from tests.conftest import REPOSITORY as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = ROOT / "docs" / "audit-events.md"
 ACTOR = Actor(None, "tester")
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import REPOSITORY as ROOT
+
 PACKAGE = ROOT / "src" / "inklusi"
 
 
