@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-tests
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test test-slow lint messages benchmarks clean
+.PHONY: demo test test-fast test-slow lint messages benchmarks clean
 
 $(BIN)/python:
 	@echo "Creating the virtual environment in $(VENV)"
@@ -32,6 +32,10 @@ demo: $(STAMP)
 ## Set up and run every gate: lint, format, import contracts, types, tests on SQLite and PostgreSQL.
 test: $(TEST_STAMP) lint
 	INKLUSI_TEST_POSTGRES_URL=$${INKLUSI_TEST_POSTGRES_URL:-$(PG_URL)} $(BIN)/pytest
+
+## The fast pure tests only (each slice's tests/<slice>/unit: no database, browser, Spark or process), under a minute.
+test-fast: $(TEST_STAMP)
+	$(BIN)/pytest -q tests/*/unit
 
 ## The slow tests too (large synthetic populations).
 test-slow: $(TEST_STAMP)

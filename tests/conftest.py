@@ -11,11 +11,15 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import re
 import shutil
+import subprocess
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -28,6 +32,7 @@ from inklusi.context import Context
 
 pytest_plugins = ["tests.browser"]  # Chromium, a served app and a watched ``page`` for every browser test
 
+REPOSITORY = Path(__file__).resolve().parents[1]  # the checkout: README, docs/, src/, pyproject.toml
 BACKENDS = ("sqlite", "postgresql")
 ADMIN_PASSWORD = "admin-password-for-tests"
 _counter = itertools.count()
@@ -140,6 +145,75 @@ def bearer(client: TestClient, username: str) -> dict[str, str]:
         "/api/v1/auth/token", data={"username": username, "password": f"{username}-password"}
     )
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def login(client: TestClient, username="admin", password=ADMIN_PASSWORD, next_path="/registry"):
+    """A web login through the login form (with its form token); the response (303 on success)."""
+    form = client.get("/login").text
+    token = re.search(r'name="login_csrf" value="([^"]+)"', form).group(1)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "login_csrf": token, "next": next_path},
+        follow_redirects=False,
+    )
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token of a page's forms."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def catalogue() -> dict[str, str]:
+    """The Indonesian catalogue: msgid -> msgstr (fuzzy entries left out)."""
+    with (resources.files("inklusi") / "locale" / "id" / "LC_MESSAGES" / "inklusi.po").open("rb") as handle:
+        return {m.id: m.string for m in read_po(handle) if m.id and not m.fuzzy}
+
+
+# Fast pure tests live in a ``unit/`` folder of their slice (``make test-fast`` runs only those): no database,
+# no application, no browser, no Spark, no process. A test there that asks for one of these fixtures (directly
+# or through another fixture), carries one of these marks, opens a registry or starts a process is an error.
+NOT_IN_UNIT = frozenset(
+    {
+        "backend", "settings", "ctx", "client", "sqlite_template", "postgres_template",  # tests/conftest.py
+        "browser", "page", "demo_site", "ranked_demo_site",  # tests/browser.py
+    }
+)  # fmt: skip
+MARKS_NOT_IN_UNIT = ("postgres", "spark", "slow")
+
+
+def in_unit_folder(item: pytest.Item) -> bool:
+    return "unit" in item.path.relative_to(REPOSITORY / "tests").parts[:-1]
+
+
+def _refuse(what: str):
+    def refused(*args, **kwargs):
+        raise AssertionError(f"a test in a unit/ folder {what}: move it out of unit/")
+
+    return refused
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A unit test that asks for a database, the application, a browser or Spark errors before its fixtures
+    are set up (so before any registry is made)."""
+    if not in_unit_folder(item):
+        return
+    fixtures = sorted(NOT_IN_UNIT.intersection(item.fixturenames))
+    marks = [mark for mark in MARKS_NOT_IN_UNIT if item.get_closest_marker(mark)]
+    if fixtures or marks:
+        pytest.fail(
+            f"{item.nodeid} is in a unit/ folder but uses {', '.join(fixtures + marks)}: unit tests run "
+            "without a database, the application, a browser or Spark; move it to its slice's folder",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_open_no_registry_and_start_no_process(request, monkeypatch) -> None:
+    """What the fixtures do not show: a unit test that opens a registry or starts a process fails."""
+    if in_unit_folder(request.node):
+        monkeypatch.setattr(Context, "open", _refuse("opened a registry"))
+        monkeypatch.setattr(subprocess, "Popen", _refuse("started a process"))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from inklusi.access import service
-from inklusi.access.model import LoginLimits, PasswordChangeRequired, ThrottleState, Verdict, count_attempt
+from inklusi.access.model import PasswordChangeRequired
 from inklusi.app import create_app
 from inklusi.audit import service as audit
 from inklusi.bootstrap import init
@@ -108,21 +108,6 @@ def test_the_service_refuses_while_locked(ctx):
     with pytest.raises(TooManyRequests) as refused:
         service.authenticate(ctx, "admin", ADMIN_PASSWORD, "10.0.0.2")
     assert refused.value.retry_after > 0
-
-
-def test_attempts_count_until_they_are_known_to_succeed():
-    limits = LoginLimits(3, 10, timedelta(minutes=15), timedelta(minutes=15))
-    now = utcnow()
-    state, verdicts = None, []
-    for _ in range(4):
-        state, verdict = count_attempt(state, limits.account_failures, limits, now)
-        verdicts.append(verdict)
-    assert verdicts == [Verdict.allowed] * 3 + [Verdict.locked_now]
-    assert count_attempt(state, 3, limits, now + timedelta(minutes=14))[1] is Verdict.locked
-    after = count_attempt(state, 3, limits, now + timedelta(minutes=16))
-    assert after == (ThrottleState(1, now + timedelta(minutes=16)), Verdict.allowed)
-    old = ThrottleState(3, now - timedelta(minutes=20))  # outside the window: counting starts again
-    assert count_attempt(old, 3, limits, now) == (ThrottleState(1, now), Verdict.allowed)
 
 
 def test_a_generated_admin_password_must_be_changed_at_the_first_login(tmp_path):

@@ -98,7 +98,7 @@ def test_a_megabyte_username_does_not_go_into_the_log(client, ctx):
 
 
 def test_every_logged_field_is_capped(ctx):
-    huge = Event(  # actions are the catalogue's (at most 40 characters: tests/audit/test_events.py)
+    huge = Event(  # actions are the catalogue's (at most 40 characters: tests/audit/unit/test_events.py)
         kind=ACCESS_DENIED,
         actor=Principal.system("n" * 10_000).actor,
         purpose=Purpose.administration,

@@ -29,9 +29,9 @@ from inklusi.instrument.submissions import read
 from inklusi.instrument.synthetic import from_synthetic, write_jsonl, write_parquet
 from inklusi.instrument.tables import import_batch, import_quarantine
 from inklusi.registry.tables import household_version, person_version
+from tests.conftest import catalogue
 from tests.instrument.odk import write_odk_zip
 from tests.instrument.test_import import write_kobo_json
-from tests.test_i18n import catalogue
 
 SYSTEM = Principal.system("tests")
 INSTRUMENT = load()

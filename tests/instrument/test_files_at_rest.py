@@ -21,7 +21,7 @@ from inklusi.bootstrap import init
 from inklusi.cli import app as cli
 from inklusi.config import Settings
 from inklusi.db import make_engine
-from tests.web.test_pages import csrf_of, login
+from tests.conftest import csrf_of, login
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # file modes and folders: the SQLite install
 

@@ -15,9 +15,9 @@ from inklusi.audit import service as audit
 from inklusi.errors import NotFound
 from inklusi.instrument import service
 from inklusi.instrument.synthetic import from_synthetic, write_jsonl
+from tests.conftest import login as web_login
 from tests.factories import SYSTEM, user
 from tests.instrument.rounds import INSTRUMENT, first_in, moved_to, round_one, village_of_kk, write
-from tests.web.test_pages import login as web_login
 
 API = "/api/v1"
 

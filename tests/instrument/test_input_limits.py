@@ -22,11 +22,9 @@ from inklusi.instrument.model import load
 from inklusi.instrument.service import reports
 from inklusi.instrument.submissions import read
 from inklusi.instrument.synthetic import from_synthetic, write_jsonl
-from inklusi.instrument.xlsform import write_xlsform
 from inklusi.registry import service as registry
-from inklusi.registry.tables import household_version, person_version
+from tests.conftest import csrf_of, login
 from tests.instrument.odk import write_odk_zip
-from tests.web.test_pages import csrf_of, login
 
 SYSTEM = Principal.system("tests")
 INSTRUMENT = load()
@@ -46,25 +44,6 @@ def write(forms: list[dict], path: Path) -> Path:
 
 def codes(held_form) -> set[tuple[object, str, str]]:
     return {(issue["member"], issue["question"], issue["code"]) for issue in held_form.issues}
-
-
-def test_the_limits_are_what_the_registry_keeps():
-    from inklusi.instrument.validation import SUBMISSION_ID_LENGTH, TEXT_LENGTH, TEXT_LENGTHS, text_length
-
-    columns = {
-        "household.sls": household_version.c.sls,
-        "household.address": household_version.c.address,
-        "person.name": person_version.c.name,
-        "person.birth_place": person_version.c.birth_place,
-    }
-    for target, column in columns.items():
-        assert column.type.length is None or TEXT_LENGTHS[target] <= column.type.length, target
-    from inklusi.instrument.tables import import_submission
-
-    assert import_submission.c.submission_id.type.length == SUBMISSION_ID_LENGTH
-    for question in INSTRUMENT.questions:
-        if question.type == "text":
-            assert text_length(question) <= TEXT_LENGTH or question.target in TEXT_LENGTHS
 
 
 def test_overlong_names_addresses_and_ids_are_held_with_their_reason(ctx, population, tmp_path):
@@ -144,23 +123,6 @@ def test_a_formula_in_an_answer_is_text_in_the_error_report(ctx, population, tmp
     values = [row["value"] for row in csv.DictReader(io.StringIO(report)) if row["question"] == "r402"]
     assert sorted(values) == sorted(["'" + FORMULA, "'@SUM(1+1)", "'-2+3"])
     assert not any(line.startswith(("=", "+", "-", "@")) for line in report.replace(",", "\n").splitlines())
-
-
-def test_every_formula_start_is_neutralised_and_nothing_else():
-    from inklusi.spreadsheets import cell
-
-    for start in ("=", "+", "-", "@", "\t", "\r"):
-        assert cell(start + "1") == "'" + start + "1"
-    assert [cell(v) for v in ("Budi", "", 5, None, "1-2")] == ["Budi", "", 5, None, "1-2"]
-
-
-def test_the_xlsform_holds_no_formula(tmp_path):
-    from openpyxl import load_workbook
-
-    book = load_workbook(write_xlsform(INSTRUMENT, tmp_path / "form.xlsx"))
-    assert not [
-        c.coordinate for sheet in book for row in sheet.iter_rows() for c in row if c.data_type == "f"
-    ]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

@@ -14,8 +14,8 @@ import pytest
 from inklusi.instrument.model import load
 from inklusi.instrument.synthetic import from_synthetic, write_jsonl
 from inklusi.registry import service as registry
+from tests.conftest import csrf_of, login
 from tests.factories import JAKARTA_VILLAGE, SYSTEM, household, user
-from tests.web.test_pages import csrf_of, login
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 

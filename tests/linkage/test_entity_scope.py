@@ -14,9 +14,9 @@ from inklusi.app import create_app
 from inklusi.errors import NotFound
 from inklusi.linkage import service as linkage
 from inklusi.linkage.model import EntityKind
+from tests.conftest import login
 from tests.factories import SYSTEM, user
 from tests.linkage.test_resolution_effects import _entity, _registered_twice
-from tests.web.test_pages import login
 
 NOTE = "Same family; the mother told us the second list is wrong"
 

@@ -16,8 +16,8 @@ from inklusi.linkage import service as linkage
 from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, generate, registry_data
 from inklusi.wilayah import service as wilayah
+from tests.conftest import csrf_of, login
 from tests.factories import SYSTEM
-from tests.web.test_pages import csrf_of, login
 
 HOUSEHOLDS, SEED = 400, 3
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

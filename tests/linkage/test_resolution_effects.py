@@ -18,8 +18,8 @@ from inklusi.linkage.model import EntityKind
 from inklusi.linkage.service.writing import apply_groups
 from inklusi.registry import service as registry
 from inklusi.registry.service import export_snapshot
+from tests.conftest import login
 from tests.factories import JAKARTA_VILLAGE, SYSTEM, household
-from tests.web.test_pages import login
 
 
 def _second_listing(data):

@@ -12,9 +12,8 @@ from inklusi.app import create_app
 from inklusi.demo.linkage import prepare_demo
 from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, generate, registry_data
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, csrf_of, login
 from tests.factories import SYSTEM
-from tests.web.test_pages import csrf_of, login
 
 HOUSEHOLDS, SEED = 400, 3
 

@@ -250,17 +250,6 @@ def test_reads_and_writes_are_audited_with_purpose(ctx):
     assert audit.verify(ctx, SYSTEM).intact
 
 
-def test_the_nik_of_someone_born_a_century_ago_still_matches():
-    from inklusi.registry.model import PersonData, check_nik_matches
-    from inklusi.wilayah import service as wilayah
-    from inklusi.wilayah.nik import Sex, format_nik
-
-    born = datetime(1925, 3, 1).date()  # the NIK reads 010325: 2025 by the century rule
-    nik = format_nik("31.71.01", born, Sex.male, 7)
-    person = PersonData(name="Kakek Sepuh", sex=Sex.male, nik=nik, birth_date=born)
-    assert check_nik_matches(person, wilayah.check_nik(nik), "") == []
-
-
 @pytest.mark.parametrize("grant_area", [JAKARTA_VILLAGE, JAKARTA_VILLAGE[:8], JAKARTA_VILLAGE[:5]])
 def test_village_district_and_regency_grants_reach_their_households(ctx, grant_area):
     inside = service.register_household(ctx, SYSTEM, sample_household(JAKARTA_VILLAGE), source="t")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 from datetime import date
-from pathlib import Path
 from uuid import UUID
 
 import pyarrow.parquet as pq
@@ -62,17 +60,3 @@ def test_a_regional_user_may_not_export_the_registry(ctx, tmp_path):
     regional = user(ctx, "jabar", ("steward", "32"))
     with pytest.raises(Forbidden):
         export_snapshot(ctx, regional, tmp_path / "snapshot")
-
-
-def test_only_the_engine_imports_duckdb_or_pyspark():
-    package = Path(__file__).parents[2] / "src" / "inklusi"
-    offenders = []
-    for module in package.rglob("*.py"):
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            if any(n.split(".")[0] in ("duckdb", "pyspark") for n in names):
-                offenders.append(module.relative_to(package).as_posix())
-    assert set(offenders) <= {"analytics/engine.py"}

@@ -12,9 +12,8 @@ from inklusi.access.model import Principal
 from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, registry_data
 from inklusi.welfare import service
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, login
 from tests.factories import user
-from tests.web.test_pages import login
 
 API = "/api/v1"
 SYSTEM = Principal.system("tests")

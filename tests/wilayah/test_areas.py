@@ -1,10 +1,8 @@
-from collections import Counter
-
 import pytest
 
 from inklusi.errors import NotFound
 from inklusi.wilayah import reference, service
-from inklusi.wilayah.model import AreaLevel, NameQuery, fold, search_key, split_kind
+from inklusi.wilayah.model import AreaLevel
 
 
 def test_loaded_counts_match_kemendagri_2025(ctx):
@@ -98,30 +96,7 @@ def test_search_within_an_area_and_level(ctx):
     assert all(a.code.startswith("32.") and a.level is AreaLevel.village for a in results)
 
 
-def test_search_is_accent_insensitive():
-    assert fold("Bélo Ñusa") == "belo nusa"
-    assert search_key("Kota Administrasi Jakarta Utara ") == "jakarta utara"
-    assert split_kind("Kab. Aceh Selatan") == ("kabupaten", "aceh selatan")
-    assert NameQuery.parse("Desa Sukamaju").level is AreaLevel.village
-
-
 def test_validate_code(ctx):
     assert service.check_code(ctx, "32.73") == []
     assert [i.code for i in service.check_code(ctx, "32.7")] == ["area.malformed"]
     assert [i.code for i in service.check_code(ctx, "32.99")] == ["area.unknown"]
-
-
-def test_shipped_data_is_complete_and_nests():
-    areas = list(reference.areas())
-    assert Counter(a.level for a in areas) == reference.EXPECTED_COUNTS
-    codes = {a.code for a in areas}
-    assert all(a.parent_code in codes for a in areas if a.parent_code)
-
-
-def test_retired_codes_are_gone_and_their_successors_carry_the_same_name():
-    names = {a.code: a.name for a in reference.areas()}
-    retired = reference.retired_codes()
-    assert len(retired) == 31
-    for code, entry in retired.items():
-        assert code not in names
-        assert names[entry.successor_code] == entry.name

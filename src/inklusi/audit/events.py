@@ -6,7 +6,7 @@ kind does not name. An auditor therefore finds here (and in ``docs/audit-events.
 this module: ``python -m inklusi.audit.events --markdown``) everything the log can hold.
 
 To log a new action, add its kind below (the action names ``<object>.<verb>``), describe it with
-``msg()`` (and translate it), then regenerate the document; ``tests/audit/test_events.py`` fails until
+``msg()`` (and translate it), then regenerate the document; ``tests/audit/unit/test_events.py`` fails until
 the document matches.
 """
 

@@ -5,9 +5,9 @@ from datetime import date
 from importlib import resources
 
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from inklusi.i18n import format_day, msg, pick_language
+from tests.conftest import catalogue
 
 SOURCE = resources.files("inklusi")
 
@@ -26,11 +26,6 @@ def extracted_messages() -> set[str]:
         comment_tags=(),
     )
     return {message for _file, _line, message, _comments, _context in found if isinstance(message, str)}
-
-
-def catalogue() -> dict[str, str]:
-    with (SOURCE / "locale" / "id" / "LC_MESSAGES" / "inklusi.po").open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id and not m.fuzzy}
 
 
 def test_every_message_is_translated_to_indonesian():

@@ -3,14 +3,12 @@ README links). Others add commands and settings in parallel: a failure names exa
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer.main
 
 from inklusi.cli import app, commands
 from inklusi.config import Settings
+from tests.conftest import REPOSITORY as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 CLI_DOC = ROOT / "docs" / "cli.md"
 

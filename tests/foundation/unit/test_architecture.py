@@ -5,11 +5,12 @@ layers."""
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import REPOSITORY as ROOT
+
 PACKAGE = ROOT / "src" / "inklusi"
 
 
@@ -102,3 +103,16 @@ def test_every_slice_is_guarded_against_the_others() -> None:
         ):
             unguarded.append(name)
     assert not unguarded, f"slices whose internals other slices may import (pyproject.toml): {unguarded}"
+
+
+def test_only_the_engine_imports_duckdb_or_pyspark():
+    offenders = []
+    for module in PACKAGE.rglob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n.split(".")[0] in ("duckdb", "pyspark") for n in names):
+                offenders.append(module.relative_to(PACKAGE).as_posix())
+    assert set(offenders) <= {"analytics/engine.py"}

@@ -7,20 +7,6 @@ import os
 import subprocess
 import sys
 
-import typer.main
-
-from inklusi.cli import app, help_texts
-from tests.test_i18n import catalogue
-
-
-def test_every_help_text_has_an_indonesian_translation():
-    indonesian = catalogue()
-    missing = sorted(t for t in help_texts(typer.main.get_command(app)) if not indonesian.get(t))
-    assert missing == [], (
-        "CLI help without an Indonesian translation; add these msgids (with msgstr) at the end of "
-        "src/inklusi/locale/id/LC_MESSAGES/inklusi.po:\n" + "\n".join(missing)
-    )
-
 
 def _help(*args: str, language: str | None) -> str:
     env = {k: v for k, v in os.environ.items() if k != "INKLUSI_LANGUAGE"} | {"COLUMNS": "200"}

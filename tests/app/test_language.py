@@ -14,8 +14,7 @@ from fastapi.testclient import TestClient
 from inklusi.app import create_app
 from inklusi.registry import labels
 from inklusi.registry.model import DWELLING_CODES, PERSON_CODES
-from tests.test_i18n import catalogue
-from tests.web.test_pages import login
+from tests.conftest import catalogue, login
 
 UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")

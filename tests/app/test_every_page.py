@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import pytest
 
 from inklusi.demo import USERS
+from tests.app.test_language import SKIPPED, START, pattern_of
 from tests.browser import PHONE, assert_fits, serving
-from tests.web.test_language import SKIPPED, START, pattern_of
 
 PAGES_PER_ROLE = 40
 # Every demo role: each sees its own menu, start page and area.

@@ -5,32 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from datetime import UTC, date, datetime
-from importlib import resources
-from pathlib import Path
 
 import pytest
 
 from inklusi.audit import service as audit
-from inklusi.registry import labels
 from inklusi.registry import service as registry
-from inklusi.web.pages import environment
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, csrf_of, login
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household, user
-
-
-def login(client, username="admin", password=ADMIN_PASSWORD, next_path="/registry"):
-    form = client.get("/login").text
-    token = re.search(r'name="login_csrf" value="([^"]+)"', form).group(1)
-    return client.post(
-        "/login",
-        data={"username": username, "password": password, "login_csrf": token, "next": next_path},
-        follow_redirects=False,
-    )
-
-
-def csrf_of(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
@@ -166,27 +147,6 @@ def test_the_api_documentation_is_served_from_the_package_under_the_csp(client):
     assert all(client.get(source).status_code == 200 for source in sources)
     assert "<script>" not in docs.text  # no inline script: the CSP would block it
     assert "Apache License" in client.get("/static/swagger-ui/LICENSE").text
-
-
-def test_dates_have_one_format_per_language_and_templates_choose_none():
-    """Issue 11 #10: pages showed "9 Apr 1993", "1993-04-09" and "19 Februari 1984"."""
-    born, seen = date(1984, 2, 19), datetime(2026, 11, 3, 7, 5, tzinfo=UTC)
-    for language, moment in (("id", "3 Nov 2026 14.05"), ("en", "3 Nov 2026, 14:05")):
-        env = environment(language, "Asia/Jakarta")
-        assert env.from_string("{{ d | date }}").render(d=born) == "19 Feb 1984"
-        assert env.from_string("{{ d | datetime }}").render(d=seen) == moment
-        assert labels.value_label("birth_date", born, language) == "19 Feb 1984"
-        assert labels.value_label("birth_date", "1984-02-19", language) == "19 Feb 1984"  # a version's diff
-        with pytest.raises(TypeError):
-            env.from_string('{{ d | date("long") }}').render(d=born)  # no template picks its own
-    templates = resources.files("inklusi")
-    by_hand = re.compile(r"strftime|isoformat|\|\s*date\s*\(|\|\s*datetime\s*\(|%[dmYHM]")
-    found = [
-        str(path)
-        for path in Path(str(templates)).rglob("templates/**/*.html")
-        if by_hand.search(path.read_text())
-    ]
-    assert found == []
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
