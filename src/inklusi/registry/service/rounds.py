@@ -32,11 +32,12 @@ from inklusi.db import utcnow
 from inklusi.errors import Conflict
 from inklusi.i18n import msg
 from inklusi.ids import new_id
-from inklusi.registry import rounds, store
 from inklusi.registry.enumeration import Presence, RoundForm, RoundHold, RoundMember, RoundState
 from inklusi.registry.model import Relationship
 from inklusi.registry.names import name_tokens
 from inklusi.registry.service.guards import provenance
+from inklusi.registry.store import rounds
+from inklusi.registry.store import versions as store
 
 BIRTH_WINDOW = timedelta(days=400)  # a new member born this recently is a birth, not a newcomer
 

@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import and_, delete, select, text, update
 from sqlalchemy.engine import Connection, RowMapping
 
-from inklusi.registry.store import VERSIONS
+from inklusi.registry.store.versions import VERSIONS
 from inklusi.registry.tables import (
     family_member,
     family_version,
