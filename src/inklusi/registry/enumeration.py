@@ -1,5 +1,6 @@
 """Enumeration rounds in registry terms: a family form, its listed members, and the report of what a
-round changed. Pure types; :mod:`inklusi.registry.service.rounds` applies them."""
+round changed. Pure types; :mod:`inklusi.registry.round_plan` plans a round's chunk with them and
+:mod:`inklusi.registry.service.rounds` applies it."""
 
 from __future__ import annotations
 

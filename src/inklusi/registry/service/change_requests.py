@@ -24,8 +24,6 @@ from inklusi.db import utcnow
 from inklusi.errors import Conflict, Forbidden, Invalid, Issue, NotFound
 from inklusi.i18n import msg
 from inklusi.ids import new_id
-from inklusi.registry import change_requests as requests
-from inklusi.registry import store
 from inklusi.registry.model import ChangeRequest, Dwelling, PersonData, RequestStatus
 from inklusi.registry.service.changes import (
     change_household,
@@ -35,6 +33,8 @@ from inklusi.registry.service.changes import (
     revised_person,
 )
 from inklusi.registry.service.guards import Written, raise_if_errors, refusals_as_conflicts, require_write
+from inklusi.registry.store import change_requests as requests
+from inklusi.registry.store import versions as store
 
 SOURCE = "change_request"
 NOTE_LENGTH = 2000

@@ -21,7 +21,6 @@ from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Conflict, Invalid, Issue, NotFound
 from inklusi.i18n import msg
-from inklusi.registry import store
 from inklusi.registry.model import (
     Dwelling,
     PersonData,
@@ -40,6 +39,7 @@ from inklusi.registry.service.guards import (
     require_write,
     village_issues,
 )
+from inklusi.registry.store import versions as store
 from inklusi.wilayah import service as wilayah
 
 Record = TypeVar("Record", Dwelling, PersonData)

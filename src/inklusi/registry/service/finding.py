@@ -18,9 +18,10 @@ from inklusi.audit import service as audit
 from inklusi.audit.events import Event
 from inklusi.audit.model import Purpose
 from inklusi.context import Context
-from inklusi.registry import resolution, search, store
 from inklusi.registry.model import LinkedRecord, PersonHit
 from inklusi.registry.names import allowed_distance, name_tokens, similarity, token_distance
+from inklusi.registry.store import resolution, search
+from inklusi.registry.store import versions as store
 
 CANDIDATES = 200  # people taken per pass of a name search, before the best are kept
 QueryKind = Literal["number", "name"]

@@ -18,7 +18,7 @@ from inklusi.audit import service as audit
 from inklusi.audit.events import Event
 from inklusi.audit.model import Purpose
 from inklusi.context import Context
-from inklusi.registry import linkage_export
+from inklusi.registry.store import linkage_export
 
 EXPORT_SCHEMA = linkage_export.EXPORT_SCHEMA
 

@@ -23,7 +23,6 @@ from inklusi.db import utcnow
 from inklusi.errors import Issue
 from inklusi.i18n import msg
 from inklusi.ids import new_id
-from inklusi.registry import store
 from inklusi.registry.model import HouseholdData
 from inklusi.registry.service.guards import (
     audit_write,
@@ -34,6 +33,7 @@ from inklusi.registry.service.guards import (
     registration_issues,
     require_write,
 )
+from inklusi.registry.store import versions as store
 from inklusi.wilayah import service as wilayah
 
 

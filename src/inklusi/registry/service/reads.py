@@ -17,13 +17,14 @@ from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.errors import NotFound
 from inklusi.i18n import msg
-from inklusi.registry import records, resolution, store
 from inklusi.registry.history import Change, household_history
 from inklusi.registry.model import (
     HouseholdRecord,
     PersonRecord,
     Relationship,
 )
+from inklusi.registry.store import records, resolution
+from inklusi.registry.store import versions as store
 
 
 def get_household(

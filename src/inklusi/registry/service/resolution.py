@@ -23,8 +23,8 @@ from uuid import UUID
 from sqlalchemy.engine import Connection
 
 from inklusi.ids import new_id
-from inklusi.registry import resolution
 from inklusi.registry.model import survivor
+from inklusi.registry.store import resolution
 
 KINDS = ("household", "person")
 

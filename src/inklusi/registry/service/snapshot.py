@@ -28,9 +28,9 @@ from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Forbidden
 from inklusi.i18n import msg
-from inklusi.registry import snapshot
 from inklusi.registry.codelists import codelist
 from inklusi.registry.model import Dwelling, HouseholdRecord, PersonData, field_names
+from inklusi.registry.store import snapshot
 
 _INTEGER_DWELLING = {"floor_area_m2": pa.int32()}
 _LEFT_OUT = ("name", "nik", "birth_place", "programmes")

@@ -1,7 +1,8 @@
 """SQL for finding people and households: by name (typo-tolerant), NIK, KK number and area.
 
 Like the store, functions take a connection and never commit. The name index (``person_name_token``,
-``name_variant``) is kept up to date by :func:`inklusi.registry.store.index_names` on every person write.
+``name_variant``) is kept up to date by :func:`inklusi.registry.store.versions.index_names` on every
+person write.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from inklusi.access.model import Scope
 from inklusi.access.scope_sql import in_area, in_scope
 from inklusi.registry.model import PersonHit
 from inklusi.registry.names import variants
-from inklusi.registry.resolution import is_resolved_within
+from inklusi.registry.store.resolution import is_resolved_within
 from inklusi.registry.tables import (
     family_member,
     family_version,

@@ -1,7 +1,8 @@
 """SQL for enumeration rounds: find what a batch of forms refers to, and end many versions at once.
 
 Like the store, functions take a connection and never commit. Lookups go by the batch's own keys (KK
-numbers, NIKs, families), a few thousand at a time.
+numbers, NIKs, families), a few thousand at a time; :func:`lookups_for` gathers them into the value the
+round planner (:mod:`inklusi.registry.round_plan`) decides on.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from uuid import UUID
 from sqlalchemy import and_, delete, select, text, update
 from sqlalchemy.engine import Connection, RowMapping
 
-from inklusi.registry.store import VERSIONS
+from inklusi.registry.enumeration import RoundForm
+from inklusi.registry.round_plan import (
+    CurrentFamily,
+    CurrentHousehold,
+    CurrentMembership,
+    CurrentPerson,
+    FamilyMember,
+    RoundLookups,
+)
+from inklusi.registry.store.versions import VERSIONS, assets_of, programmes_of, to_dwelling, to_person
 from inklusi.registry.tables import (
     family_member,
     family_version,
@@ -41,6 +51,78 @@ def refresh_statistics(conn: Connection) -> None:
         return
     for table in (household_version, family_version, person_version, family_member):
         conn.execute(text(f"ANALYZE {table.name}"))
+
+
+def lookups_for(conn: Connection, forms: Iterable[RoundForm]) -> RoundLookups:
+    """What the registry holds now about these forms: the families of their KK numbers with their
+    members, the persons of their NIKs, where all of them live, and where those without a family lived
+    last."""
+    forms = list(forms)
+    families = current_families_by_kk(conn, [f.kk_number for f in forms if f.kk_number])
+    persons = current_persons_by_nik(conn, [m.nik for f in forms for m in f.members if m.nik])
+    memberships = current_versions(conn, "membership", [p["person_id"] for p in persons.values()])
+    members = current_members(conn, [row["family_id"] for row in families.values()])
+    for row in members:
+        memberships.setdefault(row["person_id"], row)
+    family_rows = {row["family_id"]: row for row in families.values()}
+    elsewhere = {
+        memberships[p["person_id"]]["family_id"] for p in persons.values() if p["person_id"] in memberships
+    } - set(family_rows)
+    family_rows |= current_versions(conn, "family", elsewhere)
+    household_ids = {row["household_id"] for row in family_rows.values()}
+    household_rows = current_versions(conn, "household", household_ids)
+    person_rows = {row["person_id"]: row for row in persons.values()}
+    person_rows |= current_versions(conn, "person", [row["person_id"] for row in members])
+    homeless = [p["person_id"] for p in persons.values() if p["person_id"] not in memberships]
+
+    assets = assets_of(conn, [row["version_id"] for row in household_rows.values()])
+    family_programmes = programmes_of(conn, "family", [row["version_id"] for row in family_rows.values()])
+    person_programmes = programmes_of(conn, "person", [row["version_id"] for row in person_rows.values()])
+
+    def family(row: RowMapping) -> CurrentFamily:
+        return CurrentFamily(
+            version_id=row["version_id"],
+            family_id=row["family_id"],
+            household_id=row["household_id"],
+            kk_number=row["kk_number"],
+            programmes=family_programmes[row["version_id"]],
+        )
+
+    def person(row: RowMapping) -> CurrentPerson:
+        data = to_person(row, person_programmes[row["version_id"]])
+        return CurrentPerson(row["version_id"], row["person_id"], row["valid_from"], data)
+
+    families_by_id = {family_id: family(row) for family_id, row in family_rows.items()}
+    person_versions = {person_id: person(row) for person_id, row in person_rows.items()}
+    return RoundLookups(
+        families={kk: families_by_id[row["family_id"]] for kk, row in families.items()},
+        persons={nik: person_versions[row["person_id"]] for nik, row in persons.items()},
+        members=tuple(
+            FamilyMember(
+                row["person_id"], row["family_id"], row["relationship"], row["name"], row["birth_date"]
+            )
+            for row in members
+        ),
+        memberships={
+            person_id: CurrentMembership(
+                row["version_id"], row["person_id"], row["family_id"], row["relationship"]
+            )
+            for person_id, row in memberships.items()
+        },
+        families_by_id=families_by_id,
+        households={
+            household_id: CurrentHousehold(
+                version_id=row["version_id"],
+                household_id=household_id,
+                valid_from=row["valid_from"],
+                dwelling=to_dwelling(row),
+                assets=assets.get(row["version_id"], {}),
+            )
+            for household_id, row in household_rows.items()
+        },
+        person_versions=person_versions,
+        last_villages=last_villages(conn, homeless) if homeless else {},
+    )
 
 
 def current_families_by_kk(conn: Connection, kk_numbers: Iterable[str]) -> dict[str, RowMapping]:

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 
 from inklusi.registry.codelists import codelist
 from inklusi.registry.model import Dwelling, PersonData, field_names
-from inklusi.registry.resolution import is_resolved
+from inklusi.registry.store.resolution import is_resolved
 from inklusi.registry.tables import (
     family_member,
     family_version,

@@ -14,8 +14,8 @@ from inklusi.access.model import Scope
 from inklusi.db import utcnow
 from inklusi.registry.history import Snapshot
 from inklusi.registry.model import FamilyRecord, HouseholdRecord, Member, Relationship
-from inklusi.registry.resolution import resolved_into_at
-from inklusi.registry.store import (
+from inklusi.registry.store.resolution import resolved_into_at
+from inklusi.registry.store.versions import (
     PROVENANCE,
     VERSIONS,
     assets_of,

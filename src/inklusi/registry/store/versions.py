@@ -273,13 +273,18 @@ def person_location(
     membership = membership_at(conn, person_id, at)
     if membership is None:
         return None, None
-    family_row = version_at(conn, "family", membership["family_id"], at) or latest_version(
-        conn, "family", membership["family_id"]
-    )
-    household_row = version_at(conn, "household", family_row["household_id"], at) or latest_version(
-        conn, "household", family_row["household_id"]
-    )
+    family_row = _at_or_latest(conn, "family", membership["family_id"], at)
+    household_row = _at_or_latest(conn, "household", family_row["household_id"], at)
     return membership, household_row["village_code"]
+
+
+def _at_or_latest(conn: Connection, kind: str, id_: UUID, at: datetime | None) -> RowMapping:
+    """The version at ``at``, or else the newest: of a family or household a membership points to, so it
+    exists (every identity is written with its first version)."""
+    row = version_at(conn, kind, id_, at) or latest_version(conn, kind, id_)
+    if row is None:
+        raise LookupError(f"{kind} {id_} has no version")
+    return row
 
 
 # --- Rows to records -------------------------------------------------------------------------------
