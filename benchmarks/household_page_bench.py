@@ -1,4 +1,4 @@
-"""The household page at a million persons: latency, transactions, audit entries and analytics engines per view.
+"""The household page at a million persons: latency, and transactions, audit entries and engines per view.
 
     .venv/bin/python -m benchmarks.household_page_bench [--persons 1000000] [--views 300]
                                                         [--keep PATH] [--rank-households N]
@@ -199,8 +199,9 @@ def run(settings: Settings, views: int) -> None:
         print(f"  {label:<42} {len(samples):>5} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {p95 / floor_p95:>9.1f}×")
     per_view: Callable[[int], str] = lambda n: f"{n / ranked:.2f}"  # noqa: E731
     print(
-        f"  per page view (2 requests, each also reads the session): transactions {per_view(counts['transactions'])},"
-        f" audit entries {per_view(written)}, analytics engines opened {per_view(counts['engines'])}"
+        "  per page view (2 requests, each also reads the session):"
+        f" transactions {per_view(counts['transactions'])}, audit entries {per_view(written)},"
+        f" analytics engines opened {per_view(counts['engines'])}"
     )
 
 
