@@ -392,11 +392,15 @@ def household_features(
         elif proxy.source == "location":
             raw = _location_one(village, proxy.column)
         elif proxy.kind == "numeric":
-            raw = _coded_one(household.get(proxy.column), proxy)
+            raw = _coded_one(_answer(household, proxy.column), proxy)
         else:
-            raw = household.get(proxy.column)
+            raw = _answer(household, proxy.column)
         row[proxy.name] = _finish_one(raw, proxy, divisor, answers)
     return row
+
+
+def _answer(row: Row, column: str | None) -> Any:
+    return row.get(column) if column is not None else None
 
 
 def _member(person: Row, reference: date) -> Row:
@@ -441,8 +445,9 @@ def _aggregate_one(members: list[Row], proxy: Proxy) -> float | None:
         return sum(kept) / len(kept)
     if proxy.aggregate == "head":  # the head of the family that sorts first; its answer, even if missing
         heads = sorted((str(m["family_id"]), i) for i, m in enumerate(members) if m.get("relationship") == 1)
-        return _coded_one(members[heads[0][1]].get(proxy.column), proxy) if heads else None
-    values = [_coded_one(m.get(proxy.column), proxy) for m, keep in zip(members, kept, strict=True) if keep]
+        return _coded_one(_answer(members[heads[0][1]], proxy.column), proxy) if heads else None
+    chosen = [m for m, keep in zip(members, kept, strict=True) if keep]
+    values = [_coded_one(_answer(m, proxy.column), proxy) for m in chosen]
     present = [v for v in values if v is not None]
     if not present:
         return None
