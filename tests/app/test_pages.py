@@ -87,12 +87,27 @@ def test_language_switch_and_locale_formatting(client, ctx):
 
 
 def test_page_views_are_audited(client, ctx):
+    """A household page is one audit entry (the record and its history, with the purpose) and one
+    transaction besides the one that reads the login session (issue 12 #9)."""
+    from sqlalchemy import event, func, select
+
+    from inklusi.audit.tables import audit_log
+
+    def logged() -> int:
+        with ctx.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
+
     hh = registry.register_household(ctx, SYSTEM, household(), source="round-1").household_id
     login(client)
-    client.get(f"/households/{hh}")
+    begun = [0]
+    event.listen(client.app.state.ctx.engine, "begin", lambda _conn: begun.__setitem__(0, begun[0] + 1))
+    before = logged()
+    assert client.get(f"/households/{hh}").status_code == 200
+    assert begun == [2] and logged() == before + 1
     client.get("/registry?q=Siti+Aminah")
-    actions = [entry.action for entry in audit.recent(ctx, SYSTEM, limit=10)]
-    assert {"household.read", "household.history", "registry.search"} <= set(actions)
+    entries = audit.recent(ctx, SYSTEM, limit=10)
+    assert [e.action for e in entries[:2]] == ["registry.search", "household.read"]
+    assert (entries[1].purpose, entries[1].detail) == ("registry_view", '{"history":true}')
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from inklusi.access.model import Grant, Permission, Principal
 from inklusi.audit import service as audit
+from inklusi.audit.model import Purpose
+from inklusi.audit.tables import audit_log
 from inklusi.errors import Conflict, Forbidden, Invalid, NotFound
 from inklusi.ids import new_id
 from inklusi.registry import service
@@ -225,7 +230,7 @@ def test_a_scoped_user_sees_only_its_area(ctx):
 
 def test_writes_need_write_permission_in_the_area(ctx):
     hh = service.register_household(
-        ctx, SYSTEM, sample_household(BANDUNG_VILLAGE), source="test"
+        ctx, SYSTEM, sample_household(BANDUNG_VILLAGE), source="test", valid_from=T0
     ).household_id
     dki_steward = user(ctx, "dki", ("steward", "31"))
     with pytest.raises(NotFound):  # cannot even see it
@@ -332,3 +337,52 @@ def test_concurrent_changes_either_win_or_are_refused(ctx):
     assert len(versions) == 1 + outcomes.count("ok")
     for (_s1, end), (start, _e2) in pairwise(versions):
         assert end == start  # each version ends where the next begins: no gaps, no overlaps
+
+
+@contextmanager
+def counted_transactions(ctx) -> Iterator[list[int]]:
+    """How many transactions begin on the context's engine while the block runs."""
+    begun = [0]
+
+    def on_begin(_conn) -> None:
+        begun[0] += 1
+
+    event.listen(ctx.engine, "begin", on_begin)
+    try:
+        yield begun
+    finally:
+        event.remove(ctx.engine, "begin", on_begin)
+
+
+def test_the_household_page_reads_in_one_transaction_with_one_audit_entry(ctx):
+    """Issue 12 #9: record, history, place and the names of who changed it and where it moved — one
+    transaction, one audit entry with the purpose (not one per piece)."""
+    steward = user(ctx, "pager", ("steward", "32"))
+    hh = service.register_household(
+        ctx, SYSTEM, sample_household(BANDUNG_VILLAGE), source="test", valid_from=T0
+    ).household_id
+    service.update_household(ctx, steward, hh, {"floor_material": 8}, source="test")
+    other_village = BANDUNG_VILLAGE[:-1] + ("2" if BANDUNG_VILLAGE[-1] != "2" else "3")
+    service.update_household(ctx, steward, hh, {"village_code": other_village}, source="test")
+    before = count_rows(ctx, audit_log)
+    with counted_transactions(ctx) as begun:
+        view = service.view_household(ctx, steward, hh, purpose=Purpose.case_management)
+    assert begun == [1] and count_rows(ctx, audit_log) == before + 1
+    assert view.record.dwelling.village_code == other_village and view.place.area.code == other_village
+    assert [a.code for a in view.place.ancestors] == [other_village[:2], other_village[:5], other_village[:8]]
+    assert view.actors == {steward.user_id: steward.display_name}
+    assert set(view.villages) == {BANDUNG_VILLAGE, other_village}
+    assert [c.action for c in view.history].count("changed") == 2
+    [entry] = audit.recent(ctx, SYSTEM, limit=1, object_type="household", object_id=str(hh))
+    assert (entry.action, entry.purpose, entry.actor_id) == (
+        "household.read",
+        "case_management",
+        steward.user_id,
+    )
+    assert json.loads(entry.detail) == {"history": True} and entry.area_code == other_village
+
+    with counted_transactions(ctx) as begun:
+        past = service.view_household(ctx, steward, hh, as_of=T1)  # before it moved
+    assert begun == [1] and past.record.dwelling.village_code == BANDUNG_VILLAGE
+    with pytest.raises(NotFound):
+        service.view_household(ctx, reader("31"), hh)  # outside the reader's province: not found

@@ -3,6 +3,7 @@ and audited), explain, re-rank after an update round (history and movements), an
 
 from __future__ import annotations
 
+import json
 from uuid import UUID
 
 import pytest
@@ -16,6 +17,7 @@ from inklusi.registry import service as registry
 from inklusi.synth import SynthConfig, registry_data
 from inklusi.welfare import service
 from inklusi.welfare.model import DECILES
+from inklusi.welfare.tables import household_rank
 from inklusi.wilayah import service as wilayah
 from tests.factories import user
 
@@ -96,7 +98,9 @@ def test_an_explanation_adds_up_to_the_stored_score(ctx, ranked):
     assert [c.proxy for c in english.contributions] == [c.proxy for c in found.contributions]
     assert "Floor" in {c.label for c in english.contributions}
     entries = audit.recent(ctx, SYSTEM, object_type="household", object_id=str(household_id))
-    assert {"welfare.rank.read", "household.read"} <= {e.action for e in entries}
+    assert [(e.action, json.loads(e.detail)) for e in entries[:2]] == [
+        ("welfare.rank.read", {"run": str(run.id), "explained": True})
+    ] * 2
 
 
 def test_an_explanation_shows_the_answers_a_person_recognises(ctx, ranked):
@@ -185,3 +189,67 @@ def test_the_demo_trains_on_a_synthetic_survey_and_ranks_the_registry(ctx, surve
     assert demo.run.model_version == demo.model.version
     assert demo.run.households == 60 and demo.model.spec_name == "national"
     assert set(demo.model.metrics["candidates"]) == {"ols", "ols-area", "gbm"}
+
+
+def _explained_by_the_engine(ctx, household_id: UUID, language: str):
+    """The explanation as it was computed before issue 12 #9: the household through the analytics engine."""
+    from inklusi.analytics.engine import Engine
+    from inklusi.welfare.explanation import explain_row
+    from inklusi.welfare.scoring import frame_of
+    from inklusi.welfare.service.reads import load_model_of_run
+    from inklusi.welfare.spec import AREA_COLUMNS, features
+
+    rank = service.household_rank(ctx, SYSTEM, household_id)
+    with ctx.transaction(readonly=True) as conn:
+        _row, spec, model = load_model_of_run(conn, rank.run.id)
+    record = registry.get_household(ctx, SYSTEM, household_id, as_of=rank.run.snapshot_at)
+    households, persons = registry.household_tables(record)
+    engine = Engine.open("duckdb")
+    try:
+        households, persons = engine.table(households), engine.table(persons)
+        table = features(spec, households, persons, rank.run.reference_date)
+        row = {name: values[0] for name, values in frame_of(engine.to_arrow(table)).items()}
+        said = features(spec, households, persons, rank.run.reference_date, answers=True)
+        answers = {name: values[0] for name, values in frame_of(engine.to_arrow(said)).items()}
+    finally:
+        engine.close()
+    names = wilayah.area_names(ctx, {str(row[c]) for c in AREA_COLUMNS if c in row})
+    return explain_row(spec, model, row, language, answers=answers, area_names=names)
+
+
+def test_an_explanation_is_the_engines_without_an_engine(ctx, ranked, monkeypatch):
+    """Issue 12 #9: one household is explained in plain Python, in one transaction with one audit entry,
+    and says exactly what the analytics engine's computation said."""
+    from sqlalchemy import event, func, select
+
+    from inklusi.analytics import engine as analytics
+    from inklusi.audit.tables import audit_log
+
+    _model, run = ranked
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(select(household_rank.c.household_id).where(household_rank.c.run_id == run.id))
+        households = sorted(UUID(str(h)) for (h,) in rows)[:: HOUSEHOLDS // 6][:6]
+    begun, opened = [0], [0]
+    monkeypatch.setattr(analytics.Engine, "open", lambda *a, **k: opened.__setitem__(0, opened[0] + 1))
+    event.listen(ctx.engine, "begin", lambda _conn: begun.__setitem__(0, begun[0] + 1))
+    for household_id in households:
+        for language in ("id", "en"):
+            with ctx.engine.connect() as conn:
+                logged = conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
+            begun[0] = 0
+            found = service.explain_household(ctx, SYSTEM, household_id, language=language)
+            assert begun == [1] and opened == [0]
+            with ctx.engine.connect() as conn:
+                assert conn.execute(select(func.count()).select_from(audit_log)).scalar_one() == logged + 1
+            monkeypatch.undo()
+            baseline, expected = _explained_by_the_engine(ctx, household_id, language)
+            monkeypatch.setattr(
+                analytics.Engine, "open", lambda *a, **k: opened.__setitem__(0, opened[0] + 1)
+            )
+            assert found.baseline == pytest.approx(baseline, rel=1e-12)
+            assert [(c.proxy, c.group, c.label, c.value) for c in found.contributions] == [
+                (c.proxy, c.group, c.label, c.value) for c in expected
+            ]
+            assert [c.contribution for c in found.contributions] == pytest.approx(
+                [c.contribution for c in expected], rel=1e-9, abs=1e-12
+            )

@@ -377,4 +377,9 @@ def display_names(ctx: Context, user_ids: set[UUID]) -> dict[UUID, str]:
     if not user_ids:
         return {}
     with ctx.transaction(readonly=True) as conn:
-        return store.display_names(conn, user_ids)
+        return display_names_in(conn, user_ids)
+
+
+def display_names_in(conn: Connection, user_ids: set[UUID]) -> dict[UUID, str]:
+    """:func:`display_names` inside the caller's transaction (a page read in one transaction)."""
+    return store.display_names(conn, user_ids) if user_ids else {}

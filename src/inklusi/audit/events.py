@@ -161,7 +161,7 @@ AUDIT_VERIFY = _kind(
 
 HOUSEHOLD_READ = _kind(
     "household.read", "household", msg("A household's record was read"),
-    as_of="the past moment read, if not now",
+    as_of="the past moment read, if not now", history="whether its history was read with it (its page)",
 )  # fmt: skip
 HOUSEHOLD_HISTORY = _kind("household.history", "household", msg("A household's history was read"))
 PERSON_READ = _kind("person.read", "person", msg("A person's record was read"))
@@ -252,6 +252,7 @@ WELFARE_RANK = _kind(
 WELFARE_RANK_READ = _kind(
     "welfare.rank.read", "household", msg("A household's welfare rank was read"),
     run="the ranking run",
+    explained="whether it was explained (the household's answers as the ranking read them)",
 )  # fmt: skip
 WELFARE_RANK_HISTORY = _kind(
     "welfare.rank.history", "household", msg("A household's welfare ranks over time were read")

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from inklusi.access import service as access
 from inklusi.access.model import Permission
 from inklusi.errors import Invalid
 from inklusi.i18n import msg
@@ -114,26 +113,22 @@ def household_page(
     ctx = request.app.state.ctx
     language = page_language(request)
     moment = _as_of(as_of, ctx.settings.timezone)
-    record = registry.get_household(ctx, principal, household_id, as_of=moment)
-    history = registry.get_household_history(ctx, principal, household_id)
-    place = wilayah.get_with_ancestors(ctx, record.dwelling.village_code)
-    actors = access.display_names(ctx, {c.version.actor_id for c in history if c.version.actor_id})
-    moves = {v for c in history for f in c.fields if f.field == "village_code" for v in (f.old, f.new) if v}
-    villages = wilayah.area_names(ctx, {str(code) for code in moves})
+    view = registry.view_household(ctx, principal, household_id, as_of=moment)
+    record = view.record
     return render(
         request,
         "registry/household.html",
         active="registry",
         record=record,
         as_of=as_of,
-        place=place,
+        place=view.place,
         dwelling=[
             (labels.field_label(name, language), labels.value_label(name, value, language))
             for name, value in vars(record.dwelling).items()
             if name not in ("village_code", "latitude", "longitude")
         ],
         assets=[(labels.asset_label(k, language), v) for k, v in sorted(record.assets.items())],
-        history=[_describe(change, language, actors, villages) for change in reversed(history)],
+        history=[_describe(c, language, view.actors, view.villages) for c in reversed(view.history)],
         source=labels.source_label(record.version, language),
         labels=labels,
         mask_nik=mask_nik,

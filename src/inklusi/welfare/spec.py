@@ -11,12 +11,13 @@ survey's), the same on DuckDB and Spark.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -354,3 +355,131 @@ def _location(households: ir.Table, which: str) -> ir.Value:
     if which == "kelurahan":
         return (code.substr(9, 1) == "1").cast("float64")
     return (code.substr(3, 2).cast("int64") >= 71).cast("float64")
+
+
+# --- One household in plain Python -------------------------------------------------------------------
+# The same computation as :func:`features` for a single household (its rows of the snapshot's two tables),
+# without an analytics engine: explaining one household's score on its page must not start one. Every step
+# mirrors the Ibis expression above it (missing answers as SQL treats NULL); tests/welfare/test_spec.py
+# checks that both give the same values for every proxy of the packaged specifications.
+
+Row = dict[str, Any]
+
+
+def household_features(
+    spec: Spec, household: Row, persons: list[Row], reference_date: date, *, answers: bool = False
+) -> Row:
+    """:func:`features` of one household: ``household`` is its row of the households table, ``persons``
+    its rows of the persons table (``household_tables`` lays a registry record out so)."""
+    row: Row = {HOUSEHOLD_KEY: household[HOUSEHOLD_KEY]}
+    village = household.get("village_code")
+    for name, length in (("province_code", 2), ("regency_code", 5)):
+        if name in household:
+            row[name] = None if household[name] is None else str(household[name])
+        elif "village_code" in household:
+            row[name] = None if village is None else str(village)[:length]
+    if "village_code" in household:
+        row["village_code"] = village
+    members = [_member(person, reference_date) for person in persons]
+    people = len(members)
+    if people == 0 and household.get("household_size") is not None:
+        people = int(household["household_size"])
+    row[PEOPLE] = people
+    divisor = float(max(people, 1))
+    for proxy in spec.proxies:
+        if proxy.source == "person":
+            raw = _aggregate_one(members, proxy)
+        elif proxy.source == "location":
+            raw = _location_one(village, proxy.column)
+        elif proxy.kind == "numeric":
+            raw = _coded_one(_answer(household, proxy.column), proxy)
+        else:
+            raw = _answer(household, proxy.column)
+        row[proxy.name] = _finish_one(raw, proxy, divisor, answers)
+    return row
+
+
+def _answer(row: Row, column: str | None) -> Any:
+    return row.get(column) if column is not None else None
+
+
+def _member(person: Row, reference: date) -> Row:
+    born = person.get("birth_date")
+    age = None
+    if born is not None:
+        age = reference.year - born.year - int((born.month, born.day) > (reference.month, reference.day))
+    disability = any(person.get(name) in (1, 2) for name in WASHINGTON_GROUP_FIELDS)
+    return person | {"age": age, "disability": int(disability)}
+
+
+def _coded_one(value: Any, proxy: Proxy) -> float | None:
+    if value is None:
+        return None
+    if proxy.in_ is not None:
+        return float(value in proxy.in_)
+    if proxy.values is not None:
+        return {int(k): float(v) for k, v in proxy.values.items()}.get(int(value))
+    return float(value)
+
+
+def _kept(member: Row, where: PersonFilter | None) -> bool:
+    if where is None:
+        return True
+    age = member["age"]
+    if where.min_age is not None and (age is None or age < where.min_age):
+        return False
+    if where.max_age is not None and (age is None or age > where.max_age):
+        return False
+    if where.column is not None and where.in_ is not None:
+        return member.get(where.column) in where.in_
+    return True
+
+
+def _aggregate_one(members: list[Row], proxy: Proxy) -> float | None:
+    if not members:  # no member rows: the left join leaves every aggregate missing
+        return None
+    kept = [_kept(m, proxy.where) for m in members]
+    if proxy.aggregate == "count":
+        return float(sum(kept))
+    if proxy.aggregate == "share":
+        return sum(kept) / len(kept)
+    if proxy.aggregate == "head":  # the head of the family that sorts first; its answer, even if missing
+        heads = sorted((str(m["family_id"]), i) for i, m in enumerate(members) if m.get("relationship") == 1)
+        return _coded_one(_answer(members[heads[0][1]], proxy.column), proxy) if heads else None
+    chosen = [m for m, keep in zip(members, kept, strict=True) if keep]
+    values = [_coded_one(_answer(m, proxy.column), proxy) for m in chosen]
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    if proxy.aggregate in ("any", "max"):
+        return max(present)
+    if proxy.aggregate == "min":
+        return min(present)
+    if proxy.aggregate == "sum":
+        return sum(present)
+    return sum(present) / len(present)  # mean
+
+
+def _location_one(village: str | None, which: str | None) -> float | None:
+    if village is None:
+        return None
+    if which == "kelurahan":
+        return float(village[9:10] == "1")
+    return float(int(village[3:5]) >= 71)
+
+
+def _finish_one(value: Any, proxy: Proxy, people: float, answers: bool) -> Any:
+    if proxy.kind == "categorical":
+        return -1 if value is None else int(value)
+    if answers:
+        if value is None:
+            return None
+        return float(value) / people if proxy.per_capita else float(value)
+    number = proxy.fill if value is None else float(value)
+    if proxy.cap is not None:
+        number = min(number, proxy.cap)
+    if proxy.per_capita:
+        number = number / people
+    if proxy.log:
+        number = math.log(number + 1.0)
+    return number

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.engine import Connection
+
 from inklusi.context import Context
 from inklusi.errors import Invalid, Issue, NotFound
 from inklusi.i18n import msg
@@ -57,10 +59,15 @@ class AreaWithLineage:
 
 def get_with_ancestors(ctx: Context, code: str) -> AreaWithLineage:
     with ctx.transaction(readonly=True) as conn:
-        found = store.get(conn, code)
-        if found is None:
-            raise NotFound(msg("Area {code} does not exist", code=code))
-        return AreaWithLineage(found, store.get_many(conn, ancestor_codes(code)))
+        return get_with_ancestors_in(conn, code)
+
+
+def get_with_ancestors_in(conn: Connection, code: str) -> AreaWithLineage:
+    """:func:`get_with_ancestors` inside the caller's transaction (a page read in one transaction)."""
+    found = store.get(conn, code)
+    if found is None:
+        raise NotFound(msg("Area {code} does not exist", code=code))
+    return AreaWithLineage(found, store.get_many(conn, ancestor_codes(code)))
 
 
 def area_names(ctx: Context, codes: set[str]) -> dict[str, str]:
@@ -68,7 +75,14 @@ def area_names(ctx: Context, codes: set[str]) -> dict[str, str]:
     if not codes:
         return {}
     with ctx.transaction(readonly=True) as conn:
-        return {area.code: area.name for area in store.get_many(conn, sorted(codes))}
+        return area_names_in(conn, codes)
+
+
+def area_names_in(conn: Connection, codes: set[str]) -> dict[str, str]:
+    """:func:`area_names` inside the caller's transaction."""
+    if not codes:
+        return {}
+    return {area.code: area.name for area in store.get_many(conn, sorted(codes))}
 
 
 def children(ctx: Context, code: str | None = None) -> list[Area]:

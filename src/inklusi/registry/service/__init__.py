@@ -4,8 +4,8 @@ households inside the caller's area scope: anything outside it is "not found", s
 
 What this package exports is the registry's interface to the other slices (the import contracts forbid them
 its submodules): besides the use cases of the registry's own edges, applying an enumeration round
-(instrument), the analytics snapshot (welfare), the export to record linkage and the resolution of its
-entities (linkage).
+(instrument), the analytics snapshot and a household read inside the caller's audited transaction
+(welfare), the export to record linkage and the resolution of its entities (linkage).
 """
 
 from inklusi.registry.service.change_requests import (
@@ -21,16 +21,20 @@ from inklusi.registry.service.guards import moment
 from inklusi.registry.service.linkage_export import export_persons
 from inklusi.registry.service.loading import Loaded, Registered, load_households, register_household
 from inklusi.registry.service.reads import (
+    HouseholdView,
     count_households,
     get_household,
     get_household_history,
     get_person,
+    household_record_in,
+    view_household,
 )
 from inklusi.registry.service.resolution import households_of, resolve
 from inklusi.registry.service.rounds import RoundState, apply_round_chunk
 from inklusi.registry.service.snapshot import SnapshotFiles, export_snapshot, household_tables
 
 __all__ = [
+    "HouseholdView",
     "Loaded",
     "Registered",
     "RoundState",
@@ -47,6 +51,7 @@ __all__ = [
     "get_household",
     "get_household_history",
     "get_person",
+    "household_record_in",
     "household_tables",
     "households_of",
     "load_households",
@@ -60,4 +65,5 @@ __all__ = [
     "submit_change_request",
     "update_household",
     "update_person",
+    "view_household",
 ]

@@ -6,10 +6,14 @@ Reads see only households inside the caller's area scope (filtered in SQL); anyt
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from inklusi.access.model import Permission, Principal
+from sqlalchemy.engine import Connection
+
+from inklusi.access import service as access
+from inklusi.access.model import Permission, Principal, Scope
 from inklusi.audit import events
 from inklusi.audit import service as audit
 from inklusi.audit.events import Event
@@ -25,6 +29,7 @@ from inklusi.registry.model import (
 )
 from inklusi.registry.store import records, resolution
 from inklusi.registry.store import versions as store
+from inklusi.wilayah import service as wilayah
 
 
 def get_household(
@@ -66,18 +71,7 @@ def get_household_history(
         latest = store.household_in_scope(conn, household_id, scope)
         if latest is None:
             raise NotFound(msg("Household {id} not found", id=str(household_id)))
-        family_ids = records.family_ids_ever_in(conn, household_id)
-        stays = records.membership_snapshots(conn, family_ids)
-        person_ids = sorted({s.entity_id for s in stays})
-        persons = records.snapshots(conn, "person", person_ids)
-        names = {s.entity_id: str(s.values["name"]) for s in persons}
-        changes = household_history(
-            records.snapshots(conn, "household", [household_id]),
-            records.snapshots(conn, "family", family_ids),
-            stays,
-            persons,
-            names,
-        )
+        changes = _history(conn, household_id)
         event = Event(
             kind=events.HOUSEHOLD_HISTORY,
             actor=principal.actor,
@@ -87,6 +81,82 @@ def get_household_history(
         )
         audit.record(ctx, conn, event)
         return changes
+
+
+def _history(conn: Connection, household_id: UUID) -> list[Change]:
+    family_ids = records.family_ids_ever_in(conn, household_id)
+    stays = records.membership_snapshots(conn, family_ids)
+    person_ids = sorted({s.entity_id for s in stays})
+    persons = records.snapshots(conn, "person", person_ids)
+    names = {s.entity_id: str(s.values["name"]) for s in persons}
+    return household_history(
+        records.snapshots(conn, "household", [household_id]),
+        records.snapshots(conn, "family", family_ids),
+        stays,
+        persons,
+        names,
+    )
+
+
+@dataclass(frozen=True)
+class HouseholdView:
+    """What the household page shows: the record (now or as of a date), its history, where it lies, the
+    names of the places its history moves between and of the users who changed it."""
+
+    record: HouseholdRecord
+    history: list[Change]
+    place: wilayah.AreaWithLineage
+    villages: dict[str, str]  # village code → name, for the moves in the history
+    actors: dict[UUID, str]  # user id → display name
+
+
+def view_household(
+    ctx: Context,
+    principal: Principal,
+    household_id: UUID,
+    *,
+    as_of: datetime | None = None,
+    purpose: Purpose = Purpose.registry_view,
+) -> HouseholdView:
+    """The household page's read: record, history and the names it shows, in one transaction and one
+    audit entry (``household.read`` with ``history``)."""
+    scope = principal.require(Permission.registry_read)
+    with ctx.transaction() as conn:
+        record = records.household_record(conn, household_id, as_of, scope)
+        if record is None:
+            raise NotFound(msg("Household {id} not found", id=str(household_id)))
+        history = _history(conn, household_id)
+        moves = {v for c in history for f in c.fields if f.field == "village_code" for v in (f.old, f.new)}
+        view = HouseholdView(
+            record=record,
+            history=history,
+            place=wilayah.get_with_ancestors_in(conn, record.dwelling.village_code),
+            villages=wilayah.area_names_in(conn, {str(code) for code in moves if code}),
+            actors=access.display_names_in(conn, {c.version.actor_id for c in history if c.version.actor_id}),
+        )
+        detail: dict[str, object] = {"history": True} | ({"as_of": as_of.isoformat()} if as_of else {})
+        event = Event(
+            kind=events.HOUSEHOLD_READ,
+            actor=principal.actor,
+            purpose=purpose,
+            object_id=str(household_id),
+            area_code=record.dwelling.village_code,
+            detail=detail,
+        )
+        audit.record(ctx, conn, event)
+        return view
+
+
+def household_record_in(
+    conn: Connection, scope: Scope, household_id: UUID, *, as_of: datetime | None = None
+) -> HouseholdRecord:
+    """The household (now or at ``as_of``) inside the caller's transaction, which audits the read with its
+    own entry (a welfare explanation reads the household as its ranking saw it). Outside ``scope``: not
+    found."""
+    record = records.household_record(conn, household_id, as_of, scope)
+    if record is None:
+        raise NotFound(msg("Household {id} not found", id=str(household_id)))
+    return record
 
 
 def get_person(

@@ -6,7 +6,6 @@ import json
 from uuid import UUID
 
 from inklusi.access.model import Permission, Principal
-from inklusi.analytics.engine import Engine
 from inklusi.audit import events
 from inklusi.audit import service as audit
 from inklusi.audit.events import Event
@@ -24,9 +23,8 @@ from inklusi.welfare.model import (
     Movement,
     RunInfo,
 )
-from inklusi.welfare.scoring import frame_of
 from inklusi.welfare.service.models import run_info
-from inklusi.welfare.spec import AREA_COLUMNS, Spec, features
+from inklusi.welfare.spec import AREA_COLUMNS, Spec, household_features
 from inklusi.welfare.training import (
     model_from_json,
 )
@@ -109,23 +107,34 @@ def explain_household(
     """Why the household has its score: each proxy's contribution, largest first, in ``language``.
 
     The household is read as it was when the run took its snapshot, so the contributions add up to the
-    stored score; the household page can show :meth:`Contribution.describe` lines."""
-    rank = household_rank(ctx, principal, household_id, run_id=run_id, purpose=purpose)
-    with ctx.transaction(readonly=True) as conn:
-        _row, spec, model = load_model_of_run(conn, rank.run.id)
-    record = registry.get_household(ctx, principal, household_id, as_of=rank.run.snapshot_at, purpose=purpose)
-    households, persons = registry.household_tables(record)
-    engine = Engine.open("duckdb")
-    try:
-        households, persons = engine.table(households), engine.table(persons)
-        table = features(spec, households, persons, rank.run.reference_date)
-        row = {name: values[0] for name, values in frame_of(engine.to_arrow(table)).items()}
-        said = features(spec, households, persons, rank.run.reference_date, answers=True)
-        answers = {name: values[0] for name, values in frame_of(engine.to_arrow(said)).items()}
-    finally:
-        engine.close()
-    names = wilayah.area_names(ctx, {str(row[c]) for c in AREA_COLUMNS if c in row})
-    baseline, contributions = explain_row(spec, model, row, language, answers=answers, area_names=names)
+    stored score; the household page can show :meth:`Contribution.describe` lines. One transaction, one
+    audit entry (``welfare.rank.read``, explained), and no analytics engine: the household's features are
+    computed in plain Python (:func:`~inklusi.welfare.spec.household_features`)."""
+    scope = principal.require(Permission.registry_read)
+    with ctx.transaction() as conn:
+        run_row = store.run_by_id(conn, run_id) if run_id else store.latest_run(conn)
+        row = store.household_rank_in_scope(conn, household_id, run_row["id"], scope) if run_row else None
+        if row is None or run_row is None:  # (a rank means a run)
+            raise NotFound(msg("No welfare rank for household {id}", id=str(household_id)))
+        rank = _rank(row, run_info(run_row))
+        _model_row, spec, model = load_model_of_run(conn, rank.run.id)
+        record = registry.household_record_in(conn, scope, household_id, as_of=rank.run.snapshot_at)
+        households, persons = registry.household_tables(record)
+        household, members = households.to_pylist()[0], persons.to_pylist()
+        reference = rank.run.reference_date
+        features = household_features(spec, household, members, reference)
+        answers = household_features(spec, household, members, reference, answers=True)
+        names = wilayah.area_names_in(conn, {str(features[c]) for c in AREA_COLUMNS if c in features})
+        event = Event(
+            kind=events.WELFARE_RANK_READ,
+            actor=principal.actor,
+            purpose=purpose,
+            object_id=str(household_id),
+            area_code=row["village_code"],
+            detail={"run": str(run_row["id"]), "explained": True},
+        )
+        audit.record(ctx, conn, event)
+    baseline, contributions = explain_row(spec, model, features, language, answers=answers, area_names=names)
     explanation = Explanation(rank, baseline, contributions)
     changed = abs(explanation.score - rank.score) > 1e-6
     return Explanation(rank, baseline, contributions, data_changed=changed)
