@@ -90,7 +90,7 @@ def submit_change_request(
             village,
             fields=sorted(differing),
         )
-        return requests.get(conn, row["id"])
+        return requests.written(conn, row["id"])
 
 
 def change_request_queue(
@@ -170,7 +170,7 @@ def decide_change_request(
             raise Conflict(msg("This request was already decided"))
         decided = events.CHANGE_REQUEST_APPLIED if approve else events.CHANGE_REQUEST_REJECTED
         _audit(ctx, conn, principal, decided, request_id, request.village_code)
-        return requests.get(conn, request_id)
+        return requests.written(conn, request_id)
 
 
 def may_decide(principal: Principal, request: ChangeRequest) -> bool:
@@ -233,7 +233,10 @@ def _target(conn: Connection, principal: Principal, target_type: str, target_id:
     if target_type == "person":
         person_in_reach(conn, principal, target_id)
         membership, village = store.person_location(conn, target_id, None)
-        household_id = store.version_at(conn, "family", membership["family_id"])["household_id"]
+        family = store.version_at(conn, "family", membership["family_id"]) if membership else None
+        if family is None:  # between two families: in no household, so nothing to change here
+            raise NotFound(msg("Person {id} not found", id=str(target_id)))
+        household_id = family["household_id"]
         return household_id, village, _current(conn, target_type, target_id)
     household = store.household_at(conn, target_id, None, principal.scope(Permission.registry_read))
     if household is None:

@@ -64,6 +64,14 @@ def get(conn: Connection, request_id: UUID) -> ChangeRequest | None:
     return _to_request(row) if row is not None else None
 
 
+def written(conn: Connection, request_id: UUID) -> ChangeRequest:
+    """A request this transaction has just written (or decided): it is there."""
+    request = get(conn, request_id)
+    if request is None:
+        raise LookupError(f"change request {request_id} is not in this transaction")
+    return request
+
+
 def listing(
     conn: Connection,
     scope: Scope,
