@@ -17,7 +17,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from inklusi.linkage.clustering import ClusterRules, Clusters, Conflicts, cluster, connected, smallest_ids
+from inklusi.linkage.clustering import (
+    ClusterRules,
+    Clusters,
+    Conflicts,
+    PairScorer,
+    cluster,
+    connected,
+    smallest_ids,
+)
 from inklusi.linkage.linker import Backend, LinkSession, to_arrow
 from inklusi.linkage.model import LinkReason
 from inklusi.linkage.spec import LinkageSettings
@@ -164,6 +172,22 @@ def pair_scorer(session: LinkSession, prepared: pa.Table):
         }
         wanted = zip(pairs["unique_id_l"].to_pylist(), pairs["unique_id_r"].to_pylist(), strict=True)
         return np.array([lookup.get((a, b), lookup.get((b, a), 0.0)) for a, b in wanted])
+
+    return score
+
+
+def remembering(scorer: PairScorer) -> PairScorer:
+    """The same scorer, asking the model once per pair of records (in either order)."""
+    known: dict[tuple[int, int], float] = {}
+
+    def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        keys = [(a, b) if a <= b else (b, a) for a, b in zip(left.tolist(), right.tolist(), strict=True)]
+        new = [i for i, key in enumerate(keys) if key not in known]
+        if new:
+            chosen = np.array(new, np.int64)
+            for i, p in zip(new, scorer(left[chosen], right[chosen]).tolist(), strict=True):
+                known[keys[i]] = p
+        return np.array([known[key] for key in keys], float)
 
     return score
 

@@ -25,7 +25,7 @@ from inklusi.linkage import evaluation as ev
 from inklusi.linkage.clustering import Conflicts, cluster, connected
 from inklusi.linkage.linker import Backend, LinkSession
 from inklusi.linkage.model import ColumnMap, LinkType, Role
-from inklusi.linkage.pipeline import deduplicate, pair_scorer, rules_of
+from inklusi.linkage.pipeline import deduplicate, pair_scorer, remembering, rules_of
 from inklusi.linkage.prepare import prepare
 from inklusi.linkage.spec import LinkageSettings, load_settings
 
@@ -100,23 +100,20 @@ def evaluate_table(
 
 
 def _trade_off(outcome, spec: LinkageSettings, truth, true_pairs, source, backend) -> list[dict[str, object]]:
-    """For each threshold: pairwise quality, connected components, and the constrained clustering."""
+    """For each threshold: pairwise quality, connected components, and the constrained clustering. The
+    conflicts are read once and each missing pair is scored once for every threshold (the model is the
+    same): the clustering is what takes the time."""
     session = LinkSession(outcome.prepared, spec, backend=backend, model=outcome.model)
-    scorer = pair_scorer(session, outcome.prepared)
+    scorer = remembering(pair_scorer(session, outcome.prepared))
     rows = []
     n = outcome.prepared.num_rows
+    conflicts = Conflicts.of(outcome.prepared, rules_of(spec))
     for threshold in sorted({*SWEEP, spec.auto_merge}):
         rules = dataclasses.replace(rules_of(spec), auto_merge=threshold)
         strong = outcome.probability >= threshold
         cc = connected(n, outcome.left[strong], outcome.right[strong])
         constrained = cluster(
-            n,
-            outcome.left,
-            outcome.right,
-            outcome.probability,
-            Conflicts.of(outcome.prepared, rules),
-            rules,
-            scorer=scorer,
+            n, outcome.left, outcome.right, outcome.probability, conflicts, rules, scorer=scorer
         )
         rows.append(
             {
