@@ -85,7 +85,7 @@ def _legacy_trade_off(outcome, spec, truth, true_pairs):
     session = LinkSession(outcome.prepared, spec, model=outcome.model)
     scorer = pair_scorer(session, outcome.prepared)
     rows, n = [], outcome.prepared.num_rows
-    for threshold in sorted({*SWEEP, spec.auto_merge}):
+    for threshold in sorted({*SWEEP, outcome.auto_merge}):
         rules = dataclasses.replace(rules_of(spec), auto_merge=threshold)
         strong = outcome.probability >= threshold
         cc = legacy.connected(n, outcome.left[strong], outcome.right[strong])
@@ -125,3 +125,15 @@ def test_the_trade_off_table_is_the_one_the_pairwise_loop_gave_on_a_labelled_fil
     new = _trade_off(outcome, spec, truth, true_pairs, None, None)
     assert new == _legacy_trade_off(outcome, spec, truth, true_pairs)
     assert any(row["constrained"]["predicted_pairs"] > 0 for row in new)
+
+
+def test_a_chained_giant_component_is_split_by_a_higher_threshold_inside_it():
+    n = 1_200  # one chain: strong links, every tenth one weak (a weak model at a low threshold)
+    left = np.arange(n - 1)
+    right = left + 1
+    p = np.where(left % 10 == 9, 0.6, 0.999999)
+    rules = ClusterRules(auto_merge=0.5, transitive_threshold=0.6)
+    table = pa.table({"unique_id": [str(i) for i in range(n)]})
+    labels = cluster(n, left, right, p, Conflicts.of(table, rules), rules).labels
+    assert np.bincount(labels).max() <= 10
+    assert labels[9] != labels[10] and labels[0] == labels[1]

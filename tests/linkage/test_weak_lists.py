@@ -6,8 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from itertools import pairwise
 
+import pyarrow as pa
 import pytest
 
+from inklusi.linkage.linker import _pairs_sharing, anchored, choose_blocking
+from inklusi.linkage.model import ColumnMap
+from inklusi.linkage.pipeline import model_threshold
+from inklusi.linkage.prepare import prepare
+from inklusi.linkage.service import evaluate_table
+from inklusi.linkage.spec import load_settings
 from inklusi.synth.weak_lists import WeakListsConfig, weak_lists
 
 SMALL = WeakListsConfig(people=400, seed=5)
@@ -54,3 +61,53 @@ def test_the_same_seed_gives_the_same_lists():
     small = WeakListsConfig(people=60, seed=9)
     assert weak_lists(small).equals(weak_lists(small))
     assert not weak_lists(small).equals(weak_lists(WeakListsConfig(people=60, seed=10)))
+
+
+MAPPING = (
+    "given_name=given_name,family_name=family_name,birth_date=birth_date,sex=sex,postcode=postcode,"
+    "birth_place=birth_place,extra:occupation=occupation"
+)
+
+
+def test_without_identity_numbers_the_model_learns_by_em_and_finds_most_people(scenario):
+    report = evaluate_table(scenario, ColumnMap.parse(MAPPING, record_id="record_id"), "truth", sweep=False)
+    training = report.extra["training"]
+    assert training["path"] == "expectation maximisation" and not training["identity_numbers"]
+    assert "given_phonetic,family_phonetic" in training["blocking_rules_added"]
+    assert 0.5 <= training["auto_merge"] <= 0.999
+    assert report.at_threshold.threshold == training["auto_merge"]
+    assert report.blocking_recall >= 0.85
+    assert report.at_threshold.f1 >= 0.8 and report.clusters.f1 >= 0.85
+    assert report.clusters.precision >= 0.97
+
+
+def test_the_comparisons_budget_limits_the_blocking_rules_added(scenario):
+    prepared = prepare(scenario, ColumnMap.parse(MAPPING, record_id="record_id"))
+    spec = load_settings("persons")
+    rules, added = choose_blocking(prepared, spec)
+    assert added and rules[-len(added) :] == added
+    tight = spec.model_copy(
+        update={"weak_identifiers": spec.weak_identifiers.model_copy(update={"budget": 1.0})}
+    )
+    _, few = choose_blocking(prepared, tight)
+    assert len(few) < len(added)
+    assert sum(_pairs_sharing(prepared, rule) for rule in few) <= prepared.num_rows
+
+
+def test_with_identity_numbers_no_rule_is_added():
+    from tests.linkage.test_clustering import records
+
+    table = records(niks=[f"31710101019000{i:02d}" for i in range(10)])
+    table = table.append_column("birth_year", pa.array([1990] * 10)).append_column(
+        "birth_month", pa.array([1] * 10)
+    )
+    assert anchored(table, load_settings("persons").weak_identifiers)
+    assert choose_blocking(table, load_settings("persons"))[1] == []
+
+
+def test_the_threshold_from_the_model_s_own_probabilities():
+    p = pa.array([0.99] * 100 + [0.6] * 50 + [0.2] * 1000)
+    spec = load_settings("persons").weak_identifiers
+    assert model_threshold(p, spec) == 0.6  # expected F1 0.54 against 0.46 at 0.99 (0.2 is below the range)
+    assert model_threshold(p, spec.model_copy(update={"threshold_range": (0.7, 0.999)})) == 0.99
+    assert model_threshold(pa.array([], pa.float64()), spec) == 0.999

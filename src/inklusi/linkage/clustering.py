@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
@@ -157,16 +158,17 @@ def cluster(
     strong = probability >= rules.auto_merge
     graph_l = np.concatenate([left[strong], must_l])
     graph_r = np.concatenate([right[strong], must_r])
+    sp = np.concatenate([probability[strong], np.ones(len(must_l))])
     labels = connected(n, graph_l, graph_r)
     if not rules.constrained:
         return Clusters(labels)
+    labels = _split_giants(n, labels, graph_l, graph_r, sp, rules.auto_merge)
     size = np.bincount(labels, minlength=n)
     result = np.arange(n, dtype=np.int64)
     refused: list[tuple[int, int, float, str]] = []
 
     # Components of two: one strong pair (or a steward's "same person"), kept unless it conflicts.
     sl, sr = graph_l, graph_r
-    sp = np.concatenate([probability[strong], np.ones(len(must_l))])
     pair_component = (size[labels[sl]] == 2) & (labels[sl] == labels[sr])
     reasons = conflicts.between(sl[pair_component], sr[pair_component])
     must = {(int(a), int(b)) for a, b in zip(must_l, must_r, strict=True)}
@@ -189,14 +191,31 @@ def cluster(
     scored = inside.close(rules.closure_limit, scorer)
     cannot_in = inside.local_pairs(cannot)
     must_in = inside.local_pairs(must)
+    conflicting = inside.reasons(conflicts)
     for number, (members, prob) in enumerate(inside.matrices()):
         groups, refusals = _agglomerate(
-            members, prob, conflicts, rules, cannot_in.get(number, []), must_in.get(number, [])
+            members, prob, conflicting[number], rules, cannot_in.get(number, []), must_in.get(number, [])
         )
         for group in groups:
             result[group] = min(group)
         refused += refusals
     return Clusters(_relabel(result), refused, scored)
+
+
+GIANT = 500  # records: a component this large is chained, not one person
+
+
+def _split_giants(n, labels, left, right, probability, threshold: float) -> np.ndarray:
+    """Components of more than :data:`GIANT` records (weak models chain thousands of records at a low
+    threshold) are split by raising the threshold inside them only (1 - (1 - t) / 10 at each step)
+    until every piece is smaller; the constrained clustering then works on the pieces."""
+    while (np.bincount(labels, minlength=n) > GIANT).any() and threshold < 1 - 1e-9:
+        threshold = 1 - (1 - threshold) / 10
+        giant = np.bincount(labels, minlength=n)[labels[left]] > GIANT
+        keep = ~giant | (probability >= threshold)
+        left, right, probability = left[keep], right[keep], probability[keep]
+        labels = connected(n, left, right)
+    return labels
 
 
 def _relabel(parent: np.ndarray) -> np.ndarray:
@@ -270,6 +289,18 @@ class _Inside:
             prob = np.maximum(prob, prob.T)
             yield members, prob
 
+    def reasons(self, conflicts: Conflicts) -> list[np.ndarray]:
+        """Per component: the conflict of every pair of its records (upper triangle, row by row), all
+        components in one vectorised call."""
+        if not self.members:
+            return []
+        pairs = [_triangle(len(m)) for m in self.members]
+        a = np.concatenate([m[rows] for m, (rows, _) in zip(self.members, pairs, strict=True)])
+        b = np.concatenate([m[cols] for m, (_, cols) in zip(self.members, pairs, strict=True)])
+        found = conflicts.between(a, b)
+        bounds = np.cumsum([0, *(len(rows) for rows, _ in pairs)])
+        return [found[bounds[k] : bounds[k + 1]] for k in range(len(self.members))]
+
     def local_pairs(self, pairs) -> dict[int, list[tuple[int, int]]]:
         """Pairs of records (in their given order) by component, as places within it."""
         found: dict[int, list[tuple[int, int]]] = {}
@@ -280,12 +311,17 @@ class _Inside:
         return found
 
 
-def _agglomerate(index, prob, conflicts, rules, cannot, must):
+@cache
+def _triangle(k: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(k, 1)
+
+
+def _agglomerate(index, prob, reasons, rules, cannot, must):
     """Constrained average linkage inside one component (``index``: its records; ``prob``: the pair
-    probabilities; ``cannot``/``must``: pairs of places); returns groups and refused strong pairs."""
+    probabilities; ``reasons``: the conflict of each pair of the upper triangle; ``cannot``/``must``:
+    pairs of places); returns groups and refused strong pairs."""
     k = len(index)
-    rows, cols = np.triu_indices(k, 1)
-    reasons = conflicts.between(index[rows], index[cols])
+    rows, cols = _triangle(k)
     blocked = np.zeros((k, k), bool)
     soft = np.isin(reasons, list(SOFT_CONFLICTS)) & (prob[rows, cols] >= rules.auto_merge)
     blocked[rows, cols] = blocked[cols, rows] = (reasons != "") & ~soft
@@ -347,9 +383,14 @@ def _join(groups: list[list[int]], prob: np.ndarray, blocked: np.ndarray, rules:
         if highest < rules.transitive_threshold - _TIE:
             break
         best, pick = rules.transitive_threshold, None
-        for flat in np.flatnonzero(means.ravel() >= highest - _TIE).tolist():
+        near = np.flatnonzero(means.ravel() >= highest - _TIE).tolist()
+        if len(near) == 1 and highest >= rules.transitive_threshold + _TIE:
+            pick = divmod(near[0], g)
+        for flat in near if pick is None else []:
             x, y = divmod(flat, g)
-            mean = prob[np.ix_(groups[x], groups[y])].mean()
+            # a sum of one or two probabilities is exact; longer ones are summed again as numpy would
+            small = sizes[x] * sizes[y] <= 2
+            mean = means.flat[flat] if small else prob[groups[x]][:, groups[y]].mean()
             if mean >= best:
                 best, pick = mean, (x, y)
         if pick is None:
