@@ -37,6 +37,10 @@ def test_febrl3_dedupe_through_the_generic_command(tmp_path):
     assert report["pairwise_at_best_threshold"]["f1"] >= 0.995
     assert report["pairwise_at_threshold"]["precision"] >= 0.999
     assert report["blocking_recall"] >= 0.99
+    # an identity number on every record: m from pairs sharing one, the settings' blocking, 0.999
+    training = report["training"]
+    assert training["path"] == "identifiers" and training["identity_numbers"]
+    assert training["blocking_rules_added"] == [] and training["auto_merge"] == 0.999
 
 
 def test_febrl4_link_through_the_generic_command_with_the_trade_off(tmp_path):
@@ -57,6 +61,8 @@ def test_pseudopeople_people_and_households():
     report = evaluate_table(table, columns, "simulant_id", link_type=LinkType.link_and_dedupe, sweep=False)
     assert report.clusters.precision >= 0.9 and report.clusters.recall >= 0.75
     assert report.blocking_recall >= 0.95
+    # household data: the near-certain pairs train m (EM would learn "same family")
+    assert report.extra["training"]["path"] == "names"
 
     spec = load_settings("persons").model_copy(update={"link_type": LinkType.link_and_dedupe})
     prepared = prepare(table, columns)

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from inklusi.access.model import Principal
-from inklusi.console import console, open_context, reporting_errors, say, showing_steps
+from inklusi.console import console, open_context, reporting_errors, say, settings, showing_steps
 from inklusi.i18n import msg
 from inklusi.linkage.model import DecisionKind, LinkType
 
@@ -95,7 +95,33 @@ def _print(evaluation: Evaluation) -> None:
                 f"{constrained['f1']:.4f} ({constrained['precision']:.4f})",
             )
         console.print(sweep)
+    if "training" in data:
+        _print_training(data["training"], data.get("review_pairs", 0))
     console.print("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in data["seconds"].items()))
+
+
+TRAINING_PATHS = {
+    "identifiers": msg("pairs sharing an identity number"),
+    "expectation maximisation": msg("expectation maximisation (no identity numbers)"),
+    "names": msg("pairs with the same names and birth date"),
+}
+
+
+def _print_training(training: dict, review: int) -> None:
+    """Which path trained the model, the blocking rules added for weak identifiers, the threshold."""
+    path = TRAINING_PATHS.get(training["path"], msg("unknown"))
+    say(
+        msg(
+            "Model trained from {path}; {added} blocking rules added for weak identifiers "
+            "({comparisons} comparisons per record); auto-merge threshold {threshold}; "
+            "{review:,} pairs to review",
+            path=path.render(settings().language),
+            added=len(training["blocking_rules_added"]),
+            comparisons=training["comparisons_per_record"],
+            threshold=f"{training['auto_merge']:.4g}",
+            review=review,
+        )
+    )
 
 
 @linkage.command("evaluate")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
@@ -157,16 +158,17 @@ def cluster(
     strong = probability >= rules.auto_merge
     graph_l = np.concatenate([left[strong], must_l])
     graph_r = np.concatenate([right[strong], must_r])
+    sp = np.concatenate([probability[strong], np.ones(len(must_l))])
     labels = connected(n, graph_l, graph_r)
     if not rules.constrained:
         return Clusters(labels)
+    labels = _split_giants(n, labels, graph_l, graph_r, sp, rules.auto_merge)
     size = np.bincount(labels, minlength=n)
     result = np.arange(n, dtype=np.int64)
     refused: list[tuple[int, int, float, str]] = []
 
     # Components of two: one strong pair (or a steward's "same person"), kept unless it conflicts.
     sl, sr = graph_l, graph_r
-    sp = np.concatenate([probability[strong], np.ones(len(must_l))])
     pair_component = (size[labels[sl]] == 2) & (labels[sl] == labels[sr])
     reasons = conflicts.between(sl[pair_component], sr[pair_component])
     must = {(int(a), int(b)) for a, b in zip(must_l, must_r, strict=True)}
@@ -183,17 +185,37 @@ def cluster(
 
     # Larger components: constrained average linkage over every pair inside.
     big = np.flatnonzero((size >= 3) & (np.arange(n) == labels))
-    if len(big):
-        members_of = _members(labels, set(big.tolist()))
-        known = _known_pairs(left, right, probability, labels, members_of)
-        scored = _close(members_of, known, rules.closure_limit, scorer)
-        for members in members_of.values():
-            groups, refusals = _agglomerate(members, known, conflicts, rules, cannot, must)
-            for group in groups:
-                result[group] = min(group)
-            refused += refusals
-        return Clusters(_relabel(result), refused, scored)
-    return Clusters(_relabel(result), refused)
+    if not len(big):
+        return Clusters(_relabel(result), refused)
+    inside = _Inside.of(labels, big, left, right, probability)
+    scored = inside.close(rules.closure_limit, scorer)
+    cannot_in = inside.local_pairs(cannot)
+    must_in = inside.local_pairs(must)
+    conflicting = inside.reasons(conflicts)
+    for number, (members, prob) in enumerate(inside.matrices()):
+        groups, refusals = _agglomerate(
+            members, prob, conflicting[number], rules, cannot_in.get(number, []), must_in.get(number, [])
+        )
+        for group in groups:
+            result[group] = min(group)
+        refused += refusals
+    return Clusters(_relabel(result), refused, scored)
+
+
+GIANT = 500  # records: a component this large is chained, not one person
+
+
+def _split_giants(n, labels, left, right, probability, threshold: float) -> np.ndarray:
+    """Components of more than :data:`GIANT` records (weak models chain thousands of records at a low
+    threshold) are split by raising the threshold inside them only (1 - (1 - t) / 10 at each step)
+    until every piece is smaller; the constrained clustering then works on the pieces."""
+    while (np.bincount(labels, minlength=n) > GIANT).any() and threshold < 1 - 1e-9:
+        threshold = 1 - (1 - threshold) / 10
+        giant = np.bincount(labels, minlength=n)[labels[left]] > GIANT
+        keep = ~giant | (probability >= threshold)
+        left, right, probability = left[keep], right[keep], probability[keep]
+        labels = connected(n, left, right)
+    return labels
 
 
 def _relabel(parent: np.ndarray) -> np.ndarray:
@@ -201,94 +223,189 @@ def _relabel(parent: np.ndarray) -> np.ndarray:
     return parent[parent]
 
 
-def _members(labels: np.ndarray, roots: set[int]) -> dict[int, list[int]]:
-    members: dict[int, list[int]] = {root: [] for root in roots}
-    for index in np.flatnonzero(np.isin(labels, list(roots))).tolist():
-        members[int(labels[index])].append(index)
-    return members
+@dataclass
+class _Inside:
+    """The components to rebuild and the scored pairs inside each (vectorised, one sort)."""
+
+    n: int
+    members: list[np.ndarray]  # record indices of each component, ascending
+    component: np.ndarray  # per record: its component number, -1 outside
+    position: np.ndarray  # per record: its place in its component
+    pair_component: np.ndarray
+    pair_a: np.ndarray  # the smaller record index of each known pair
+    pair_b: np.ndarray
+    pair_p: np.ndarray
+
+    @classmethod
+    def of(cls, labels, roots, left, right, probability) -> _Inside:
+        n = len(labels)
+        component = np.full(n, -1, np.int64)
+        component[roots] = np.arange(len(roots))
+        component = component[labels]
+        records = np.flatnonzero(component >= 0)
+        order = records[np.argsort(component[records], kind="stable")]
+        bounds = np.searchsorted(component[order], np.arange(len(roots) + 1))
+        members = [order[bounds[k] : bounds[k + 1]] for k in range(len(roots))]
+        position = np.zeros(n, np.int64)
+        for chunk in members:
+            position[chunk] = np.arange(len(chunk))
+        keep = (component[left] >= 0) & (labels[left] == labels[right]) & (left != right)
+        a = np.minimum(left[keep], right[keep])
+        b = np.maximum(left[keep], right[keep])
+        return cls(n, members, component, position, component[a], a, b, probability[keep])
+
+    def close(self, limit: int, scorer: PairScorer | None) -> int:
+        """Score the pairs the blocking missed inside components small enough to complete."""
+        if scorer is None:
+            return 0
+        small = [m for m in self.members if len(m) <= limit]
+        if not small:
+            return 0
+        everything = [(m[r], m[c]) for m in small for r, c in [np.triu_indices(len(m), 1)]]
+        a = np.concatenate([pair[0] for pair in everything])
+        b = np.concatenate([pair[1] for pair in everything])
+        missing = ~np.isin(a * self.n + b, self.pair_a * self.n + self.pair_b)
+        a, b = a[missing], b[missing]
+        if not len(a):
+            return 0
+        p = np.asarray(scorer(a, b), float)
+        self.pair_component = np.concatenate([self.pair_component, self.component[a]])
+        self.pair_a = np.concatenate([self.pair_a, a])
+        self.pair_b = np.concatenate([self.pair_b, b])
+        self.pair_p = np.concatenate([self.pair_p, p])
+        return len(a)
+
+    def matrices(self):
+        """Per component: its records and the matrix of pair probabilities (the highest of duplicates;
+        0 for pairs never scored)."""
+        order = np.argsort(self.pair_component, kind="stable")
+        component, a, b, p = (x[order] for x in (self.pair_component, self.pair_a, self.pair_b, self.pair_p))
+        bounds = np.searchsorted(component, np.arange(len(self.members) + 1))
+        for number, members in enumerate(self.members):
+            span = slice(bounds[number], bounds[number + 1])
+            rows, cols = self.position[a[span]], self.position[b[span]]
+            prob = np.zeros((len(members), len(members)))
+            np.maximum.at(prob, (rows, cols), p[span])
+            prob = np.maximum(prob, prob.T)
+            yield members, prob
+
+    def reasons(self, conflicts: Conflicts) -> list[np.ndarray]:
+        """Per component: the conflict of every pair of its records (upper triangle, row by row), all
+        components in one vectorised call."""
+        if not self.members:
+            return []
+        pairs = [_triangle(len(m)) for m in self.members]
+        a = np.concatenate([m[rows] for m, (rows, _) in zip(self.members, pairs, strict=True)])
+        b = np.concatenate([m[cols] for m, (_, cols) in zip(self.members, pairs, strict=True)])
+        found = conflicts.between(a, b)
+        bounds = np.cumsum([0, *(len(rows) for rows, _ in pairs)])
+        return [found[bounds[k] : bounds[k + 1]] for k in range(len(self.members))]
+
+    def local_pairs(self, pairs) -> dict[int, list[tuple[int, int]]]:
+        """Pairs of records (in their given order) by component, as places within it."""
+        found: dict[int, list[tuple[int, int]]] = {}
+        for a, b in pairs:
+            number = self.component[a]
+            if number >= 0 and number == self.component[b]:
+                found.setdefault(int(number), []).append((int(self.position[a]), int(self.position[b])))
+        return found
 
 
-def _known_pairs(left, right, probability, labels, members_of) -> dict[tuple[int, int], float]:
-    inside = np.isin(labels[left], list(members_of)) & (labels[left] == labels[right])
-    known: dict[tuple[int, int], float] = {}
-    for i, j, p in zip(
-        left[inside].tolist(), right[inside].tolist(), probability[inside].tolist(), strict=True
-    ):
-        key = (i, j) if i < j else (j, i)
-        known[key] = max(p, known.get(key, 0.0))
-    return known
+@cache
+def _triangle(k: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(k, 1)
 
 
-def _close(members_of, known, limit: int, scorer: PairScorer | None) -> int:
-    """Score the pairs the blocking missed inside components small enough to complete."""
-    if scorer is None:
-        return 0
-    missing = [
-        (a, b)
-        for members in members_of.values()
-        if len(members) <= limit
-        for x, a in enumerate(members)
-        for b in members[x + 1 :]
-        if (a, b) not in known
-    ]
-    if not missing:
-        return 0
-    pairs = np.array(missing, np.int64)
-    for (a, b), p in zip(missing, scorer(pairs[:, 0], pairs[:, 1]).tolist(), strict=True):
-        known[(a, b)] = p
-    return len(missing)
-
-
-def _agglomerate(members, known, conflicts, rules, cannot, must):
-    """Constrained average linkage inside one component; returns groups and refused strong pairs."""
-    index = np.array(members, np.int64)
+def _agglomerate(index, prob, reasons, rules, cannot, must):
+    """Constrained average linkage inside one component (``index``: its records; ``prob``: the pair
+    probabilities; ``reasons``: the conflict of each pair of the upper triangle; ``cannot``/``must``:
+    pairs of places); returns groups and refused strong pairs."""
     k = len(index)
-    local = {int(r): x for x, r in enumerate(index.tolist())}
-    prob = np.zeros((k, k))
-    for (a, b), p in known.items():
-        if a in local and b in local:
-            prob[local[a], local[b]] = prob[local[b], local[a]] = p
-    rows, cols = np.triu_indices(k, 1)
-    reasons = conflicts.between(index[rows], index[cols])
+    rows, cols = _triangle(k)
     blocked = np.zeros((k, k), bool)
     soft = np.isin(reasons, list(SOFT_CONFLICTS)) & (prob[rows, cols] >= rules.auto_merge)
     blocked[rows, cols] = blocked[cols, rows] = (reasons != "") & ~soft
     for a, b in cannot:
-        if a in local and b in local:
-            blocked[local[a], local[b]] = blocked[local[b], local[a]] = True
+        blocked[a, b] = blocked[b, a] = True
     groups = [[x] for x in range(k)]
     for a, b in must:
-        if a in local and b in local:
-            ga = next(g for g in groups if local[a] in g)
-            gb = next(g for g in groups if local[b] in g)
-            if ga is not gb:
-                ga.extend(gb)
-                groups.remove(gb)
+        ga = next(g for g in groups if a in g)
+        gb = next(g for g in groups if b in g)
+        if ga is not gb:
+            ga.extend(gb)
+            groups.remove(gb)
+    groups = _join(groups, prob, blocked, rules)
+    owner = np.empty(k, np.int64)
+    for number, group in enumerate(groups):
+        owner[group] = number
+    strong = prob[rows, cols] >= rules.auto_merge
+    apart = strong & (owner[rows] != owner[cols])
+    pairs = zip(rows[apart].tolist(), cols[apart].tolist(), reasons[apart].tolist(), strict=True)
+    refused = [
+        (int(index[x]), int(index[y]), float(prob[x, y]), reason or "transitive") for x, y, reason in pairs
+    ]
+    return [index[g].tolist() for g in groups], refused
+
+
+_TIE = 1e-9  # running sums and a block's own mean may differ in the last bits: recheck near the top
+
+
+def _join(groups: list[list[int]], prob: np.ndarray, blocked: np.ndarray, rules: ClusterRules):
+    """Average linkage with constraints: repeatedly join the two groups with the highest mean pair
+    probability (at least ``transitive_threshold``; ties: the last pair in list order) that hold a strong
+    pair and no blocked one. Group sums, maxima and blocks are kept as matrices and updated per join;
+    the winner's mean is recomputed from its block, exactly as the pairwise loop did."""
+    g = len(groups)
+    if g < 2:
+        return groups
+    if all(len(group) == 1 for group in groups):
+        order = [group[0] for group in groups]
+        total = prob[np.ix_(order, order)].copy()
+        top = total.copy()
+        veto = blocked[np.ix_(order, order)].copy()
+    else:
+        total, top, veto = np.zeros((g, g)), np.zeros((g, g)), np.zeros((g, g), bool)
+        for x in range(g):
+            for y in range(g):
+                if x != y:
+                    block = prob[np.ix_(groups[x], groups[y])]
+                    total[x, y], top[x, y] = block.sum(), block.max()
+                    veto[x, y] = blocked[np.ix_(groups[x], groups[y])].any()
+    sizes = np.array([len(group) for group in groups], float)
+    alive = np.ones(g, bool)
+    upper = np.triu(np.ones((g, g), bool), 1)
     while True:
+        usable = upper & alive[:, None] & alive[None, :] & (top >= rules.auto_merge) & ~veto
+        if not usable.any():
+            break
+        means = np.where(usable, total / np.outer(sizes, sizes), -1.0)
+        highest = means.max()
+        if highest < rules.transitive_threshold - _TIE:
+            break
         best, pick = rules.transitive_threshold, None
-        for x in range(len(groups)):
-            for y in range(x + 1, len(groups)):
-                gx, gy = groups[x], groups[y]
-                block = prob[np.ix_(gx, gy)]
-                if block.max() < rules.auto_merge or blocked[np.ix_(gx, gy)].any():
-                    continue
-                mean = block.mean()
-                if mean >= best:
-                    best, pick = mean, (x, y)
+        near = np.flatnonzero(means.ravel() >= highest - _TIE).tolist()
+        if len(near) == 1 and highest >= rules.transitive_threshold + _TIE:
+            pick = divmod(near[0], g)
+        for flat in near if pick is None else []:
+            x, y = divmod(flat, g)
+            # a sum of one or two probabilities is exact; longer ones are summed again as numpy would
+            small = sizes[x] * sizes[y] <= 2
+            mean = means.flat[flat] if small else prob[groups[x]][:, groups[y]].mean()
+            if mean >= best:
+                best, pick = mean, (x, y)
         if pick is None:
             break
         x, y = pick
         groups[x] = groups[x] + groups[y]
-        del groups[y]
-    owner = np.empty(k, np.int64)
-    for number, group in enumerate(groups):
-        owner[group] = number
-    refused = [
-        (int(index[x]), int(index[y]), float(prob[x, y]), reason or "transitive")
-        for x, y, reason in zip(rows.tolist(), cols.tolist(), reasons.tolist(), strict=True)
-        if prob[x, y] >= rules.auto_merge and owner[x] != owner[y]
-    ]
-    return [index[g].tolist() for g in groups], refused
+        alive[y] = False
+        sizes[x] += sizes[y]
+        total[x, :] += total[y, :]
+        total[:, x] = total[x, :]
+        top[x, :] = np.maximum(top[x, :], top[y, :])
+        top[:, x] = top[x, :]
+        veto[x, :] |= veto[y, :]
+        veto[:, x] = veto[x, :]
+    return [group for group, kept in zip(groups, alive.tolist(), strict=True) if kept]
 
 
 def smallest_ids(ids: pa.Array, labels: np.ndarray) -> pa.Array:

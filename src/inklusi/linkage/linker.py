@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker, block_on
@@ -23,7 +24,13 @@ from splink.internals.exceptions import SplinkException
 
 from inklusi.errors import Invalid
 from inklusi.i18n import msg
-from inklusi.linkage.spec import NEUTRAL_SLIP, LinkageSettings, compile_settings, usable_rules
+from inklusi.linkage.spec import (
+    NEUTRAL_SLIP,
+    LinkageSettings,
+    WeakIdentifiersSpec,
+    compile_settings,
+    usable_rules,
+)
 
 LOG_LEVEL = logging.ERROR
 for noisy in ("splink", "splink.internals"):
@@ -66,8 +73,15 @@ def to_arrow(frame: Any) -> pa.Table:
     return pa.Table.from_pandas(frame.as_pandas_dataframe(), preserve_index=False)
 
 
+WITH_HOUSEHOLDS = ("household_ref", "address")  # prepared columns that tell family members apart
+
+
 @dataclass
 class TrainingReport:
+    path: str = ""  # "identifiers" (m from pairs sharing one), "expectation maximisation", "names"
+    anchored: bool = True  # the file has enough identity numbers (NIK, other id) to anchor the model
+    blocking: list[list[str]] = field(default_factory=list)
+    blocking_added: list[list[str]] = field(default_factory=list)  # rules for weak identifiers
     u_pairs: float = 0.0
     em_rules: list[list[str]] = field(default_factory=list)
     labels: int = 0
@@ -130,6 +144,37 @@ def _pair_table(prepared: pa.Table, columns: list[str]) -> pa.Table:
     return pa.table(out)
 
 
+def anchored(prepared: pa.Table, spec: WeakIdentifiersSpec) -> bool:
+    """Whether enough records carry an identity number to anchor training and blocking."""
+    n = prepared.num_rows
+    return any(
+        column in prepared.column_names
+        and n
+        and (n - prepared[column].null_count) / n >= spec.min_anchor_share
+        for column in spec.anchors
+    )
+
+
+def choose_blocking(prepared: pa.Table, settings: LinkageSettings) -> tuple[list[list[str]], list[list[str]]]:
+    """The blocking rules for this file: the settings' rules it can use and, when identity numbers are
+    missing or few, the rules for weak identifiers, in order, while the comparisons they add (each rule
+    counted alone) stay within the budget per record. Returns (all rules, the rules added)."""
+    columns = set(prepared.column_names)
+    rules = usable_rules(settings.blocking, columns)
+    spec = settings.weak_identifiers
+    if anchored(prepared, spec):
+        return rules, []
+    budget, used, added = spec.budget * prepared.num_rows, 0, []
+    for rule in usable_rules(spec.rules, columns):
+        if rule in rules:
+            continue
+        count = _pairs_sharing(prepared, rule)
+        if used + count <= budget:
+            used += count
+            added.append(rule)
+    return rules + added, added
+
+
 class LinkSession:
     """One prepared table in one Splink database, with its model."""
 
@@ -150,11 +195,15 @@ class LinkSession:
         self.records = self.db.register(prepared, table_name="inklusi_records")
         dialect = "spark" if self.backend.name == "spark" else "duckdb"
         retain = retain if retain is not None else [c for c in ("name_raw",) if c in self.columns]
-        creator: Any = model or compile_settings(
-            settings, self.columns, dialect=dialect, retain_columns=retain
-        )
+        self.report = TrainingReport(anchored=anchored(prepared, settings.weak_identifiers))
+        creator: Any = model
+        if model is None:
+            blocking, added = choose_blocking(prepared, settings)
+            self.report.blocking, self.report.blocking_added = blocking, added
+            creator = compile_settings(
+                settings, self.columns, dialect=dialect, retain_columns=retain, blocking=blocking
+            )
         self.linker = Linker(self.records, creator, log_level=LOG_LEVEL)
-        self.report = TrainingReport()
 
     # --- training ------------------------------------------------------------------------------------
 
@@ -177,7 +226,25 @@ class LinkSession:
         u_pairs = min(spec.u_max_pairs, max(200_000, 100 * self.prepared.num_rows))
         training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=spec.seed)
         self.report.u_pairs = u_pairs
-        if not self._m_from_identifiers() and not self._m_by_expectation_maximisation():
+        # with identity numbers, m from the pairs sharing one (EM finds "same household" on family data);
+        # without, EM over several blocking passes first (pairs agreeing on names and birth date are only
+        # the easy ones), and those pairs as the last resort
+        # Where household data exist (a household or an address), EM would learn "same family": there
+        # the near-certain pairs train m as with identity numbers.
+        em_first = not self.report.anchored and not self.columns & set(WITH_HOUSEHOLDS)
+        steps = (
+            [("expectation maximisation", self._m_by_em), ("names", self._m_from_identifiers)]
+            if em_first
+            else [("identifiers", self._m_from_identifiers), ("expectation maximisation", self._m_by_em)]
+        )
+        self.report.path = next((name for name, step in steps if step()), "")
+        anchors = set(self.settings.weak_identifiers.anchors)
+        if (
+            self.report.path == "identifiers"
+            and not set((self.report.label_column or "").split(",")) & anchors
+        ):
+            self.report.path = "names"  # the label rule used is the names one
+        if not self.report.path:
             raise Invalid(
                 msg(
                     "Not enough likely duplicates to train the linkage model: no identifier is shared by "
@@ -191,7 +258,44 @@ class LinkSession:
             self.report.labels = labels.num_rows
         smoothed = smooth(self.model(), spec.m_floor, 0.5 / u_pairs)
         self.linker = Linker(self.records, smoothed, log_level=LOG_LEVEL)
+        if self.report.path == "expectation maximisation" and not self.report.anchored and spec.prior is None:
+            self._prior_from_the_model()
         return self.report
+
+    def _prior_from_the_model(self, rounds: int = 100) -> None:
+        """Without identity numbers, the deterministic rules (the same names and birth date) find only
+        the easy matches and the prior comes out far too low. Here the prior is the share of matches the
+        model itself expects among all pairs: with m and u fixed, λ ← Σ p(λ) over the blocked pairs /
+        all pairs, until it settles (expectation maximisation on λ alone; pairs the blocking leaves out
+        count as non-matches)."""
+        predictions = self.predict()
+        weights = self.query(f"SELECT match_weight FROM {predictions.physical_name}")["match_weight"]
+        start = self._prior()
+        factors = pc.fill_null(weights, -50.0).to_numpy() - np.log2(start / (1 - start))
+        total = self._all_pairs()
+        prior = start
+        for _ in range(rounds):
+            odds = prior / (1 - prior) * np.exp2(np.clip(factors, -200, 200))
+            settled = float(np.clip((odds / (1 + odds)).sum() / total, 1e-12, 0.5))
+            if abs(settled - prior) <= 1e-4 * prior:
+                prior = settled
+                break
+            prior = settled
+        model = self.model()
+        model["probability_two_random_records_match"] = prior
+        self.linker = Linker(self.records, model, log_level=LOG_LEVEL)
+        self.report.prior = prior
+
+    def _all_pairs(self) -> float:
+        """How many pairs the link type compares without blocking."""
+        n = self.prepared.num_rows
+        if "source_dataset" not in self.columns or self.settings.link_type.value == "dedupe_only":
+            return n * (n - 1) / 2
+        sizes = self.prepared["source_dataset"].value_counts().field("counts").to_numpy().astype(float)
+        across = (sizes.sum() ** 2 - (sizes**2).sum()) / 2
+        if self.settings.link_type.value == "link_only":
+            return across
+        return n * (n - 1) / 2
 
     def _m_from_identifiers(self) -> bool:
         spec = self.settings.training
@@ -234,7 +338,7 @@ class LinkSession:
                 return {c.input_name for c in candidate._input_columns_used_by_case_statement}
         return set()
 
-    def _m_by_expectation_maximisation(self) -> bool:
+    def _m_by_em(self) -> bool:
         spec = self.settings.training
         estimated: set[str] = set()
         names = {c.output_column_name for c in self.linker._settings_obj.comparisons}

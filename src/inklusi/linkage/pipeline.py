@@ -8,6 +8,7 @@ incremental path that links a new batch against records already resolved. No dat
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,10 +18,18 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from inklusi.linkage.clustering import ClusterRules, Clusters, Conflicts, cluster, connected, smallest_ids
-from inklusi.linkage.linker import Backend, LinkSession, to_arrow
+from inklusi.linkage.clustering import (
+    ClusterRules,
+    Clusters,
+    Conflicts,
+    PairScorer,
+    cluster,
+    connected,
+    smallest_ids,
+)
+from inklusi.linkage.linker import Backend, LinkSession, TrainingReport, to_arrow
 from inklusi.linkage.model import LinkReason
-from inklusi.linkage.spec import LinkageSettings
+from inklusi.linkage.spec import LinkageSettings, WeakIdentifiersSpec
 
 NIK_PROBABILITY = 1.0
 PAIR_KEYS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
@@ -55,6 +64,9 @@ class Outcome:
     pairs_scored: int = 0
     true_pairs_blocked: int | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    auto_merge: float = 0.999  # the threshold the clusters were made at
+    training: TrainingReport = field(default_factory=TrainingReport)
+    scorer: PairScorer | None = None  # scores any pair with the run's model (remembers what it scored)
 
     @property
     def labels(self) -> np.ndarray:
@@ -168,6 +180,30 @@ def pair_scorer(session: LinkSession, prepared: pa.Table):
     return score
 
 
+def remembering(scorer: PairScorer) -> PairScorer:
+    """The same scorer, asking the model once per pair of records (in either order); what it was told
+    is kept as sorted pair keys, looked up vectorised."""
+    keys = np.zeros(0, np.int64)
+    values = np.zeros(0, float)
+
+    def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        nonlocal keys, values
+        low, high = np.minimum(left, right).astype(np.int64), np.maximum(left, right).astype(np.int64)
+        wanted = low * (1 << 32) + high
+        place = np.searchsorted(keys, wanted).clip(0, max(len(keys) - 1, 0))
+        known = (keys[place] == wanted) if len(keys) else np.zeros(len(wanted), bool)
+        if not known.all():
+            new, first = np.unique(wanted[~known], return_index=True)
+            asked = np.flatnonzero(~known)[first]
+            fresh = np.asarray(scorer(left[asked], right[asked]), float)
+            order = np.argsort(np.r_[keys, new], kind="stable")
+            keys, values = np.r_[keys, new][order], np.r_[values, fresh][order]
+            place = np.searchsorted(keys, wanted)
+        return values[place]
+
+    return score
+
+
 def _pairs_from(prepared: pa.Table, pairs: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     left, right = index_of(pairs["unique_id_l"], prepared), index_of(pairs["unique_id_r"], prepared)
     return left, right, pc.fill_null(pairs["match_probability"], 0.0).to_numpy().astype(float)
@@ -200,15 +236,21 @@ def deduplicate(
     predictions = session.predict()
     scored_count, true_blocked = _blocked_counts(session, predictions, prepared, truth)
     scored = _above(session, predictions, floor)
+    auto_merge = settings.auto_merge
+    weak = settings.weak_identifiers
+    unlabelled = labels is None or labels.num_rows == 0
+    if session.report.path == "expectation maximisation" and weak.auto_threshold and unlabelled:
+        auto_merge = model_threshold(_above(session, predictions, 0.001)["match_probability"], weak)
     seconds["predict"] = time.perf_counter() - clock
     clock = time.perf_counter()
     pairs = _combine(scored, settled)
     left, right, probability = _pairs_from(prepared, pairs)
     by_nik = _settled_mask(pairs, settled)
-    rules = rules_of(settings)
+    rules = dataclasses.replace(rules_of(settings), auto_merge=auto_merge)
     conflicts = Conflicts.of(prepared, rules)
     must = _index_pairs(prepared, must_link)
     cannot = {tuple(p) for p in zip(*_index_pairs(prepared, cannot_link), strict=True)}
+    scorer = remembering(pair_scorer(session, prepared))
     clusters = cluster(
         prepared.num_rows,
         left,
@@ -216,11 +258,11 @@ def deduplicate(
         probability,
         conflicts,
         rules,
-        scorer=pair_scorer(session, prepared),
+        scorer=scorer,
         must_link=must,
         cannot_link=cannot,
     )
-    strong = probability >= settings.auto_merge
+    strong = probability >= auto_merge
     cc_labels = connected(prepared.num_rows, left[strong], right[strong])
     seconds["cluster"] = time.perf_counter() - clock
     return Outcome(
@@ -237,7 +279,26 @@ def deduplicate(
         scored_count,
         true_blocked,
         seconds,
+        auto_merge,
+        session.report,
+        scorer,
     )
+
+
+def model_threshold(probabilities: pa.ChunkedArray | pa.Array, spec: WeakIdentifiersSpec) -> float:
+    """The auto-merge threshold from the model's own probabilities, when no labels exist: taking them as
+    calibrated, a threshold t is expected to find Σ p over the pairs at or above t true pairs of Σ p in
+    all; the threshold (within ``spec.threshold_range``) with the highest expected F1 is chosen."""
+    low, high = spec.threshold_range
+    p = np.sort(pc.fill_null(probabilities, 0.0).to_numpy())[::-1]
+    if not len(p):
+        return high
+    expected = 2 * np.cumsum(p) / (np.arange(1, len(p) + 1) + p.sum())
+    last = np.r_[p[1:] != p[:-1], True]  # a threshold keeps every pair with an equal score
+    usable = last & (p >= low) & (p <= high)
+    if not usable.any():
+        return high
+    return float(p[int(np.where(usable, expected, -1.0).argmax())])
 
 
 @dataclass

@@ -173,7 +173,14 @@ def _names(table: pa.Table, columns: ColumnMap) -> dict[str, pa.Array]:
             values = _text(table, roles[role])
             positions, normalised = _per_distinct(values, lambda v: name_parts(v).normalised or None)
             out[column] = pc.take(pa.array(normalised, pa.string()), positions)
+            phonetic = [_phonetic_words(text) for text in normalised]
+            out[column.replace("_norm", "_phonetic")] = pc.take(pa.array(phonetic, pa.string()), positions)
     return out
+
+
+def _phonetic_words(text: str | None) -> str | None:
+    """The phonetic key of each word, in written order (blocking on given or family names with typos)."""
+    return " ".join(phonetic_key(word) for word in text.split()) or None if text else None
 
 
 def _date_parts(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

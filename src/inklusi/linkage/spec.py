@@ -85,6 +85,22 @@ class TrainingSpec(Strict):
     min_labels: int = 20  # steward decisions needed before they re-estimate the m probabilities
 
 
+class WeakIdentifiersSpec(Strict):
+    """Files whose identity numbers are missing or few (fewer than ``min_anchor_share`` of the records
+    carry one of ``anchors``): the model learns m by expectation maximisation first, the blocking adds
+    ``rules`` (phonetic name keys, partial dates, birth place, postcode) in order for as long as the
+    comparisons they make (each rule counted alone, as Splink's ``count_comparisons_from_blocking_rule``
+    does) stay within ``budget`` per record, and, unless labels exist, the auto-merge threshold comes from
+    the model's own probabilities (``auto_threshold``)."""
+
+    anchors: list[str] = Field(default_factory=lambda: ["nik_key", "id_number"])
+    min_anchor_share: float = 0.5
+    budget: float = 60.0  # comparisons per record, all added rules together
+    rules: list[list[str]] = Field(default_factory=list)
+    auto_threshold: bool = True
+    threshold_range: tuple[float, float] = (0.5, 0.999)
+
+
 class ClusteringSpec(Strict):
     method: Literal["constrained", "connected_components"] = "constrained"
     # two groups of records join only if the mean probability over all their pairs reaches this
@@ -117,6 +133,7 @@ class LinkageSettings(Strict):
     training: TrainingSpec = TrainingSpec()
     clustering: ClusteringSpec = ClusteringSpec()
     households: HouseholdSpec = HouseholdSpec()
+    weak_identifiers: WeakIdentifiersSpec = WeakIdentifiersSpec()
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> LinkageSettings:
@@ -377,12 +394,14 @@ def compile_settings(
     *,
     dialect: str = "duckdb",
     retain_columns: list[str] | None = None,
+    blocking: list[list[str]] | None = None,
 ) -> SettingsCreator:
-    """Splink settings for a prepared table with ``columns``, for the ``dialect`` of the backend."""
+    """Splink settings for a prepared table with ``columns``, for the ``dialect`` of the backend
+    (``blocking``: the rules chosen for this file; default: the settings' rules it can use)."""
     comparisons = [c for spec in settings.comparisons for c in _comparisons(spec, columns, dialect)]
     if not comparisons:
         raise Invalid(msg("None of the compared fields is in the data: map at least a name or a birth date"))
-    rules = usable_rules(settings.blocking, columns)
+    rules = blocking if blocking is not None else usable_rules(settings.blocking, columns)
     if not rules:
         raise Invalid(msg("No blocking rule can be used with these columns"))
     link_type = settings.link_type.value

@@ -25,7 +25,7 @@ from inklusi.linkage import evaluation as ev
 from inklusi.linkage.clustering import Conflicts, cluster, connected
 from inklusi.linkage.linker import Backend, LinkSession
 from inklusi.linkage.model import ColumnMap, LinkType, Role
-from inklusi.linkage.pipeline import deduplicate, pair_scorer, rules_of
+from inklusi.linkage.pipeline import deduplicate, pair_scorer, remembering, rules_of
 from inklusi.linkage.prepare import prepare
 from inklusi.linkage.spec import LinkageSettings, load_settings
 
@@ -81,13 +81,17 @@ def evaluate_table(
         true_pairs=true_pairs,
         pairs_scored=outcome.pairs_scored,
         true_pairs_blocked=outcome.true_pairs_blocked or 0,
-        at_threshold=ev.pair_quality(left, right, probability, truth, spec.auto_merge, true_pairs),
+        at_threshold=ev.pair_quality(left, right, probability, truth, outcome.auto_merge, true_pairs),
         at_best=ev.best_threshold(left, right, probability, truth, true_pairs),
         clusters=ev.cluster_quality(outcome.labels, truth, true_pairs, source),
         connected_components=ev.cluster_quality(outcome.cc_labels, truth, true_pairs, source),
         clusters_count=len(np.unique(outcome.labels)),
         settings=f"{spec.name} v{spec.version} ({spec.link_type.value})",
     )
+    review = min(spec.review, outcome.auto_merge)
+    doubtful = (probability >= review) & (probability < outcome.auto_merge)
+    result.extra["training"] = _training(outcome)
+    result.extra["review_pairs"] = int(doubtful.sum()) + len(outcome.clusters.refused)
     if sweep:
         result.extra["trade_off"] = _trade_off(outcome, spec, truth, true_pairs, source, backend)
     result.seconds = {
@@ -99,24 +103,42 @@ def evaluate_table(
     return result
 
 
+def _training(outcome) -> dict[str, object]:
+    """How the model was trained and the pairs blocked: which path, which rules, which threshold."""
+    report = outcome.training
+    return {
+        "path": report.path,
+        "identity_numbers": report.anchored,
+        "label_rule": report.label_column,
+        "em_rules": report.em_rules,
+        "blocking_rules": [",".join(rule) for rule in report.blocking],
+        "blocking_rules_added": [",".join(rule) for rule in report.blocking_added],
+        "comparisons_per_record": round(outcome.pairs_scored / max(outcome.prepared.num_rows, 1), 1),
+        "auto_merge": outcome.auto_merge,
+        "prior": report.prior,
+    }
+
+
 def _trade_off(outcome, spec: LinkageSettings, truth, true_pairs, source, backend) -> list[dict[str, object]]:
-    """For each threshold: pairwise quality, connected components, and the constrained clustering."""
-    session = LinkSession(outcome.prepared, spec, backend=backend, model=outcome.model)
-    scorer = pair_scorer(session, outcome.prepared)
+    """For each threshold: pairwise quality, connected components, and the constrained clustering. The
+    conflicts are read once and each missing pair is scored once for every threshold (the model is the
+    same): the clustering is what takes the time."""
+    scorer = outcome.scorer or remembering(
+        pair_scorer(
+            LinkSession(outcome.prepared, spec, backend=backend, model=outcome.model), outcome.prepared
+        )
+    )
     rows = []
     n = outcome.prepared.num_rows
-    for threshold in sorted({*SWEEP, spec.auto_merge}):
+    conflicts = Conflicts.of(outcome.prepared, rules_of(spec))
+    for threshold in sorted({*SWEEP, outcome.auto_merge}):
         rules = dataclasses.replace(rules_of(spec), auto_merge=threshold)
         strong = outcome.probability >= threshold
         cc = connected(n, outcome.left[strong], outcome.right[strong])
-        constrained = cluster(
-            n,
-            outcome.left,
-            outcome.right,
-            outcome.probability,
-            Conflicts.of(outcome.prepared, rules),
-            rules,
-            scorer=scorer,
+        constrained = (
+            outcome.clusters  # the run's own clusters: made at this threshold
+            if threshold == outcome.auto_merge
+            else cluster(n, outcome.left, outcome.right, outcome.probability, conflicts, rules, scorer=scorer)
         )
         rows.append(
             {
