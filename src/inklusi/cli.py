@@ -17,7 +17,7 @@ from inklusi.audit.cli import audit
 from inklusi.console import DEMO_DATA_DIR, console, reporting_errors, say, settings, showing_steps
 from inklusi.i18n import DEFAULT_LANGUAGE, msg, translations
 from inklusi.instrument.cli import import_files, imports, instrument, show_import
-from inklusi.linkage.cli import linkage
+from inklusi.linkage.cli import TRAINING_PATHS, linkage
 from inklusi.registry.cli import registry
 from inklusi.synth.cli import synth
 from inklusi.welfare.cli import welfare
@@ -148,6 +148,21 @@ def run_demo(
             msg(
                 "Record linkage: {pending} pairs of records wait in the review queue (/linkage/queue).",
                 pending=report.linkage.pending_pairs,
+            )
+        )
+    if report.weak_lists is not None:
+        weak = report.weak_lists
+        path = TRAINING_PATHS.get(weak.training_path, msg("unknown"))
+        say(
+            msg(
+                "Lists without identity numbers (a separate scenario): {records:,} records of {people:,} "
+                "people, model trained from {path}; F1 {pairwise:.2f} for pairs, {clusters:.2f} for "
+                "clusters.",
+                records=weak.records,
+                people=weak.people,
+                path=path.render(language),
+                pairwise=weak.pairwise_f1,
+                clusters=weak.cluster_f1,
             )
         )
     table = Table(

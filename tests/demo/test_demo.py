@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -55,6 +56,7 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
             "Importing enumeration round 1 (round-1.jsonl)",
             "Importing enumeration round 2 (round-2.jsonl)",
             "Registering a second listing of some of the same people and linking records",
+            "Linking lists without identity numbers (a separate scenario, not the registry)",
             "Training the welfare model on the survey",
             "Writing the ranks",
         ):
@@ -71,6 +73,23 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
         assert f"export INKLUSI_DATA_DIR={demo_dir.resolve()}" in output
         # 60 households give too few duplicates to train a linkage model: the demo says so and goes on
         assert "Record linkage skipped: Not enough likely duplicates" in output
+        # linkage without identity numbers (issue 13), on a scenario apart from the registry
+        weak = re.search(
+            r"Lists without identity numbers \(a separate scenario\): ([\d,]+) records of ([\d,]+) people, "
+            r"model trained from expectation maximisation \(no identity numbers\); "
+            r"F1 ([\d.]+) for pairs, ([\d.]+) for clusters\.",
+            " ".join(output.split()),  # however the terminal wraps it
+        )
+        assert weak, output
+        records, people = int(weak.group(1).replace(",", "")), int(weak.group(2).replace(",", ""))
+        assert people == 200 and 3 * people <= records <= 20 * people
+        assert 0.6 < float(weak.group(3)) <= 1 and 0.6 < float(weak.group(4)) <= 1
+        with sqlite3.connect(demo_dir / "inklusi.db") as db:  # the registry holds none of those records
+            sources = {row[0] for row in db.execute("SELECT DISTINCT source FROM person_version")}
+            registered = db.execute("SELECT count(*) FROM person").fetchone()[0]
+            runs = db.execute("SELECT count(*) FROM linkage_run").fetchone()[0]
+        assert sources and all(source.startswith("demo-") for source in sources), sources
+        assert registered < records and runs == 0  # linkage of the registry was skipped (60 households)
         for username in ("admin", "dinsos.jabar", "pendamping.bandung", "auditor"):
             assert username in output
         assert DEMO_PASSWORD in output
@@ -93,4 +112,5 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
     again = subprocess.run([*command[:-2], "--no-serve"], env=env, capture_output=True, text=True, check=True)
     assert f"0 households added; the registry holds {added.group(2)}." in again.stdout
     assert "listed twice" not in again.stdout  # nothing generated the second time
+    assert "Lists without identity numbers" not in again.stdout
     assert Path(tmp_path / "demo" / "secrets" / "audit.key").exists()

@@ -95,7 +95,7 @@ def test_the_comparisons_budget_limits_the_blocking_rules_added(scenario):
 
 
 def test_with_identity_numbers_no_rule_is_added():
-    from tests.linkage.test_clustering import records
+    from tests.linkage.unit.test_clustering import records
 
     table = records(niks=[f"31710101019000{i:02d}" for i in range(10)])
     table = table.append_column("birth_year", pa.array([1990] * 10)).append_column(

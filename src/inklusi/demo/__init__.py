@@ -4,9 +4,10 @@ Runs ``init``, creates demo organisations and users (one per role, scoped as the
 generates a seeded synthetic population with two enumeration rounds and imports both through the same
 path as field data (checked, quarantined, audited; the second round writes new versions and a change
 report); registers a noisy second listing of some of the same people and de-duplicates the registry,
-leaving the doubtful pairs in the stewards' review queue; trains the national proxy-means model on a
-synthetic survey and ranks every household into deciles; then serves. Safe to run again: what exists is
-kept.
+leaving the doubtful pairs in the stewards' review queue; links a small scenario of lists without identity
+numbers (a table apart from the registry) and scores the result against its truth; trains the national
+proxy-means model on a synthetic survey and ranks every household into deciles; then serves. Safe to run
+again: what exists is kept.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from inklusi.access import service as access
 from inklusi.access.model import OrganisationKind, Principal
 from inklusi.config import Settings
 from inklusi.context import Context
-from inklusi.demo.linkage import DemoLinkage, prepare_demo
+from inklusi.demo.linkage import DemoLinkage, WeakListsResult, evaluate_weak_lists, prepare_demo
 from inklusi.demo.welfare import DemoRanking, train_and_rank_demo
 from inklusi.errors import Invalid
 from inklusi.i18n import Text, msg
@@ -84,6 +85,7 @@ class DemoReport:
     linkage: DemoLinkage | None = None
     linkage_skipped: Text | None = None  # why linkage did not run (a population too small to train on)
     truth: DemoTruth | None = None  # what the generator did on purpose (None when the registry existed)
+    weak_lists: WeakListsResult | None = None  # linkage without identity numbers, on a table apart
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def prepare(
         step(msg("Creating the demo organisations and users"))
         _ensure_users(ctx)
         rounds: list[ImportResult] = []
-        linked, skipped, truth = None, None, None
+        linked, skipped, truth, weak = None, None, None, None
         if registry.count_households(ctx) == 0:  # the first run; later runs keep what is there
             population = settings.data_dir / "demo-rounds" / "population"
             config = SynthConfig(households=households, seed=seed, rounds=2)
@@ -122,6 +124,8 @@ def prepare(
                 linked = prepare_demo(ctx, population=population)
             except Invalid as problem:  # too few duplicates in a small population to train on
                 skipped = problem.text
+            step(msg("Linking lists without identity numbers (a separate scenario, not the registry)"))
+            weak = evaluate_weak_lists(seed=seed)
         ranking = None
         if not welfare_service.list_runs(ctx):
             ranking = train_and_rank_demo(ctx, Principal.system("demo"), progress=step)
@@ -129,7 +133,9 @@ def prepare(
     finally:
         ctx.close()
     added = sum(r.report.get("totals", {}).get("households_new", 0) for r in rounds)
-    return DemoReport(admin_password, added, total, USERS, tuple(rounds), ranking, linked, skipped, truth)
+    return DemoReport(
+        admin_password, added, total, USERS, tuple(rounds), ranking, linked, skipped, truth, weak
+    )
 
 
 def read_truth(population: Path) -> DemoTruth:
