@@ -43,20 +43,31 @@ def get_household(
     """The household as it is now, or as it was at ``as_of``."""
     scope = principal.require(Permission.registry_read)
     with ctx.transaction() as conn:
-        record = records.household_record(conn, household_id, as_of, scope)
-        if record is None:
-            raise NotFound(msg("Household {id} not found", id=str(household_id)))
-        detail = {"as_of": as_of.isoformat()} if as_of else {}
-        event = Event(
-            kind=events.HOUSEHOLD_READ,
-            actor=principal.actor,
-            purpose=purpose,
-            object_id=str(household_id),
-            area_code=record.dwelling.village_code,
-            detail=detail,
-        )
-        audit.record(ctx, conn, event)
-        return record
+        return _read_household(ctx, conn, principal, scope, household_id, as_of, purpose)
+
+
+def _read_household(
+    ctx: Context,
+    conn: Connection,
+    principal: Principal,
+    scope: Scope,
+    household_id: UUID,
+    as_of: datetime | None,
+    purpose: Purpose,
+    **detail: object,
+) -> HouseholdRecord:
+    """The household in scope (else not found), its read audited as ``household.read`` with ``detail``."""
+    record = household_record_in(conn, scope, household_id, as_of=as_of)
+    event = Event(
+        kind=events.HOUSEHOLD_READ,
+        actor=principal.actor,
+        purpose=purpose,
+        object_id=str(household_id),
+        area_code=record.dwelling.village_code,
+        detail=detail | ({"as_of": as_of.isoformat()} if as_of else {}),
+    )
+    audit.record(ctx, conn, event)
+    return record
 
 
 def get_household_history(
@@ -122,29 +133,16 @@ def view_household(
     audit entry (``household.read`` with ``history``)."""
     scope = principal.require(Permission.registry_read)
     with ctx.transaction() as conn:
-        record = records.household_record(conn, household_id, as_of, scope)
-        if record is None:
-            raise NotFound(msg("Household {id} not found", id=str(household_id)))
+        record = _read_household(ctx, conn, principal, scope, household_id, as_of, purpose, history=True)
         history = _history(conn, household_id)
         moves = {v for c in history for f in c.fields if f.field == "village_code" for v in (f.old, f.new)}
-        view = HouseholdView(
+        return HouseholdView(
             record=record,
             history=history,
             place=wilayah.get_with_ancestors_in(conn, record.dwelling.village_code),
             villages=wilayah.area_names_in(conn, {str(code) for code in moves if code}),
             actors=access.display_names_in(conn, {c.version.actor_id for c in history if c.version.actor_id}),
         )
-        detail: dict[str, object] = {"history": True} | ({"as_of": as_of.isoformat()} if as_of else {})
-        event = Event(
-            kind=events.HOUSEHOLD_READ,
-            actor=principal.actor,
-            purpose=purpose,
-            object_id=str(household_id),
-            area_code=record.dwelling.village_code,
-            detail=detail,
-        )
-        audit.record(ctx, conn, event)
-        return view
 
 
 def household_record_in(
