@@ -35,18 +35,14 @@ from uuid import UUID
 from fastapi.testclient import TestClient
 from sqlalchemy import event, text
 
-from inklusi.access.model import Principal
+from benchmarks.databases import SYSTEM, load_synthetic
 from inklusi.analytics import engine as analytics_engine
 from inklusi.app import create_app
 from inklusi.bootstrap import init
 from inklusi.config import Settings
 from inklusi.context import Context
-from inklusi.registry import service as registry
-from inklusi.synth import SynthConfig, registry_data
 
-PERSONS_PER_HOUSEHOLD = 3.5
 PASSWORD = "benchmark-password"
-SYSTEM = Principal.system("benchmark")
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -60,21 +56,8 @@ def prepare(settings: Settings, persons: int) -> None:
 
     init(settings, admin_password=PASSWORD)
     ctx = Context.open(settings)
-    households = int(persons / PERSONS_PER_HOUSEHOLD)
-    started = time.perf_counter()
-    loaded = registry.load_households(
-        ctx,
-        SYSTEM,
-        registry_data(SynthConfig(households=households, seed=11)),
-        source="benchmark",
-        chunk_size=2000,
-        progress=lambda n: (
-            print(f"\r  loaded {n:,} households", end="", flush=True) if n % 50_000 < 2000 else None
-        ),
-    )
-    print(f"\n  load: {loaded.persons:,} persons in {time.perf_counter() - started:.0f} s")
-    with ctx.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("ANALYZE")
+    seconds, loaded = load_synthetic(ctx, persons)
+    print(f"  load: {loaded:,} persons in {seconds:.0f} s")
     started = time.perf_counter()
     ranking = train_and_rank_demo(ctx, SYSTEM)
     print(

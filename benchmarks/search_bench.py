@@ -25,17 +25,13 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from benchmarks.databases import DEFAULT_PG_URL, existing_database, fresh_database
+from benchmarks.databases import DEFAULT_PG_URL, SYSTEM, existing_database, fresh_database, load_synthetic
 from inklusi.access.model import Grant, Permission, Principal
 from inklusi.bootstrap import init
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.registry import service as registry
 from inklusi.registry.names import name_tokens
-from inklusi.synth import SynthConfig, registry_data
-
-PERSONS_PER_HOUSEHOLD = 3.5
-SYSTEM = Principal.system("benchmark")
 
 
 def province_reader(code: str) -> Principal:
@@ -71,24 +67,9 @@ def typo(name: str, rng: random.Random) -> str:
 def prepare(settings: Settings, persons: int) -> tuple[float, int]:
     init(settings, admin_password="benchmark-password")
     ctx = Context.open(settings)
-    households = int(persons / PERSONS_PER_HOUSEHOLD)
-    started = time.perf_counter()
-    loaded = registry.load_households(
-        ctx,
-        SYSTEM,
-        registry_data(SynthConfig(households=households, seed=11)),
-        source="benchmark",
-        chunk_size=2000,
-        progress=lambda n: (
-            print(f"\r  loaded {n:,} households", end="", flush=True) if n % 50_000 < 2000 else None
-        ),
-    )
-    seconds = time.perf_counter() - started
-    print()
-    with ctx.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE")
+    seconds, loaded = load_synthetic(ctx, persons)
     ctx.close()
-    return seconds, loaded.persons
+    return seconds, loaded
 
 
 def run(settings: Settings, persons: int, queries: int, *, load: bool = True) -> None:
