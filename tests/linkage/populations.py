@@ -47,17 +47,20 @@ def febrl4_csv(folder: Path) -> Path:
     return path
 
 
-def pseudopeople_records() -> pa.Table:
-    """The decennial census sample with the ACS, CPS and WIC samples of the same simulants."""
+def pseudopeople_records(noise: float = 1.0) -> pa.Table:
+    """The decennial census sample with the ACS, CPS and WIC samples of the same simulants. ``noise``
+    multiplies every column's cell probabilities of pseudopeople's default configuration (5: a name
+    typed with an error, a fake name or a nickname in about one record of four)."""
     import pseudopeople as psp
 
+    config = _scaled_noise(psp.get_config(), noise) if noise != 1.0 else None
     frames = [
-        generate().assign(source=name)
-        for name, generate in (
-            ("census", psp.generate_decennial_census),
-            ("acs", psp.generate_american_community_survey),
-            ("cps", psp.generate_current_population_survey),
-            ("wic", psp.generate_women_infants_and_children),
+        generate(config=None if config is None else {dataset: config[dataset]}).assign(source=name)
+        for name, dataset, generate in (
+            ("census", "decennial_census", psp.generate_decennial_census),
+            ("acs", "american_community_survey", psp.generate_american_community_survey),
+            ("cps", "current_population_survey", psp.generate_current_population_survey),
+            ("wic", "women_infants_and_children", psp.generate_women_infants_and_children),
         )
     ]
     frame = pd.concat(frames, ignore_index=True)
@@ -70,6 +73,16 @@ def pseudopeople_records() -> pa.Table:
     ]  # fmt: skip
     text = frame[columns].astype("string")
     return pa.Table.from_pandas(text, preserve_index=False)
+
+
+def _scaled_noise(config: dict, factor: float) -> dict:
+    """The configuration with every ``cell_probability`` multiplied by ``factor`` (at most 0.5)."""
+    if isinstance(config, dict):
+        return {
+            key: min(value * factor, 0.5) if key == "cell_probability" else _scaled_noise(value, factor)
+            for key, value in config.items()
+        }
+    return config
 
 
 PSEUDOPEOPLE_MAP = (

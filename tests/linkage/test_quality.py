@@ -59,8 +59,10 @@ def test_pseudopeople_people_and_households():
     table = populations.pseudopeople_records()
     columns = ColumnMap.parse(populations.PSEUDOPEOPLE_MAP, record_id="record_id")
     report = evaluate_table(table, columns, "simulant_id", link_type=LinkType.link_and_dedupe, sweep=False)
-    assert report.clusters.precision >= 0.9 and report.clusters.recall >= 0.75
-    assert report.blocking_recall >= 0.95
+    # the census writes MM/DD/YYYY with the odd day-first value, WIC MMDDYYYY: all of them are dates
+    assert report.at_threshold.precision >= 0.95 and report.at_threshold.recall >= 0.9
+    assert report.clusters.precision >= 0.95 and report.clusters.recall >= 0.9
+    assert report.blocking_recall >= 0.98
     # household data: the near-certain pairs train m (EM would learn "same family")
     assert report.extra["training"]["path"] == "names"
 
@@ -80,6 +82,15 @@ def test_pseudopeople_people_and_households():
     quality = ev.cluster_quality(households.labels, truth, ev.true_pair_count(truth))
     assert len(truth_of) == len(households.households)
     assert quality.precision >= 0.9 and quality.recall >= 0.7
+
+
+def test_pseudopeople_at_five_times_the_default_noise():
+    # a typo, a fake name, a nickname or a blank in about one name of four; dates copied and swapped
+    table = populations.pseudopeople_records(noise=5.0)
+    columns = ColumnMap.parse(populations.PSEUDOPEOPLE_MAP, record_id="record_id")
+    report = evaluate_table(table, columns, "simulant_id", link_type=LinkType.link_and_dedupe, sweep=False)
+    assert report.clusters.precision >= 0.93 and report.clusters.recall >= 0.65
+    assert report.blocking_recall >= 0.93
 
 
 def _synthetic_report(tmp_path, households: int, seed: int, rounds: int):

@@ -184,27 +184,44 @@ def _phonetic_words(text: str | None) -> str | None:
 
 
 def _date_parts(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month, day from ISO ``YYYY-MM-DD``, ``YYYYMMDD``, ``DD/MM/YYYY`` or ``MM/DD/YYYY`` (the
-    order of slashed dates is detected per column: whichever part exceeds 12 is the day)."""
+    """Year, month, day from ISO ``YYYY-MM-DD``, ``YYYYMMDD``, ``DD/MM/YYYY``, ``MM/DD/YYYY``,
+    ``DDMMYYYY`` or ``MMDDYYYY``. The order of day and month is decided per column by majority: whichever
+    part exceeds 12 in more values is the day (a few typed-in dates with the day first do not turn a
+    column of American dates around; a value that is no date in the column's order is read
+    in the other)."""
     n = len(text)
     year, month, day = (np.zeros(n, np.int64) for _ in range(3))
     cleaned = pc.fill_null(text, "")
     iso = pc.extract_regex(cleaned, r"^(?P<y>\d{4})-?(?P<m>\d{1,2})-?(?P<d>\d{1,2})")
     slashed = pc.extract_regex(cleaned, r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})")
+    compact = pc.extract_regex(cleaned, r"^(?P<a>\d{2})(?P<b>\d{2})(?P<y>\d{4})$")
 
     def ints(struct: pa.Array, name: str) -> np.ndarray:
         field = pc.struct_field(struct, name)
         return pc.fill_null(pc.cast(field, pa.int64()), 0).to_numpy(zero_copy_only=False)
 
-    iso_ok = iso.is_valid().to_numpy(zero_copy_only=False)
-    year[iso_ok], month[iso_ok], day[iso_ok] = (ints(iso, k)[iso_ok] for k in ("y", "m", "d"))
-    slash_ok = slashed.is_valid().to_numpy(zero_copy_only=False) & ~iso_ok
-    if slash_ok.any():
-        first, second = ints(slashed, "a"), ints(slashed, "b")
-        month_first = (second[slash_ok] > 12).any() and not (first[slash_ok] > 12).any()
+    def matched(struct: pa.Array) -> np.ndarray:
+        return struct.is_valid().to_numpy(zero_copy_only=False)
+
+    iso_parts = [ints(iso, k) for k in ("y", "m", "d")]
+    iso_ok = matched(iso) & valid_dates(*iso_parts)
+    year[iso_ok], month[iso_ok], day[iso_ok] = (part[iso_ok] for part in iso_parts)
+    slash_ok = matched(slashed) & ~iso_ok
+    compact_ok = matched(compact) & ~iso_ok & ~slash_ok
+    first = np.where(compact_ok, ints(compact, "a"), ints(slashed, "a"))
+    second = np.where(compact_ok, ints(compact, "b"), ints(slashed, "b"))
+    other = slash_ok | compact_ok
+    if other.any():
+        day_first = ((first > 12) & (second <= 12) & other).sum()
+        month_first = ((second > 12) & (first <= 12) & other).sum() > day_first
         day_values, month_values = (second, first) if month_first else (first, second)
-        year[slash_ok] = ints(slashed, "y")[slash_ok]
-        month[slash_ok], day[slash_ok] = month_values[slash_ok], day_values[slash_ok]
+        years = np.where(compact_ok, ints(compact, "y"), ints(slashed, "y"))
+        swapped = ~valid_dates(years, month_values, day_values)  # one value written the other way
+        day_values, month_values = np.where(swapped, month_values, day_values), np.where(
+            swapped, day_values, month_values
+        )
+        year[other] = years[other]
+        month[other], day[other] = month_values[other], day_values[other]
     return year, month, day
 
 

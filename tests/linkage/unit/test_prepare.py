@@ -133,6 +133,22 @@ def test_slashed_dates_follow_the_order_the_column_shows():
     assert [p["birth_date"] for p in prepared] == ["1990-12-31", "1991-01-02"]
 
 
+def test_a_few_day_first_dates_do_not_turn_a_month_first_column_around():
+    # pseudopeople's census: MM/DD/YYYY with the odd value typed day first; WIC: MMDDYYYY without slashes
+    born = ["09/29/1994", "03/18/1954", "19/06/1968", "03152017", "19900101", "07/71/1958", ""]
+    table = pa.table({"id": list("abcdefg"), "name": list("xyzuvwq"), "born": born})
+    prepared = prepare(table, _columns(birth_date="born")).to_pylist()
+    assert [p["birth_date"] for p in prepared] == [
+        "1994-09-29", "1954-03-18", "1968-06-19", "2017-03-15", "1990-01-01", None, None,
+    ]  # fmt: skip
+
+
+def test_compact_dates_without_slashes_read_day_first_when_the_column_says_so():
+    table = pa.table({"id": ["a", "b"], "name": ["x", "y"], "born": ["31121990", "02011991"]})
+    prepared = prepare(table, _columns(birth_date="born")).to_pylist()
+    assert [p["birth_date"] for p in prepared] == ["1990-12-31", "1991-01-02"]
+
+
 def test_record_ids_must_be_unique():
     table = pa.table({"id": ["a", "a"], "name": ["x", "y"]})
     with pytest.raises(Invalid):
