@@ -145,7 +145,7 @@ def inklusi(path: Path) -> dict[str, object]:
         "connected_components": _pick(data["connected_components_at_threshold"]),
         "seconds": round(seconds, 1),
         "steps": data["seconds"],
-        **{k: data[k] for k in ("training", "review_pairs") if k in data},
+        **{k: data[k] for k in ("training", "review_pairs", "review_pairs_same_person") if k in data},
     }
 
 

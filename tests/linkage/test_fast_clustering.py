@@ -3,8 +3,6 @@ earlier implementation as the reference): same clusters, same refused pairs, sam
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -86,7 +84,7 @@ def _legacy_trade_off(outcome, spec, truth, true_pairs):
     scorer = pair_scorer(session, outcome.prepared)
     rows, n = [], outcome.prepared.num_rows
     for threshold in sorted({*SWEEP, outcome.auto_merge}):
-        rules = dataclasses.replace(rules_of(spec), auto_merge=threshold)
+        rules = rules_of(spec, threshold)
         strong = outcome.probability >= threshold
         cc = legacy.connected(n, outcome.left[strong], outcome.right[strong])
         conflicts = legacy.Conflicts.of(outcome.prepared, rules)

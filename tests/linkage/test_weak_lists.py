@@ -79,6 +79,9 @@ def test_without_identity_numbers_the_model_learns_by_em_and_finds_most_people(s
     assert report.blocking_recall >= 0.85
     assert report.at_threshold.f1 >= 0.8 and report.clusters.f1 >= 0.85
     assert report.clusters.precision >= 0.97
+    # the queue: one pair for each two groups left apart, mostly people the clustering did not dare join
+    queued, same = report.extra["review_pairs"], report.extra["review_pairs_same_person"]
+    assert 0 < queued <= report.records / 10 and same / queued >= 0.4
 
 
 def test_the_comparisons_budget_limits_the_blocking_rules_added(scenario):

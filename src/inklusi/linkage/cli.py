@@ -96,7 +96,9 @@ def _print(evaluation: Evaluation) -> None:
             )
         console.print(sweep)
     if "training" in data:
-        _print_training(data["training"], data.get("review_pairs", 0))
+        _print_training(
+            data["training"], data.get("review_pairs", 0), data.get("review_pairs_same_person", 0)
+        )
     console.print("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in data["seconds"].items()))
 
 
@@ -107,19 +109,21 @@ TRAINING_PATHS = {
 }
 
 
-def _print_training(training: dict, review: int) -> None:
+def _print_training(training: dict, review: int, same: int) -> None:
     """Which path trained the model, the blocking rules added for weak identifiers, the threshold."""
     path = TRAINING_PATHS.get(training["path"], msg("unknown"))
     say(
         msg(
             "Model trained from {path}; {added} blocking rules added for weak identifiers "
             "({comparisons} comparisons per record); auto-merge threshold {threshold}; "
-            "{review:,} pairs to review",
+            "{review:,} pairs to review (one for each two groups kept apart; "
+            "{same:,} of them the same person)",
             path=path.render(settings().language),
             added=len(training["blocking_rules_added"]),
             comparisons=training["comparisons_per_record"],
             threshold=f"{training['auto_merge']:.4g}",
             review=review,
+            same=same,
         )
     )
 

@@ -14,7 +14,8 @@ people, and a chain of them a whole village. Here, components are only candidate
    that very pair is strongly linked) and
    no steward separated them. The strongest join goes first.
 
-Pairs at or above ``auto_merge`` that end up apart are returned as *refused*, with the reason, for review.
+Pairs at or above ``auto_merge`` that end up apart are returned as *refused*, with the reason, for review;
+:func:`one_per_pair_of_clusters` keeps one of them (the strongest) for each two clusters.
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ class Clusters:
     labels: np.ndarray  # cluster number per record (the smallest record index in the cluster)
     refused: list[tuple[int, int, float, str]] = field(default_factory=list)  # (i, j, p, reason)
     closure_pairs_scored: int = 0
+    separated: frozenset[tuple[int, int]] = frozenset()  # the stewards' "different people" it obeyed
 
 
 def connected(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -160,8 +162,9 @@ def cluster(
     graph_r = np.concatenate([right[strong], must_r])
     sp = np.concatenate([probability[strong], np.ones(len(must_l))])
     labels = connected(n, graph_l, graph_r)
+    separated = frozenset(cannot)
     if not rules.constrained:
-        return Clusters(labels)
+        return Clusters(labels, separated=separated)
     labels = _split_giants(n, labels, graph_l, graph_r, sp, rules.auto_merge)
     size = np.bincount(labels, minlength=n)
     result = np.arange(n, dtype=np.int64)
@@ -186,7 +189,7 @@ def cluster(
     # Larger components: constrained average linkage over every pair inside.
     big = np.flatnonzero((size >= 3) & (np.arange(n) == labels))
     if not len(big):
-        return Clusters(_relabel(result), refused)
+        return Clusters(_relabel(result), refused, separated=separated)
     inside = _Inside.of(labels, big, left, right, probability)
     scored = inside.close(rules.closure_limit, scorer)
     cannot_in = inside.local_pairs(cannot)
@@ -199,7 +202,32 @@ def cluster(
         for group in groups:
             result[group] = min(group)
         refused += refusals
-    return Clusters(_relabel(result), refused, scored)
+    return Clusters(_relabel(result), refused, scored, separated)
+
+
+def one_per_pair_of_clusters(
+    labels: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    candidates: np.ndarray,
+    separated: frozenset[tuple[int, int]] = frozenset(),
+) -> np.ndarray:
+    """Indices of the ``candidates`` (a mask over the pairs) a steward needs to see: of the pairs between
+    the same two clusters only the strongest, since one decision settles both clusters ("same person"
+    merges them, "different people" keeps them apart in every later run), and none between two clusters
+    that a steward's "different people" (``separated``: pairs of records) already keeps apart."""
+    index = np.flatnonzero(candidates)
+    a, b = labels[left[index]], labels[right[index]]
+    n = max(len(labels), 1)
+    key = np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
+    if separated:
+        sa, sb = (labels[np.array(side, np.int64)] for side in zip(*separated, strict=True))
+        decided = np.minimum(sa, sb).astype(np.int64) * n + np.maximum(sa, sb)
+        index, key = index[~np.isin(key, decided)], key[~np.isin(key, decided)]
+    order = np.lexsort((-probability[index], key))
+    first = np.r_[True, key[order][1:] != key[order][:-1]] if len(order) else np.zeros(0, bool)
+    return np.sort(index[order][first])
 
 
 GIANT = 500  # records: a component this large is chained, not one person

@@ -8,7 +8,6 @@ incremental path that links a new batch against records already resolved. No dat
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from inklusi.linkage.clustering import (
     PairScorer,
     cluster,
     connected,
+    one_per_pair_of_clusters,
     smallest_ids,
 )
 from inklusi.linkage.linker import Backend, LinkSession, TrainingReport, to_arrow
@@ -35,11 +35,16 @@ NIK_PROBABILITY = 1.0
 PAIR_KEYS = ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
 
 
-def rules_of(settings: LinkageSettings) -> ClusterRules:
+def rules_of(settings: LinkageSettings, auto_merge: float | None = None) -> ClusterRules:
+    """The clustering rules at ``auto_merge`` (default: the settings'). Two groups join when their mean
+    pair probability reaches the settings' transitive threshold or ``auto_merge``, whichever is lower:
+    where the model's own threshold (0.5 on lists without identity numbers) is below it, a mean at that
+    threshold makes the two groups one person as likely as a pair the model links."""
     spec = settings.clustering
+    threshold = settings.auto_merge if auto_merge is None else auto_merge
     return ClusterRules(
-        auto_merge=settings.auto_merge,
-        transitive_threshold=spec.transitive_threshold,
+        auto_merge=threshold,
+        transitive_threshold=min(spec.transitive_threshold, threshold),
         closure_limit=spec.closure_limit,
         conflicts=tuple(spec.conflicts),
         one_per_source=spec.one_per_source,
@@ -246,7 +251,7 @@ def deduplicate(
     pairs = _combine(scored, settled)
     left, right, probability = _pairs_from(prepared, pairs)
     by_nik = _settled_mask(pairs, settled)
-    rules = dataclasses.replace(rules_of(settings), auto_merge=auto_merge)
+    rules = rules_of(settings, auto_merge)
     conflicts = Conflicts.of(prepared, rules)
     must = _index_pairs(prepared, must_link)
     cannot = {tuple(p) for p in zip(*_index_pairs(prepared, cannot_link), strict=True)}
@@ -316,6 +321,17 @@ class BatchOutcome:
     probability: np.ndarray
     clusters: Clusters
     seconds: dict[str, float] = field(default_factory=dict)
+    auto_merge: float = 0.999  # the threshold the clusters were made at (the settings')
+
+
+def to_review(outcome: Outcome | BatchOutcome, review: float) -> np.ndarray:
+    """Indices of the pairs a steward should decide: records left apart at or above ``review`` (or the
+    run's auto-merge threshold, when that is lower), one pair for each two clusters."""
+    labels, left, right = outcome.clusters.labels, outcome.left, outcome.right
+    candidates = (labels[left] != labels[right]) & (outcome.probability >= min(review, outcome.auto_merge))
+    return one_per_pair_of_clusters(
+        labels, left, right, outcome.probability, candidates, outcome.clusters.separated
+    )
 
 
 def link_batch(
@@ -371,7 +387,9 @@ def link_batch(
     )
     seconds["cluster"] = time.perf_counter() - clock
     assigned = _assign(clusters.labels, local_cluster, local["unique_id"], is_new)
-    return BatchOutcome(local, assigned, is_new, pairs, left, right, probability, clusters, seconds)
+    return BatchOutcome(
+        local, assigned, is_new, pairs, left, right, probability, clusters, seconds, rules.auto_merge
+    )
 
 
 def _same_cluster_chain(cluster_of: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -450,4 +468,5 @@ __all__ = [
     "pair_scorer",
     "rules_of",
     "to_arrow",
+    "to_review",
 ]

@@ -217,8 +217,9 @@ def _date_parts(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         day_values, month_values = (second, first) if month_first else (first, second)
         years = np.where(compact_ok, ints(compact, "y"), ints(slashed, "y"))
         swapped = ~valid_dates(years, month_values, day_values)  # one value written the other way
-        day_values, month_values = np.where(swapped, month_values, day_values), np.where(
-            swapped, day_values, month_values
+        day_values, month_values = (
+            np.where(swapped, month_values, day_values),
+            np.where(swapped, day_values, month_values),
         )
         year[other] = years[other]
         month[other], day[other] = month_values[other], day_values[other]

@@ -10,7 +10,13 @@ import pyarrow as pa
 
 from inklusi.linkage import evaluation as ev
 from inklusi.linkage.assignment import assign
-from inklusi.linkage.clustering import ClusterRules, Conflicts, cluster, connected
+from inklusi.linkage.clustering import (
+    ClusterRules,
+    Conflicts,
+    cluster,
+    connected,
+    one_per_pair_of_clusters,
+)
 
 RULES = ClusterRules(auto_merge=0.99, transitive_threshold=0.6)
 
@@ -139,3 +145,24 @@ def test_pair_and_cluster_quality():
     assert (clusters.predicted, clusters.true_positives) == (4, 3)
     across = ev.true_pair_count(np.array([0, 0, 0]), np.array([0, 1, 1]))
     assert across == 2  # only pairs from different sources count when linking
+
+
+def test_the_review_queue_holds_one_pair_for_each_two_clusters_and_none_a_steward_separated():
+    # clusters {0, 1}, {2, 3}, {4}, {5}: four pairs between the first two, two between {0, 1} and {4},
+    # one between {4} and {5}, which a steward has separated through another pair of the same clusters
+    labels = np.array([0, 0, 2, 2, 4, 5])
+    left, right, p = edges(
+        (0, 2, 0.7),
+        (0, 3, 0.9),
+        (1, 2, 0.8),
+        (1, 3, 0.6),
+        (0, 4, 0.85),
+        (1, 4, 0.95),
+        (4, 5, 0.9),
+        (0, 1, 1.0),
+    )
+    apart = labels[left] != labels[right]
+    chosen = one_per_pair_of_clusters(labels, left, right, p, apart)
+    assert chosen.tolist() == [1, 5, 6]  # the strongest of each: 0-3, 1-4, 4-5
+    assert one_per_pair_of_clusters(labels, left, right, p, apart, frozenset({(5, 4)})).tolist() == [1, 5]
+    assert one_per_pair_of_clusters(labels, left, right, p, apart & (p < 0.9)).tolist() == [2, 4]

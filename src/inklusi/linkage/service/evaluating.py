@@ -10,7 +10,6 @@ pairwise F1, connected components and the chaining-resistant clustering over sev
 from __future__ import annotations
 
 import csv
-import dataclasses
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from inklusi.linkage import evaluation as ev
 from inklusi.linkage.clustering import Conflicts, cluster, connected
 from inklusi.linkage.linker import Backend, LinkSession
 from inklusi.linkage.model import ColumnMap, LinkType, Role
-from inklusi.linkage.pipeline import deduplicate, pair_scorer, remembering, rules_of
+from inklusi.linkage.pipeline import deduplicate, pair_scorer, remembering, rules_of, to_review
 from inklusi.linkage.prepare import prepare
 from inklusi.linkage.spec import LinkageSettings, load_settings
 
@@ -88,10 +87,10 @@ def evaluate_table(
         clusters_count=len(np.unique(outcome.labels)),
         settings=f"{spec.name} v{spec.version} ({spec.link_type.value})",
     )
-    review = min(spec.review, outcome.auto_merge)
-    doubtful = (probability >= review) & (probability < outcome.auto_merge)
+    queued = to_review(outcome, spec.review)
     result.extra["training"] = _training(outcome)
-    result.extra["review_pairs"] = int(doubtful.sum()) + len(outcome.clusters.refused)
+    result.extra["review_pairs"] = len(queued)  # one per two clusters left apart
+    result.extra["review_pairs_same_person"] = int((truth[left[queued]] == truth[right[queued]]).sum())
     if sweep:
         result.extra["trade_off"] = _trade_off(outcome, spec, truth, true_pairs, source, backend)
     result.seconds = {
@@ -132,7 +131,7 @@ def _trade_off(outcome, spec: LinkageSettings, truth, true_pairs, source, backen
     n = outcome.prepared.num_rows
     conflicts = Conflicts.of(outcome.prepared, rules_of(spec))
     for threshold in sorted({*SWEEP, outcome.auto_merge}):
-        rules = dataclasses.replace(rules_of(spec), auto_merge=threshold)
+        rules = rules_of(spec, threshold)
         strong = outcome.probability >= threshold
         cc = connected(n, outcome.left[strong], outcome.right[strong])
         constrained = (

@@ -33,7 +33,7 @@ from inklusi.linkage import store
 from inklusi.linkage.households import link_households
 from inklusi.linkage.linker import Backend
 from inklusi.linkage.model import EntityKind, LinkReason
-from inklusi.linkage.pipeline import BatchOutcome, Outcome, deduplicate, link_batch
+from inklusi.linkage.pipeline import BatchOutcome, Outcome, deduplicate, link_batch, to_review
 from inklusi.linkage.service.records import constraints, prepare_registry
 from inklusi.linkage.service.writing import apply_groups, review_rows
 from inklusi.linkage.spec import LinkageSettings, load_settings
@@ -98,27 +98,23 @@ def link_registry(
 def _review_choice(
     outcome: Outcome | BatchOutcome, spec: LinkageSettings, households: pa.Array | None = None
 ) -> tuple[np.ndarray, list[str]]:
-    """Indices into ``outcome.pairs`` for the queue: between the thresholds and apart, or refused; and,
-    with ``households`` (each prepared record's household), weaker pairs of two households that hold
-    several of them (``households.review_together``)."""
-    labels = outcome.clusters.labels
+    """Indices into ``outcome.pairs`` for the queue: pairs left apart between the thresholds or refused
+    by the clustering, one for each two clusters; and, with ``households`` (each prepared record's
+    household), weaker pairs of two households that hold several of them (``households.review_together``)."""
     left, right, probability = outcome.left, outcome.right, outcome.probability
-    apart = labels[left] != labels[right]
-    between = apart & (probability >= spec.review) & (probability < spec.auto_merge)
-    together = _together(households, left, right, apart & (probability < spec.review), probability, spec)
+    chosen = to_review(outcome, spec.review)
     refused = {(min(i, j), max(i, j)): reason for i, j, _p, reason in outcome.clusters.refused}
-    chosen, reasons = [], []
-    for index in np.flatnonzero(between | (apart & (probability >= spec.auto_merge))).tolist():
+    reasons = []
+    for index in chosen.tolist():
         i, j = int(left[index]), int(right[index])
-        if probability[index] >= spec.auto_merge:
+        if probability[index] >= outcome.auto_merge:
             reasons.append(f"refused:{refused.get((min(i, j), max(i, j)), 'transitive')}")
         else:
             reasons.append("between_thresholds")
-        chosen.append(index)
-    for index in np.flatnonzero(together).tolist():
-        reasons.append("household")
-        chosen.append(index)
-    return np.array(chosen, np.int64), reasons
+    apart = outcome.clusters.labels[left] != outcome.clusters.labels[right]
+    weak = apart & (probability < min(spec.review, outcome.auto_merge))
+    together = np.flatnonzero(_together(households, left, right, weak, probability, spec))
+    return np.r_[chosen, together].astype(np.int64), reasons + ["household"] * len(together)
 
 
 def _together(households, left, right, weak, probability, spec: LinkageSettings) -> np.ndarray:
