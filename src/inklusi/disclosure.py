@@ -14,13 +14,16 @@ The rule (:func:`protect`):
   cell discloses no one's attributes and suppressing zeros would make the positivity argument below fail.
 * **complementary**: every suppressed entry is made one corner of a *hypercube* of suppressed entries
   (a rectangle in two dimensions: along each axis one other position, a total allowed), all of them
-  positive. Adding 1 to the corners with one sign and taking 1 from the others (the signs follow which
-  corner is a total) changes no published entry and keeps every count non-negative, so no suppressed
-  entry can be recovered exactly from the published cells and totals, even with the knowledge that counts
-  are non-negative integers. Each hypercube is the cheapest available one: the smallest sum of counts newly
-  suppressed, ties by position; entries already suppressed cost nothing. Zero entries are never used as
-  complements. One pass makes every suppressed entry safe; :func:`exposed` (a bridge test for 2-D tables,
-  a rank test otherwise) checks the result again before it is returned.
+  positive. Adding 1 to the corners of one sign and taking 1 from the others (the signs follow which
+  corner is a total) changes no published entry. Since zeros are always published, a reader knows every
+  suppressed count is at least 1, so a hypercube counts only if the corners of one sign are all at least 2:
+  then the move the other way gives a second table, of whole numbers of at least 1, with the same
+  published figures, and no suppressed entry can be recovered exactly. Each hypercube is the cheapest safe
+  one: the smallest sum of counts newly suppressed, ties by position; entries already suppressed cost
+  nothing; zero entries are never complements. In 2-D an entry already on a cycle of suppressed entries of
+  2 or more needs none. One pass makes every suppressed entry safe; :func:`exposed` (the linear check: a
+  bridge test in 2-D, a rank test otherwise) checks the result again before it is returned, and the tests
+  check it with a linear program that also knows the lower bound.
 
 The result (:class:`Protection`) holds the values, the reason of every entry (published, primary,
 complementary, linked) and the thresholds. What is shown to anyone without individual-level access is
@@ -293,8 +296,9 @@ def exposed(suppressed: npt.ArrayLike) -> BoolArray:
     """The suppressed entries of an extended table (cells and totals, as :func:`with_margins`) that the
     published entries determine: a suppressed entry is exposed if and only if the line equations (each
     total is the sum of its line) fix its value. For a 2-D table that is a bridge of the graph of rows and
-    columns joined by suppressed entries; otherwise a rank test. Exact for tables whose suppressed counts
-    are all positive (as :func:`protect` makes them): then non-negativity adds nothing."""
+    columns joined by suppressed entries; otherwise a rank test. This is the linear part of what a reader
+    can do: bounds (a suppressed count is at least 1) can fix more, which :func:`protect` prevents by
+    construction (its hypercubes) and the tests check with a linear program."""
     mask = np.asarray(suppressed, dtype=bool)
     if mask.ndim == 2:
         return _bridges(mask)

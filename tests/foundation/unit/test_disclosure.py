@@ -254,3 +254,36 @@ def test_a_mask_of_the_wrong_shape_is_refused() -> None:
     with pytest.raises(Invalid) as raised:
         protect([[1, 2], [3, 4]], known=np.zeros((2, 2), dtype=bool))
     assert [issue.field for issue in raised.value.issues] == ["known"]
+
+
+def test_top_down_protection_of_provinces_and_their_regencies() -> None:
+    """The procedure of docs/disclosure.md: the parent first, each child linked to its row, and the parent
+    protected again with whatever a child had to suppress, until nothing changes."""
+    rng = np.random.default_rng(14)
+    children = [rng.poisson(rng.gamma(0.6, 12, size=(1, 4)), size=(n, 4)) for n in (1, 3, 5)]
+    parent_cells = np.stack([child.sum(axis=0) for child in children])
+    thresholds = np.array([[10, 5, 5, 10]])
+    forced = np.zeros((4, 5), dtype=bool)
+    rounds = 0
+    for rounds in range(1, 10):  # noqa: B007 - the number of rounds is checked below
+        parent = protect(parent_cells, thresholds, forced=forced)
+        results, again = [], False
+        for p, child in enumerate(children):
+            row = parent.suppressed[p]
+            known = np.zeros((child.shape[0] + 1, 5), dtype=bool)
+            linked = np.zeros_like(known)
+            known[-1], linked[-1] = ~row, row
+            result = protect(child, thresholds, known=known, forced=linked)
+            if result.upstream.any():
+                forced[p] |= result.upstream[-1]
+                again = True
+            results.append(result)
+        if not again:
+            break
+    assert not again
+    assert_safe(parent)
+    for p, result in enumerate(results):
+        assert_safe(result)
+        assert (result.values[-1] == parent.values[p]).all()
+        assert (result.suppressed[-1] == parent.suppressed[p]).all()
+    assert rounds > 1 and forced.any()  # a child sent figures up: the parent was protected again
