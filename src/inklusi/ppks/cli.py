@@ -4,6 +4,7 @@ population folder."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -26,12 +27,14 @@ def _share(value: float | None) -> str:
 @ppks.command("evaluate")
 def evaluate(
     folder: Annotated[
-        Path, typer.Argument(help="A synthetic population folder (inklusi synth)", exists=True, file_okay=False)
+        Path,
+        typer.Argument(help="A synthetic population folder (inklusi synth)", exists=True, file_okay=False),
     ],
     rules: Annotated[str, typer.Option(help="Packaged rule set name or YAML path")] = "national",
     pmt: Annotated[str, typer.Option(help="Welfare specification fitted on the survey sample")] = "national",
     model: Annotated[
-        Literal["auto", "ols", "ols-area", "gbm"], typer.Option(help="PMT model kind (auto: the spec's choice)")
+        Literal["auto", "ols", "ols-area", "gbm"],
+        typer.Option(help="PMT model kind (auto: the spec's choice)"),
     ] = "auto",
     deciles: Annotated[
         bool, typer.Option("--deciles/--no-deciles", help="Fit a PMT for the deciles the rules read")
@@ -46,26 +49,31 @@ def evaluate(
     from inklusi.ppks import service
     from inklusi.welfare.model import ModelKind
 
-    options = {
-        "rules": rules,
-        "pmt": pmt,
-        "model": None if model == "auto" else ModelKind(model),
-        "deciles": deciles,
-        "backend": backend or settings().analytics_backend,
-    }
+    def run(progress: Callable[..., None] = lambda _text: None) -> service.Evaluation:
+        return service.evaluate_folder(
+            folder,
+            rules=rules,
+            pmt=pmt,
+            model=None if model == "auto" else ModelKind(model),
+            deciles=deciles,
+            backend=backend or settings().analytics_backend,
+            progress=progress,
+        )
+
     with reporting_errors():
         if as_json:
-            result = service.evaluate_folder(folder, **options)  # type: ignore[arg-type]
+            result = run()
         else:
             with showing_steps() as step:
-                result = service.evaluate_folder(folder, progress=step, **options)  # type: ignore[arg-type]
+                result = run(step)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
     language = settings().language
     say(
         msg(
-            "{folder}: {households:,} households, {persons:,} people, {outside:,} outside households; rules {rules}",
+            "{folder}: {households:,} households, {persons:,} people, {outside:,} outside households;"
+            " rules {rules}",
             folder=str(folder),
             households=result.households,
             persons=result.persons,
@@ -89,15 +97,14 @@ def evaluate(
     table = Table(title=msg("PPKS candidates against the truth").render(language))
     for heading in ("category", "truth", "flagged", "precision", "recall", "reveal"):
         table.add_column(heading, justify="left" if heading in ("category", "reveal") else "right")
-    document = result.as_dict()
-    for row in document["categories"]:  # type: ignore[attr-defined]
+    for score in result.categories:
         table.add_row(
-            row["category"],
-            f"{row['truth']:,}",
-            f"{row['flagged']:,}",
-            _share(row["precision"]),
-            _share(row["recall"]),
-            row["reveal"],
+            score.category,
+            f"{score.truth:,}",
+            f"{score.flagged:,}",
+            _share(score.precision),
+            _share(score.recall),
+            result.reveal(score.category),
         )
     console.print(table)
     gaps = Table(title=msg("What the data cannot reveal").render(language))

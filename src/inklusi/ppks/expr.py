@@ -52,9 +52,7 @@ def _areas(village: ir.StringValue) -> dict[str, ir.Value]:
     }
 
 
-def members_table(
-    persons: ir.Table, households: ir.Table, deciles: ir.Table | None, as_of: date
-) -> ir.Table:
+def members_table(persons: ir.Table, households: ir.Table, deciles: ir.Table | None, as_of: date) -> ir.Table:
     """Members of households with their household's answers and every derived column of ``spec.DERIVED``."""
     members = persons.filter(persons[KEY].notnull())
     members = members.select(*(c for c in PERSON_COLUMNS if c in members.columns))
@@ -66,11 +64,7 @@ def members_table(
     per_household = members.group_by(KEY).aggregate(
         household_members=members.count(), household_earners=earner.sum()
     )
-    joined = (
-        members.left_join(per_family, "family_id")
-        .drop("family_id_right")
-        .join(households, KEY)
-    )
+    joined = members.left_join(per_family, "family_id").drop("family_id_right").join(households, KEY)
     joined = joined.left_join(per_household, KEY).drop(f"{KEY}_right")
     grandchild_alone = (joined.relationship == GRANDCHILD) & (joined._parents.fill_null(0) == 0)
     without_parent = (joined.age < 18) & (joined.relationship.isin(WITHOUT_PARENT) | grandchild_alone)
@@ -153,9 +147,7 @@ def _rule_rows(table: ir.Table, rule: Rule, rules: RuleSet) -> ir.Table:
     return _rows(chosen, rule.category, rule.id, rules.key, evidence(chosen, rule.columns))
 
 
-def _rows(
-    chosen: ir.Table, category: str, rule_id: str, version: str, found: ir.StringValue
-) -> ir.Table:
+def _rows(chosen: ir.Table, category: str, rule_id: str, version: str, found: ir.StringValue) -> ir.Table:
     household = chosen[KEY].cast("string") if KEY in chosen.columns else ibis.null("string")
     return chosen.select(
         person_id=chosen.person_id.cast("string"),

@@ -68,8 +68,11 @@ class Evaluation:
     rule_scores: tuple[RuleScore, ...]
     gaps: tuple[Gap, ...]
 
+    def reveal(self, category: str) -> str:
+        """``yes``, ``partly`` or ``no``: how much of the category the registry's data can reveal."""
+        return next((g.reveal for g in self.gaps if g.category == category), "yes")
+
     def as_dict(self) -> dict[str, object]:
-        gaps = {g.category: g for g in self.gaps}
         return {
             "folder": self.folder,
             "rules": self.rules,
@@ -95,7 +98,7 @@ class Evaluation:
                     "true_positives": c.true_positives,
                     "precision": c.precision,
                     "recall": c.recall,
-                    "reveal": gaps[c.category].reveal if c.category in gaps else "yes",
+                    "reveal": self.reveal(c.category),
                 }
                 for c in self.categories
             ],
@@ -239,7 +242,9 @@ def _deciles(
     return table, DecileSource(spec.key, trained.chosen.value, size), None
 
 
-def _sizes(engine: Engine, households: ir.Table, persons: ir.Table, outside: ir.Table | None) -> tuple[int, int, int]:
+def _sizes(
+    engine: Engine, households: ir.Table, persons: ir.Table, outside: ir.Table | None
+) -> tuple[int, int, int]:
     def count(table: ir.Table | None) -> int:
         if table is None:
             return 0

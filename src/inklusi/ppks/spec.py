@@ -51,8 +51,8 @@ DERIVED = {
     "household_members": "people listed in the household",
     "household_earners": "members who worked last week (416a = 1)",
     "lives_without_parent": (
-        "a person under 18 listed as a domestic worker (409 = 7) or other relative (8), or as a grandchild (5)"
-        " in a family with no child or child-in-law of the head (3, 4) aged 15 or over"
+        "a person under 18 listed as a domestic worker (409 = 7) or other relative (8), or as a grandchild"
+        " (5) in a family with no child or child-in-law of the head (3, 4) aged 15 or over"
     ),
     "regency_code": "the regency of the village (PP.RR)",
     "city": "the regency is a kota (regency number 71 and above)",
@@ -112,13 +112,17 @@ for _combination in (All, AnyOf, AtLeast):
     _combination.model_rebuild()
 
 
+def parts_of(condition: All | AnyOf | AtLeast) -> tuple[Condition, ...]:
+    if isinstance(condition, All):
+        return condition.all
+    return condition.any if isinstance(condition, AnyOf) else condition.of
+
+
 def columns_of(condition: Condition) -> tuple[str, ...]:
     """The columns a condition reads, each once, in the order they first appear."""
     if isinstance(condition, Test):
         return (condition.column,)
-    parts = condition.all if isinstance(condition, All) else (
-        condition.any if isinstance(condition, AnyOf) else condition.of
-    )
+    parts = parts_of(condition)
     seen: dict[str, None] = {}
     for part in parts:
         seen.update(dict.fromkeys(columns_of(part)))
@@ -128,9 +132,7 @@ def columns_of(condition: Condition) -> tuple[str, ...]:
 def lists_of(condition: Condition) -> tuple[str, ...]:
     if isinstance(condition, Test):
         return (condition.in_list,) if condition.in_list else ()
-    parts = condition.all if isinstance(condition, All) else (
-        condition.any if isinstance(condition, AnyOf) else condition.of
-    )
+    parts = parts_of(condition)
     return tuple(name for part in parts for name in lists_of(part))
 
 
