@@ -34,6 +34,7 @@ EARNING = 1  # 416a: worked last week
 PARENTS = (3, 4)  # 409: child, child-in-law of the head (a grandchild's parent)
 WITHOUT_PARENT = (7, 8)  # 409: domestic worker, other relative
 GRANDCHILD = 5
+PARENT_GAP = 15  # a child or child-in-law of the head this many years older could be a grandchild's parent
 
 
 def years_between(born: ir.DateValue, on: date) -> ir.IntegerValue:
@@ -58,21 +59,22 @@ def members_table(persons: ir.Table, households: ir.Table, deciles: ir.Table | N
     members = members.select(*(c for c in PERSON_COLUMNS if c in members.columns))
     households = households.select(KEY, *(c for c in HOUSEHOLD_COLUMNS if c in households.columns))
     members = members.mutate(age=years_between(members.birth_date, as_of))
-    adult_parent = (members.relationship.isin(PARENTS) & (members.age >= 15)).fill_null(False)
-    per_family = members.group_by("family_id").aggregate(_parents=adult_parent.cast("int64").sum())
+    parent_age = members.age.max(where=members.relationship.isin(PARENTS).fill_null(False))
+    per_family = members.group_by("family_id").aggregate(_oldest_parent=parent_age)
     earner = (members.worked_last_week == EARNING).fill_null(False).cast("int64")
     per_household = members.group_by(KEY).aggregate(
         household_members=members.count(), household_earners=earner.sum()
     )
     joined = members.left_join(per_family, "family_id").drop("family_id_right").join(households, KEY)
     joined = joined.left_join(per_household, KEY).drop(f"{KEY}_right")
-    grandchild_alone = (joined.relationship == GRANDCHILD) & (joined._parents.fill_null(0) == 0)
+    no_parent_old_enough = joined._oldest_parent.isnull() | (joined._oldest_parent < joined.age + PARENT_GAP)
+    grandchild_alone = (joined.relationship == GRANDCHILD) & no_parent_old_enough
     without_parent = (joined.age < 18) & (joined.relationship.isin(WITHOUT_PARENT) | grandchild_alone)
     joined = joined.mutate(lives_without_parent=without_parent, **_areas(joined.village_code))
     if deciles is not None:
         ranks = deciles.select(KEY, DECILE)
         joined = joined.left_join(ranks, KEY).drop(f"{KEY}_right")
-    return joined.drop("_parents")
+    return joined.drop("_oldest_parent")
 
 
 def outside_table(persons: ir.Table, as_of: date) -> ir.Table:

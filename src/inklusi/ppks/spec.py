@@ -52,7 +52,7 @@ DERIVED = {
     "household_earners": "members who worked last week (416a = 1)",
     "lives_without_parent": (
         "a person under 18 listed as a domestic worker (409 = 7) or other relative (8), or as a grandchild"
-        " (5) in a family with no child or child-in-law of the head (3, 4) aged 15 or over"
+        " (5) in a family with no child or child-in-law of the head (3, 4) at least 15 years older"
     ),
     "regency_code": "the regency of the village (PP.RR)",
     "city": "the regency is a kota (regency number 71 and above)",
