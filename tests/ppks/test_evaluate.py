@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from inklusi.ppks import service
 from inklusi.cli import app
+from inklusi.ppks import service
 from inklusi.synth import SynthConfig, generate
 
 WG = (
