@@ -20,6 +20,7 @@ from inklusi.registry.service.finding import browse_area, find_persons, query_ki
 from inklusi.registry.service.guards import moment
 from inklusi.registry.service.linkage_export import export_persons
 from inklusi.registry.service.loading import Loaded, Registered, load_households, register_household
+from inklusi.registry.service.outside import RegisteredOutside, register_persons_outside
 from inklusi.registry.service.reads import (
     HouseholdView,
     count_households,
@@ -37,6 +38,7 @@ __all__ = [
     "HouseholdView",
     "Loaded",
     "Registered",
+    "RegisteredOutside",
     "RoundState",
     "SnapshotFiles",
     "apply_round_chunk",
@@ -61,6 +63,7 @@ __all__ = [
     "query_kind",
     "rebuild_name_index",
     "register_household",
+    "register_persons_outside",
     "resolve",
     "submit_change_request",
     "update_household",
