@@ -16,18 +16,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
+from pathlib import Path
 from uuid import UUID
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from sqlalchemy.engine import Connection
 
 from inklusi.access.model import Principal
 from inklusi.audit import events
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Issue
+from inklusi.errors import Invalid, Issue
 from inklusi.i18n import msg
 from inklusi.ids import new_id
-from inklusi.registry.model import OutsidePerson, check_nik_matches, check_outside
+from inklusi.registry.model import OutsidePerson, PersonData, check_nik_matches, check_outside
 from inklusi.registry.service.guards import (
     audit_write,
     moment,
@@ -37,6 +40,9 @@ from inklusi.registry.service.guards import (
 )
 from inklusi.registry.store import versions as store
 from inklusi.wilayah import service as wilayah
+from inklusi.wilayah.nik import Sex
+
+SOURCE_LENGTH = 40  # the versions' ``source`` column
 
 
 @dataclass(frozen=True)
@@ -60,11 +66,15 @@ def register_persons_outside(
     """Register persons outside any household, all or nothing; one audit entry names the batch.
 
     Needs ``registry:write`` over every record's area (403 naming the first area refused)."""
+    if not source.strip() or len(source) > SOURCE_LENGTH:
+        text = msg("Name the source in 1 to {n} characters", n=SOURCE_LENGTH)
+        raise Invalid(text, [Issue("source", "source.length", text)])
     batch_id = batch_id or new_id()
     today, now = date.today(), utcnow()
     written = provenance(principal, source, batch_id, moment(valid_from, now), now)
     remaining = iter(records)
-    done, person_ids, warnings, areas = 0, [], [], set()
+    done, person_ids, areas = 0, list[UUID](), set[str]()
+    warnings: list[Issue] = []
     with ctx.transaction() as conn:
         while chunk := list(islice(remaining, chunk_size)):
             issues = _chunk_issues(conn, chunk, done, today)
@@ -138,3 +148,46 @@ def _write(
         conn, {id_: record.person.name for id_, record in zip(person_ids, chunk, strict=True)}, fresh=True
     )
     return person_ids
+
+
+REQUIRED_COLUMNS = ("name", "sex")
+
+
+def read_outside_file(path: Path, *, living_situation: int | None = None) -> list[OutsidePerson]:
+    """The persons of a Parquet file in the synthetic generator's ``outside_households.parquet`` layout:
+    ``name``, ``sex`` (1 male, 2 female), optional ``nik`` and ``birth_date``, and the area as
+    ``area_code`` or ``village_code``; the living situation from a ``living_situation`` column or, for rows
+    without one, ``living_situation`` (the file's source knows it: an outreach round, a panti's list).
+    Problems are named ``[row].field`` (rows counted from 0); a file with any is refused whole."""
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as error:
+        text = msg("The file {file} cannot be read as Parquet: {error}", file=path.name, error=str(error))
+        raise Invalid(text, [Issue("file", "file.unreadable", text)]) from error
+    columns = set(table.column_names)
+    area_column = "area_code" if "area_code" in columns else "village_code"
+    missing = [name for name in (*REQUIRED_COLUMNS, area_column) if name not in columns]
+    if missing:
+        text = msg("The file lacks the columns {columns}", columns=", ".join(missing))
+        raise Invalid(text, [Issue(name, "column.missing", text) for name in missing])
+    records, issues = [], []
+    for index, row in enumerate(table.to_pylist()):
+        situation = row.get("living_situation", None)
+        situation = living_situation if situation is None else situation
+        if situation is None:
+            text = msg("No living situation: give the file a living_situation column or choose one")
+            issues.append(Issue(f"[{index}].living_situation", "required", text))
+        if row["sex"] not in (1, 2):
+            text = msg("{value} is not a code of list {list}", value=row["sex"], list="sex")
+            issues.append(Issue(f"[{index}].sex", "code.unknown", text))
+            continue
+        person = PersonData(
+            name=str(row["name"] or ""),
+            sex=Sex(row["sex"]),
+            nik=row.get("nik") or None,
+            birth_date=row.get("birth_date"),
+        )
+        records.append(OutsidePerson(person, str(row[area_column] or ""), int(situation or 0)))
+    if issues:
+        raise Invalid(msg("The file was refused: nothing was written"), issues)
+    return records

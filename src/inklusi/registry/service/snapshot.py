@@ -111,8 +111,8 @@ def household_tables(record: HouseholdRecord) -> tuple[pa.Table, pa.Table]:
     ]
     types = {"person_id": pa.string(), "household_id": pa.string(), "family_id": pa.string()}
     types |= {"relationship": pa.int16(), "birth_date": pa.date32(), "area_code": pa.string()}
-    columns = ("person_id", "household_id", "family_id", "relationship", *person_fields, *_OUTSIDE)
-    schema = pa.schema([pa.field(name, types.get(name, pa.int16())) for name in columns])
+    names = ("person_id", "household_id", "family_id", "relationship", *person_fields, *_OUTSIDE)
+    schema = pa.schema([pa.field(name, types.get(name, pa.int16())) for name in names])
     persons = pa.Table.from_pylist(
         [{k: (int(v) if isinstance(v, bool) else v) for k, v in row.items()} for row in rows], schema=schema
     )
