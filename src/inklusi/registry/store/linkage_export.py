@@ -106,8 +106,8 @@ def _text(value: object) -> object:
 def current_persons(conn: Connection, scope: Scope, person_ids: Iterable[UUID] | None = None) -> pa.Table:
     """Every current person inside ``scope`` (or only ``person_ids``), ordered by person id."""
     if person_ids is None:
-        everyone = _current_persons(scope)
-        return _read(conn, everyone.order_by(everyone.selected_columns.person_id))
+        everyone = _current_persons(scope).subquery("everyone")
+        return _read(conn, select(everyone).order_by(everyone.c.person_id))
     wanted = list(person_ids)
     parts = [
         _read(conn, _current_persons(scope, wanted[i : i + SELECTED]))
