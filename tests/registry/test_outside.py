@@ -248,3 +248,38 @@ def test_the_command_line_imports_the_synthetic_layout(settings, ctx, tmp_path):
     with ctx.engine.connect() as conn:
         rows = conn.execute(select(person_outside.c.area_code, person_outside.c.living_situation)).all()
     assert sorted(rows) == [(JAKARTA_VILLAGE, 3), (BANDUNG_VILLAGE, 3)]
+
+
+def test_the_pages_and_the_api_show_the_area_and_the_situation_in_scope(client, ctx):
+    from tests.conftest import bearer, login
+
+    (person_id,) = register(ctx, rough_sleeper()).person_ids
+    user(ctx, "dki", ("case_worker", "31"))
+    user(ctx, "jabar", ("case_worker", "32"))
+
+    body = client.get(
+        "/api/v1/persons", params={"name": "Slamet Riyadi"}, headers=bearer(client, "dki")
+    ).json()
+    (hit,) = body["items"]
+    assert hit["person_id"] == str(person_id) and hit["household_id"] is None
+    assert (hit["village_code"], hit["living_situation"], hit["relationship"]) == (JAKARTA_VILLAGE, 1, None)
+    record = client.get(f"/api/v1/persons/{person_id}", headers=bearer(client, "dki")).json()
+    assert record["outside"]["area_code"] == JAKARTA_VILLAGE and record["household_id"] is None
+    households = client.get(
+        "/api/v1/households", params={"name": "Slamet Riyadi"}, headers=bearer(client, "dki")
+    )
+    assert households.status_code == 200 and households.json()["items"] == []
+    other = client.get(f"/api/v1/persons/{person_id}", headers=bearer(client, "jabar"))
+    assert other.status_code == 404 and "Slamet" not in other.text and JAKARTA_VILLAGE not in other.text
+
+    login(client, "dki", "dki-password")
+    client.cookies.set("inklusi_lang", "en")
+    page = client.get(f"/persons/{person_id}")
+    assert page.status_code == 200
+    assert "Registered outside any household" in page.text and "Sleeping rough/homeless" in page.text
+    assert "Gambir" in page.text  # the area by name
+    results = client.get("/registry", params={"q": "Slamet Riyadi"})
+    assert results.status_code == 200 and f"/persons/{person_id}" in results.text
+    assert "Outside households" in results.text and "/households/None" not in results.text
+    client.cookies.set("inklusi_lang", "id")
+    assert "Tinggal di jalan/tunawisma" in client.get(f"/persons/{person_id}").text
