@@ -124,6 +124,14 @@ def run_demo(
             total=report.households_total,
         )
     )
+    if report.outside:
+        say(
+            msg(
+                "{n} people outside households registered (sleeping rough, in a shelter or a panti): "
+                "an area, no household.",
+                n=report.outside,
+            )
+        )
     if report.truth is not None:
         say(
             msg(

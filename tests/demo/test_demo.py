@@ -14,6 +14,7 @@ import httpx2 as httpx
 import pyarrow.parquet as pq
 
 from inklusi.demo import DEMO_PASSWORD
+from inklusi.demo.outside import OUTREACH
 from tests.browser import free_port
 
 
@@ -55,6 +56,7 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
             "Generating 60 synthetic households and a second enumeration round",
             "Importing enumeration round 1 (round-1.jsonl)",
             "Importing enumeration round 2 (round-2.jsonl)",
+            "Registering people outside households (an outreach round and a panti's intake)",
             "Registering a second listing of some of the same people and linking records",
             "Linking lists without identity numbers (a separate scenario, not the registry)",
             "Training the welfare model on the survey",
@@ -88,6 +90,13 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
             sources = {row[0] for row in db.execute("SELECT DISTINCT source FROM person_version")}
             registered = db.execute("SELECT count(*) FROM person").fetchone()[0]
             runs = db.execute("SELECT count(*) FROM linkage_run").fetchone()[0]
+            outside = db.execute(  # issue 14: people outside households, with an area and no family
+                "SELECT count(*) FROM person_outside o WHERE o.valid_to IS NULL AND NOT EXISTS "
+                "(SELECT 1 FROM family_member m WHERE m.person_id = o.person_id)"
+            ).fetchone()[0]
+        said = re.search(r"(\d+) people outside households registered", " ".join(output.split()))
+        generated = pq.read_metadata(population / "outside_households.parquet").num_rows
+        assert said and int(said.group(1)) == outside == generated + len(OUTREACH)  # + the demo's list
         assert sources and all(source.startswith("demo-") for source in sources), sources
         assert registered < records and runs == 0  # linkage of the registry was skipped (60 households)
         for username in ("admin", "dinsos.jabar", "pendamping.bandung", "auditor"):

@@ -201,6 +201,13 @@ PERSON_UPDATE = _kind(
 PERSON_MOVE = _kind(
     "person.move", "person", msg("A person moved to another family"), Purpose.registry_update,
     family_id="the family moved to", relationship="the relationship to its head (code)", source=SOURCE,
+    from_outside="the area they were registered in outside any household, if they were",
+)  # fmt: skip
+PERSON_OUTSIDE_REGISTER = _kind(
+    "person.register_outside", "batch", msg("Persons outside any household were registered"),
+    Purpose.registry_update,
+    source=SOURCE, persons="how many persons",
+    areas="the areas (village or district codes) they were registered in",
 )  # fmt: skip
 
 # --- Registry: change requests (four eyes) -------------------------------------------------------------

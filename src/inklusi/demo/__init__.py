@@ -3,11 +3,12 @@
 Runs ``init``, creates demo organisations and users (one per role, scoped as they would be in practice),
 generates a seeded synthetic population with two enumeration rounds and imports both through the same
 path as field data (checked, quarantined, audited; the second round writes new versions and a change
-report); registers a noisy second listing of some of the same people and de-duplicates the registry,
-leaving the doubtful pairs in the stewards' review queue; links a small scenario of lists without identity
-numbers (a table apart from the registry) and scores the result against its truth; trains the national
-proxy-means model on a synthetic survey and ranks every household into deciles; then serves. Safe to run
-again: what exists is kept.
+report); registers people outside households (the population's and a small outreach list); registers a
+noisy second listing of some of the same people and de-duplicates the registry, leaving the doubtful
+pairs in the stewards' review queue; links a small scenario of lists without identity numbers (a table
+apart from the registry) and scores the result against its truth; trains the national proxy-means model
+on a synthetic survey and ranks every household into deciles; then serves. Safe to run again: what
+exists is kept.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from inklusi.access.model import OrganisationKind, Principal
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.demo.linkage import DemoLinkage, WeakListsResult, evaluate_weak_lists, prepare_demo
+from inklusi.demo.outside import register_outside
 from inklusi.demo.welfare import DemoRanking, train_and_rank_demo
 from inklusi.errors import Invalid
 from inklusi.i18n import Text, msg
@@ -86,6 +88,7 @@ class DemoReport:
     linkage_skipped: Text | None = None  # why linkage did not run (a population too small to train on)
     truth: DemoTruth | None = None  # what the generator did on purpose (None when the registry existed)
     weak_lists: WeakListsResult | None = None  # linkage without identity numbers, on a table apart
+    outside: int = 0  # people registered outside any household (outreach, a panti's intake)
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def prepare(
         step(msg("Creating the demo organisations and users"))
         _ensure_users(ctx)
         rounds: list[ImportResult] = []
-        linked, skipped, truth, weak = None, None, None, None
+        linked, skipped, truth, weak, outside = None, None, None, None, 0
         if registry.count_households(ctx) == 0:  # the first run; later runs keep what is there
             population = settings.data_dir / "demo-rounds" / "population"
             config = SynthConfig(households=households, seed=seed, rounds=2)
@@ -119,6 +122,8 @@ def prepare(
             generate(config, population)
             truth = read_truth(population)
             rounds = _import_rounds(ctx, settings, config, population, step)
+            step(msg("Registering people outside households (an outreach round and a panti's intake)"))
+            outside = register_outside(ctx, population)
             step(msg("Registering a second listing of some of the same people and linking records"))
             try:
                 linked = prepare_demo(ctx, population=population)
@@ -134,7 +139,7 @@ def prepare(
         ctx.close()
     added = sum(r.report.get("totals", {}).get("households_new", 0) for r in rounds)
     return DemoReport(
-        admin_password, added, total, USERS, tuple(rounds), ranking, linked, skipped, truth, weak
+        admin_password, added, total, USERS, tuple(rounds), ranking, linked, skipped, truth, weak, outside
     )
 
 

@@ -111,10 +111,13 @@ def search_households(
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> HouseholdPage:
-    """The households of the people found (as ``GET /persons``), in the order of their best match."""
+    """The households of the people found (as ``GET /persons``), in the order of their best match (people
+    registered outside any household are in none: find them with ``GET /persons``)."""
     hits = _search(ctx, principal, purpose, _Search(name=name, nik=nik, kk=kk), within, MAX_RESULTS)
     households: dict[UUID, HouseholdHitOut] = {}
     for hit in hits:
+        if hit.household_id is None:  # registered outside any household: in no household to list
+            continue
         found = households.setdefault(
             hit.household_id,
             HouseholdHitOut(household_id=hit.household_id, village_code=hit.village_code, persons=[]),

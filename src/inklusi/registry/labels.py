@@ -53,8 +53,15 @@ FIELD_LABELS: dict[str, Text] = {
     "kk_number": msg("KK number"),
     "relationship": msg("Relationship to the head"),
     "family_id": msg("Family"),
+    "area_code": msg("Area"),
+    "living_situation": msg("Living situation"),
 }
-_CODED = {**DWELLING_CODES, **PERSON_CODES, "relationship": "relationship"}
+_CODED = {
+    **DWELLING_CODES,
+    **PERSON_CODES,
+    "relationship": "relationship",
+    "living_situation": "living_situation",
+}
 
 
 def field_label(field: str, language: str) -> str:

@@ -188,6 +188,7 @@ class PersonRecord:
     family_id: UUID | None
     relationship: Relationship | None
     resolved_into: UUID | None = None  # a duplicate record of this person (at the moment read)
+    outside: Outside | None = None  # registered outside any household (then no household or family)
 
 
 @dataclass(frozen=True)
@@ -199,11 +200,12 @@ class PersonHit:
     nik: str | None
     sex: int
     birth_date: date | None
-    household_id: UUID
-    village_code: str
-    relationship: int
+    household_id: UUID | None  # None: registered outside any household (``village_code`` is their area)
+    village_code: str  # the household's village, or the area of a person outside households
+    relationship: int | None  # None outside households
     score: float = 1.0
     linked: tuple[LinkedRecord, ...] = ()  # duplicate records resolved into this person, in scope
+    living_situation: int | None = None  # outside households only (code list ``living_situation``)
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,26 @@ class LinkedRecord:
     person_id: UUID
     household_id: UUID
     village_code: str
+
+
+@dataclass(frozen=True)
+class OutsidePerson:
+    """A person registered outside any household (by outreach or intake): no dwelling, family or KK, but
+    the area where they were found (a village, or a district when no village is known) and how they live
+    (code list ``living_situation``)."""
+
+    person: PersonData
+    area_code: str
+    living_situation: int
+
+
+@dataclass(frozen=True)
+class Outside:
+    """Where a person outside households is registered, and since when (a temporal version)."""
+
+    area_code: str
+    living_situation: int
+    version: Version
 
 
 # --- Rules -----------------------------------------------------------------------------------------
@@ -394,6 +416,35 @@ def check_household(data: HouseholdData, today: date) -> list[Issue]:
         issues.append(Issue("families", "household.empty", msg("A household needs at least one family")))
     for index, family in enumerate(data.families):
         issues += check_family(family, f"families[{index}].", today)
+    return issues
+
+
+def check_outside(record: OutsidePerson, path: str, today: date) -> list[Issue]:
+    """The person's own checks, plus an area that is a village or a district and a known situation."""
+    issues = check_person(record.person, path, today)
+    if level_of(record.area_code) not in (AreaLevel.village, AreaLevel.district):
+        issues.append(
+            Issue(
+                f"{path}area_code",
+                "area.not_village_or_district",
+                msg(
+                    "{code} is not a village or district code (PP.RR.DD.VVVV or PP.RR.DD)",
+                    code=record.area_code,
+                ),
+            )
+        )
+    if not codelist("living_situation").accepts(record.living_situation):
+        issues.append(
+            Issue(
+                f"{path}living_situation",
+                "code.unknown",
+                msg(
+                    "{value} is not a code of list {list}",
+                    value=record.living_situation,
+                    list="living_situation",
+                ),
+            )
+        )
     return issues
 
 

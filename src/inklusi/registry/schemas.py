@@ -41,9 +41,15 @@ class PersonHitOut(BaseModel):
     nik_masked: str | None = Field(description="The NIK's area and serial digits only")
     sex: int
     birth_date: date | None
-    household_id: UUID
-    village_code: str
-    relationship: int
+    household_id: UUID | None = Field(description="Null for a person registered outside any household")
+    village_code: str = Field(
+        description="The household's village, or the area (village or district) of a "
+        "person outside households"
+    )
+    relationship: int | None
+    living_situation: int | None = Field(
+        None, description="Outside households only: code list living_situation (/api/v1/codelists)"
+    )
     score: float = Field(description="How closely the name matched (1: exactly)")
 
     @classmethod
@@ -57,6 +63,7 @@ class PersonHitOut(BaseModel):
             household_id=hit.household_id,
             village_code=hit.village_code,
             relationship=hit.relationship,
+            living_situation=hit.living_situation,
             score=hit.score,
         )
 

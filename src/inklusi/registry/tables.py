@@ -186,6 +186,23 @@ family_member = Table(
     Index("ix_family_member_family_id", "family_id"),
 )
 
+# A person registered outside any household (outreach, intake: people sleeping rough, beggars, scavengers,
+# street children, residents of a social institution): where they were registered (a village, or a district
+# when no village is known) and how they live, as temporal rows like the memberships. A person has either a
+# current membership or a current row here, never both: joining a family ends this row (history keeps it).
+person_outside = Table(
+    "person_outside",
+    metadata,
+    *_version_columns(),
+    Column("person_id", Uuid, ForeignKey("person.id"), nullable=False),
+    Column("area_code", String(13), ForeignKey("area.code"), nullable=False),
+    Column("living_situation", SmallInteger, nullable=False),
+    CheckConstraint("length(area_code) IN (8, 13)", name="area_code_is_district_or_village"),
+    _current_only("uq_person_outside_current", "person_id"),
+    Index("ix_person_outside_person", "person_id", "valid_from"),
+    Index("ix_person_outside_area_code", "area_code"),
+)
+
 # --- Name search (derived from the current person versions; rebuilt on every name change) ----------
 
 person_name_token = Table(

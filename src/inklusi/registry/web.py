@@ -73,6 +73,7 @@ def search_page(
     places = wilayah.area_names(
         ctx, {h.village_code for h in hits} | {r.village_code for h in hits for r in h.linked}
     )
+    language = page_language(request)
     template = "registry/_results.html" if request.headers.get("HX-Request") else "registry/search.html"
     return render(
         request,
@@ -85,6 +86,7 @@ def search_page(
         searched=bool(q.strip() or within),
         places=places,
         mask_nik=mask_nik,
+        situation=lambda code: labels.value_label("living_situation", code, language),
         next_page=_next_page(request, hits[-1]) if browsing and len(hits) == PAGE_SIZE else None,
     )
 
@@ -169,11 +171,21 @@ def person_page(request: Request, principal: PagePrincipal, person_id: UUID) -> 
         (labels.field_label(name, language), labels.value_label(name, value, language))
         for name, value in vars(record.data).items()
     ]
+    outside = None
+    if record.outside is not None:  # registered outside any household: where, and how they live
+        place = wilayah.get_with_ancestors(ctx, record.outside.area_code)
+        outside = {
+            "area": " › ".join(area.name for area in (*place.ancestors, place.area)),
+            "situation": labels.value_label("living_situation", record.outside.living_situation, language),
+            "source": labels.source_label(record.outside.version, language),
+            "since": record.outside.version.valid_from,
+        }
     return render(
         request,
         "registry/person.html",
         active="registry",
         record=record,
         facts=facts,
+        outside=outside,
         source=labels.source_label(record.version, language),
     )

@@ -117,7 +117,7 @@ class RecordFacts:
     sex: int | None
     birth_date: date | None
     relationship: int | None
-    household_id: UUID
+    household_id: UUID | None  # None: a person registered outside any household
     village_code: str
     source: str
 
@@ -140,7 +140,7 @@ def pair_records(ctx: Context, principal: Principal, pair: ReviewPair) -> list[R
             row["sex"],
             row["birth_date"],
             row["relationship"],
-            UUID(row["household_id"]),
+            UUID(row["household_id"]) if row["household_id"] else None,
             row["village_code"],
             row["source"],
         )

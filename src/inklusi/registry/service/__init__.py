@@ -20,6 +20,11 @@ from inklusi.registry.service.finding import browse_area, find_persons, query_ki
 from inklusi.registry.service.guards import moment
 from inklusi.registry.service.linkage_export import export_persons
 from inklusi.registry.service.loading import Loaded, Registered, load_households, register_household
+from inklusi.registry.service.outside import (
+    RegisteredOutside,
+    read_outside_file,
+    register_persons_outside,
+)
 from inklusi.registry.service.reads import (
     HouseholdView,
     count_households,
@@ -37,6 +42,7 @@ __all__ = [
     "HouseholdView",
     "Loaded",
     "Registered",
+    "RegisteredOutside",
     "RoundState",
     "SnapshotFiles",
     "apply_round_chunk",
@@ -59,8 +65,10 @@ __all__ = [
     "moment",
     "move_person",
     "query_kind",
+    "read_outside_file",
     "rebuild_name_index",
     "register_household",
+    "register_persons_outside",
     "resolve",
     "submit_change_request",
     "update_household",

@@ -228,7 +228,8 @@ def move_person(
     batch_id: UUID | None = None,
     valid_from: datetime | None = None,
 ) -> None:
-    """End the person's current membership (if any) and start one in ``family_id``."""
+    """End the person's current membership (if any) and start one in ``family_id``. A person registered
+    outside any household joins the family this way: their row outside households ends at the same moment."""
     now = utcnow()
     valid_from = moment(valid_from, now)
     read_scope = principal.scope(Permission.registry_read)
@@ -245,6 +246,9 @@ def move_person(
         written = Written(principal, source, batch_id, valid_from, now).provenance()
         if membership is not None and membership["valid_to"] is None:
             _supersede(conn, "membership", membership, valid_from)
+        outside = store.version_at(conn, "outside", person_id)
+        if outside is not None:  # found in a household: no longer outside one (history keeps the row)
+            _supersede(conn, "outside", outside, valid_from)
         store.insert_version(
             conn,
             "membership",
@@ -265,4 +269,5 @@ def move_person(
             family_id=str(family_id),
             relationship=int(relationship),
             source=source,
+            **({"from_outside": outside["area_code"]} if outside is not None else {}),
         )

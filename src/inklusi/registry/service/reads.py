@@ -170,19 +170,23 @@ def get_person(
         row = store.version_at(conn, "person", person_id, as_of)
         _now, village = store.person_location(conn, person_id, None)  # scope: where they live now
         membership, _then = store.person_location(conn, person_id, as_of)
-        if row is None or village is None or membership is None or not scope.covers(village):
-            # (no membership then: between two families at ``as_of``, the person is in no household)
+        outside = None if membership is not None else store.outside_at(conn, person_id, as_of)
+        if row is None or village is None or not scope.covers(village):
+            raise NotFound(msg("Person {id} not found", id=str(person_id)))
+        if membership is None and (outside is None or not store.is_valid_at(outside, as_of)):
+            # (neither in a family nor registered outside one at ``as_of``: between two families)
             raise NotFound(msg("Person {id} not found", id=str(person_id)))
         programmes = store.programmes_of(conn, "person", [row["version_id"]])[row["version_id"]]
-        family_row = store.version_at(conn, "family", membership["family_id"], as_of)
+        family_row = store.version_at(conn, "family", membership["family_id"], as_of) if membership else None
         record = PersonRecord(
             id=person_id,
             data=store.to_person(row, programmes),
             version=store.to_version(row),
             household_id=family_row["household_id"] if family_row else None,
-            family_id=membership["family_id"],
-            relationship=Relationship(membership["relationship"]),
+            family_id=membership["family_id"] if membership else None,
+            relationship=Relationship(membership["relationship"]) if membership else None,
             resolved_into=resolution.resolved_into_at(conn, "person", person_id, as_of),
+            outside=store.to_outside(outside) if outside is not None and membership is None else None,
         )
         audit.record(
             ctx,

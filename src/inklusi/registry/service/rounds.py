@@ -83,6 +83,10 @@ def _write(
     store.insert_programmes(
         conn, "person", dict(zip(ids["person"], [p.data.programmes for p in writes.persons], strict=True))
     )
+    new_persons = set(writes.identities.get("person", ()))
+    found = [m.person_id for m in writes.memberships if m.person_id not in new_persons]
+    if found:  # people registered outside any household, now listed in one: that row ends
+        store.end_outside(conn, found, effective)
     store.index_names(conn, writes.named, fresh=True)
     if writes.renamed:
         store.index_names(conn, writes.renamed)

@@ -6,7 +6,9 @@ consistent snapshot on both databases) that blocks no writer: an export is never
 does not hold the write lock that SQLite's audited transactions take.
 
 The snapshot is two files: ``households.parquet`` (dwelling + ``asset_<key>`` columns) and
-``persons.parquet`` (members with their household and family). :func:`household_tables` lays out one
+``persons.parquet`` (members with their household and family, then the persons registered outside any
+household, with ``household_id`` null and their ``area_code`` and ``living_situation``).
+:func:`household_tables` lays out one
 :class:`~inklusi.registry.model.HouseholdRecord` the same way, so that a single household (for example the
 one whose ranking is being explained) goes through exactly the expressions the whole registry went through.
 """
@@ -34,6 +36,7 @@ from inklusi.registry.store import snapshot
 
 _INTEGER_DWELLING = {"floor_area_m2": pa.int32()}
 _LEFT_OUT = ("name", "nik", "birth_place", "programmes")
+_OUTSIDE = ("area_code", "living_situation")  # null for members: a household's persons are inside it
 
 
 @dataclass(frozen=True)
@@ -100,18 +103,16 @@ def household_tables(record: HouseholdRecord) -> tuple[pa.Table, pa.Table]:
             "family_id": str(family.id),
             "relationship": int(member.relationship),
             **{name: getattr(member.person, name) for name in person_fields},
+            "area_code": None,
+            "living_situation": None,
         }
         for family in record.families
         for member in family.members
     ]
     types = {"person_id": pa.string(), "household_id": pa.string(), "family_id": pa.string()}
-    types |= {"relationship": pa.int16(), "birth_date": pa.date32()}
-    schema = pa.schema(
-        [
-            pa.field(name, types.get(name, pa.int16()))
-            for name in ("person_id", "household_id", "family_id", "relationship", *person_fields)
-        ]
-    )
+    types |= {"relationship": pa.int16(), "birth_date": pa.date32(), "area_code": pa.string()}
+    names = ("person_id", "household_id", "family_id", "relationship", *person_fields, *_OUTSIDE)
+    schema = pa.schema([pa.field(name, types.get(name, pa.int16())) for name in names])
     persons = pa.Table.from_pylist(
         [{k: (int(v) if isinstance(v, bool) else v) for k, v in row.items()} for row in rows], schema=schema
     )

@@ -1,8 +1,10 @@
 """SQL for exporting the current persons to the linkage slice, in bulk, as Arrow columns.
 
-One query joins each current person version to its current membership, family and household, filtered
-by area scope in SQL, and is read in partitions so memory stays proportional to the result, not to the
-driver's row objects. Like the store, it takes a connection and never commits.
+One query joins each current person version to its current membership, family and household, and adds
+the persons registered outside any household (household, family, KK and relationship null; their area as
+``village_code``), filtered by area scope in SQL, and is read in partitions so memory stays
+proportional to the result, not to the driver's row objects. Like the store, it takes a connection and
+never commits.
 """
 
 from __future__ import annotations
@@ -11,12 +13,18 @@ from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 import pyarrow as pa
-from sqlalchemy import Select, and_, select
+from sqlalchemy import CompoundSelect, Select, SmallInteger, String, Uuid, and_, cast, null, select, union_all
 from sqlalchemy.engine import Connection
 
 from inklusi.access.model import Scope
 from inklusi.access.scope_sql import in_scope
-from inklusi.registry.tables import family_member, family_version, household_version, person_version
+from inklusi.registry.tables import (
+    family_member,
+    family_version,
+    household_version,
+    person_outside,
+    person_version,
+)
 
 EXPORT_SCHEMA = pa.schema(
     [
@@ -39,9 +47,11 @@ PARTITION = 100_000
 SELECTED = 5_000  # ids per IN list
 
 
-def _current_persons(scope: Scope) -> Select:
-    p, m, f, h = person_version, family_member, family_version, household_version
-    return (
+def _current_persons(scope: Scope, person_ids: list[UUID] | None = None) -> CompoundSelect:
+    """Members with their family and household, then persons registered outside any household (no
+    household, family, KK or relationship; their area, a village or district code, as ``village_code``)."""
+    p, m, f, h, o = person_version, family_member, family_version, household_version, person_outside
+    members = (
         select(
             p.c.person_id,
             h.c.household_id,
@@ -63,6 +73,30 @@ def _current_persons(scope: Scope) -> Select:
         .join(h, and_(h.c.household_id == f.c.household_id, h.c.valid_to.is_(None)))
         .where(p.c.valid_to.is_(None), in_scope(h.c.village_code, scope))
     )
+    outside = (
+        select(
+            p.c.person_id,
+            cast(null(), Uuid).label("household_id"),
+            cast(null(), Uuid).label("family_id"),
+            cast(null(), String(16)).label("kk_number"),
+            cast(null(), SmallInteger).label("relationship"),
+            p.c.nik,
+            p.c.name,
+            p.c.sex,
+            p.c.birth_date,
+            p.c.birth_place,
+            o.c.area_code.label("village_code"),
+            p.c.source,
+            p.c.valid_from,
+        )
+        .select_from(p)
+        .join(o, and_(o.c.person_id == p.c.person_id, o.c.valid_to.is_(None)))
+        .where(p.c.valid_to.is_(None), in_scope(o.c.area_code, scope))
+    )
+    if person_ids is not None:
+        members = members.where(p.c.person_id.in_(person_ids))
+        outside = outside.where(p.c.person_id.in_(person_ids))
+    return union_all(members, outside)
 
 
 def _text(value: object) -> object:
@@ -72,16 +106,17 @@ def _text(value: object) -> object:
 def current_persons(conn: Connection, scope: Scope, person_ids: Iterable[UUID] | None = None) -> pa.Table:
     """Every current person inside ``scope`` (or only ``person_ids``), ordered by person id."""
     if person_ids is None:
-        return _read(conn, _current_persons(scope).order_by(person_version.c.person_id))
+        everyone = _current_persons(scope).subquery("everyone")
+        return _read(conn, select(everyone).order_by(everyone.c.person_id))
     wanted = list(person_ids)
     parts = [
-        _read(conn, _current_persons(scope).where(person_version.c.person_id.in_(wanted[i : i + SELECTED])))
+        _read(conn, _current_persons(scope, wanted[i : i + SELECTED]))
         for i in range(0, len(wanted), SELECTED)
     ]
     return pa.concat_tables(parts) if parts else EXPORT_SCHEMA.empty_table()
 
 
-def _read(conn: Connection, stmt: Select) -> pa.Table:
+def _read(conn: Connection, stmt: Select | CompoundSelect) -> pa.Table:
     batches = []
     result = conn.execute(stmt.execution_options(yield_per=PARTITION))
     for rows in result.partitions(PARTITION):

@@ -30,6 +30,7 @@ from inklusi.registry.tables import (
     family_version,
     household_version,
     person_name_token,
+    person_outside,
     person_version,
 )
 
@@ -169,7 +170,8 @@ def current_members(conn: Connection, family_ids: Iterable[UUID]) -> list[RowMap
 
 def last_villages(conn: Connection, person_ids: Iterable[UUID]) -> dict[UUID, str]:
     """Where people without a current family lived last: the village of their latest family's latest
-    household version (a round that lists them again changes a record of that area)."""
+    household version, or, for people registered outside any household now, their area (a round that lists
+    them again changes a record of that area)."""
     m, f, h = family_member, family_version, household_version
     found: dict[UUID, str] = {}
     for chunk in _chunks(set(person_ids)):
@@ -181,6 +183,9 @@ def last_villages(conn: Connection, person_ids: Iterable[UUID]) -> dict[UUID, st
             .order_by(m.c.valid_from, f.c.valid_from, h.c.valid_from)
         )
         found |= dict(conn.execute(stmt).all())  # the latest row of each person comes last
+        o = person_outside  # registered outside any household now: that area is where they are
+        outside = select(o.c.person_id, o.c.area_code).where(o.c.person_id.in_(chunk), o.c.valid_to.is_(None))
+        found |= dict(conn.execute(outside).all())
     return found
 
 

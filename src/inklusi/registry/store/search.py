@@ -1,5 +1,8 @@
 """SQL for finding people and households: by name (typo-tolerant), NIK, KK number and area.
 
+Persons registered outside any household are found by name and NIK too, scoped by their area (a union with
+the persons in households: the household branch's plan stays what it was).
+
 Like the store, functions take a connection and never commit. The name index (``person_name_token``,
 ``name_variant``) is kept up to date by :func:`inklusi.registry.store.versions.index_names` on every
 person write.
@@ -7,9 +10,24 @@ person write.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    SmallInteger,
+    Uuid,
+    and_,
+    cast,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.engine import Connection
 
 from inklusi.access.model import Scope
@@ -23,6 +41,7 @@ from inklusi.registry.tables import (
     household_version,
     name_variant,
     person_name_token,
+    person_outside,
     person_version,
 )
 
@@ -46,6 +65,7 @@ def _current_people() -> Select:
             h.c.household_id,
             h.c.village_code,
             m.c.relationship,
+            cast(null(), SmallInteger).label("living_situation"),
         )
         .select_from(p)
         .join(m, and_(m.c.person_id == p.c.person_id, m.c.valid_to.is_(None)))
@@ -55,15 +75,56 @@ def _current_people() -> Select:
     )
 
 
-def _filtered(stmt: Select, scope: Scope, within: str | None, *, duplicates: bool = False) -> Select:
-    """Inside the scope (and ``within``). A duplicate record resolved into a person the caller can see is
-    left out unless ``duplicates`` (a search then shows that person instead, see
-    :func:`survivors_of`)."""
-    stmt = stmt.where(in_scope(household_version.c.village_code, scope))
+def _outside_people() -> Select:
+    """Current persons registered outside any household, with their area in place of a village (the same
+    columns as :func:`_current_people`)."""
+    p, o = person_version, person_outside
+    return (
+        select(
+            p.c.person_id,
+            p.c.name,
+            p.c.nik,
+            p.c.sex,
+            p.c.birth_date,
+            cast(null(), Uuid).label("household_id"),
+            o.c.area_code.label("village_code"),
+            cast(null(), SmallInteger).label("relationship"),
+            o.c.living_situation,
+        )
+        .select_from(p)
+        .join(o, and_(o.c.person_id == p.c.person_id, o.c.valid_to.is_(None)))
+        .where(p.c.valid_to.is_(None))
+    )
+
+
+Restrict = Callable[[Select, ColumnElement[str]], Select]
+
+
+def _everyone(restrict: Restrict) -> CompoundSelect:
+    """Persons in households and persons outside them, each branch restricted by ``restrict(select, area
+    column)``."""
+    return union_all(
+        restrict(_current_people(), household_version.c.village_code),
+        restrict(_outside_people(), person_outside.c.area_code),
+    )
+
+
+def _filtered(
+    stmt: Select,
+    scope: Scope,
+    within: str | None,
+    *,
+    duplicates: bool = False,
+    area: ColumnElement[str] = household_version.c.village_code,
+) -> Select:
+    """Inside the scope (and ``within``), by ``area`` (a household's village, or the area of a person
+    outside households). A duplicate record resolved into a person the caller can see is left out unless
+    ``duplicates`` (a search then shows that person instead, see :func:`survivors_of`)."""
+    stmt = stmt.where(in_scope(area, scope))
     if not duplicates:
         stmt = stmt.where(~is_resolved_within(person_version.c.person_id, scope))
     if within:
-        stmt = stmt.where(in_area(household_version.c.village_code, within))
+        stmt = stmt.where(in_area(area, within))
     return stmt
 
 
@@ -99,14 +160,21 @@ def persons_by_tokens(
         )
     # Materialised, so the planner settles the (cheap, index-only) name match before any household join
     found = matching.cte("matching").prefix_with("MATERIALIZED")
-    stmt = _current_people().join(found, found.c.person_id == person_version.c.person_id)
-    stmt = _filtered(stmt, scope, within, duplicates=True).limit(limit)
+
+    def restrict(people: Select, area: ColumnElement[str]) -> Select:
+        people = people.join(found, found.c.person_id == person_version.c.person_id)
+        return _filtered(people, scope, within, duplicates=True, area=area)
+
+    stmt = _everyone(restrict).limit(limit)
     return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
 
 
 def persons_by_nik(conn: Connection, nik: str, scope: Scope, within: str | None) -> list[PersonHit]:
-    stmt = _filtered(_current_people().where(person_version.c.nik == nik), scope, within, duplicates=True)
-    return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
+    def restrict(people: Select, area: ColumnElement[str]) -> Select:
+        people = people.where(person_version.c.nik == nik)
+        return _filtered(people, scope, within, duplicates=True, area=area)
+
+    return [PersonHit(**row) for row in conn.execute(_everyone(restrict)).mappings()]
 
 
 def persons_by_kk(conn: Connection, kk_number: str, scope: Scope, within: str | None) -> list[PersonHit]:
@@ -139,5 +207,7 @@ def heads_in_area(
 
 
 def persons_by_ids(conn: Connection, person_ids: list[UUID], scope: Scope) -> list[PersonHit]:
-    stmt = _filtered(_current_people().where(person_version.c.person_id.in_(person_ids)), scope, None)
-    return [PersonHit(**row) for row in conn.execute(stmt).mappings()]
+    def restrict(people: Select, area: ColumnElement[str]) -> Select:
+        return _filtered(people.where(person_version.c.person_id.in_(person_ids)), scope, None, area=area)
+
+    return [PersonHit(**row) for row in conn.execute(_everyone(restrict)).mappings()]

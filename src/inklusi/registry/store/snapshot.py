@@ -6,7 +6,11 @@ reads a registry snapshot and a synthetic population the same way:
 - ``households.parquet``: ``household_id``, the dwelling fields, one ``asset_<key>`` column per key of the
   ``asset`` code list (0 = none);
 - ``persons.parquet``: ``person_id, household_id, family_id, relationship`` and the person's coded answers
-  and birth date. Names, NIK and place of birth are left out: ranking does not need them.
+  and birth date, then ``area_code, living_situation``: persons registered outside any household have no
+  household, family or relationship (nulls) but an area (village or district code) and a living situation;
+  members have those two null (their area is their household's ``village_code``). Names, NIK and place of
+  birth are left out: ranking does not need them (and joins persons to households, so it never sees the
+  persons outside households).
 
 Each household and person counts once: records resolved into another by entity resolution
 (``registry.service.resolution``) are left out, so rankings, deciles and counts see no duplicates.
@@ -25,7 +29,23 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from sqlalchemy import Date, Float, Integer, Select, SmallInteger, Uuid, case, func, literal, select
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Float,
+    Integer,
+    Select,
+    SmallInteger,
+    String,
+    Uuid,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.engine import Connection
 
 from inklusi.registry.codelists import codelist
@@ -36,9 +56,11 @@ from inklusi.registry.tables import (
     family_version,
     household_asset,
     household_version,
+    person_outside,
     person_version,
 )
 
+Query = Select | CompoundSelect
 CHUNK_ROWS = 100_000
 LEFT_OUT = ("name", "nik", "birth_place", "programmes")
 DWELLING_COLUMNS = field_names(Dwelling)
@@ -77,18 +99,22 @@ def households_query() -> Select:
     )
 
 
-def persons_query() -> Select:
-    """Current members: each person in the family they belong to now, and that family's household. One
-    record per person and household entity: persons resolved into another record, and the members of a
-    household resolved into another, are left out (the survivor household is counted with its own members)."""
-    p, m, f = person_version, family_member, family_version
-    return (
+def persons_query() -> CompoundSelect:
+    """Current persons: each member in the family they belong to now, and that family's household, then
+    each person registered outside any household (no household or family; their ``area_code`` and
+    ``living_situation``, which are null for members). One record per person and household entity:
+    persons resolved into another record, and the members of a household resolved into another, are left
+    out (the survivor household is counted with its own members)."""
+    p, m, f, o = person_version, family_member, family_version, person_outside
+    members = (
         select(
             p.c.person_id,
             f.c.household_id,
             m.c.family_id,
             m.c.relationship,
             *(p.c[name] for name in PERSON_COLUMNS),
+            cast(null(), String(13)).label("area_code"),
+            cast(null(), SmallInteger).label("living_situation"),
         )
         .select_from(
             p.join(m, (m.c.person_id == p.c.person_id) & m.c.valid_to.is_(None)).join(
@@ -101,9 +127,23 @@ def persons_query() -> Select:
             ~is_resolved("household", f.c.household_id),
         )
     )
+    outside = (
+        select(
+            p.c.person_id,
+            cast(null(), Uuid).label("household_id"),
+            cast(null(), Uuid).label("family_id"),
+            cast(null(), SmallInteger).label("relationship"),
+            *(p.c[name] for name in PERSON_COLUMNS),
+            o.c.area_code,
+            o.c.living_situation,
+        )
+        .select_from(p.join(o, (o.c.person_id == p.c.person_id) & o.c.valid_to.is_(None)))
+        .where(p.c.valid_to.is_(None), ~is_resolved("person", p.c.person_id))
+    )
+    return union_all(members, outside)
 
 
-def arrow_schema(query: Select) -> pa.Schema:
+def arrow_schema(query: Query) -> pa.Schema:
     fields = []
     for column in query.selected_columns:
         kind = column.type
@@ -121,7 +161,7 @@ def arrow_schema(query: Select) -> pa.Schema:
     return pa.schema(fields)
 
 
-def export(conn: Connection, query: Select, path: Path) -> int:
+def export(conn: Connection, query: Query, path: Path) -> int:
     """Write the rows of ``query`` to ``path`` (Parquet); returns how many."""
     schema = arrow_schema(query)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -137,7 +177,7 @@ def export(conn: Connection, query: Select, path: Path) -> int:
     return rows
 
 
-def _cursor_batches(conn: Connection, query: Select, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+def _cursor_batches(conn: Connection, query: Query, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     uuids = [i for i, c in enumerate(query.selected_columns) if isinstance(c.type, Uuid)]
     result = conn.execution_options(yield_per=CHUNK_ROWS).execute(query)
     for rows in result.partitions():
@@ -150,7 +190,7 @@ def _cursor_batches(conn: Connection, query: Select, schema: pa.Schema) -> Itera
         )
 
 
-def _copy_batches(conn: Connection, query: Select, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+def _copy_batches(conn: Connection, query: Query, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)"
     with tempfile.TemporaryDirectory(prefix="inklusi-copy-") as folder:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
@@ -22,6 +22,7 @@ from inklusi.db import bulk_insert
 from inklusi.ids import new_ids
 from inklusi.registry.model import (
     Dwelling,
+    Outside,
     PersonData,
     Version,
     field_names,
@@ -38,6 +39,7 @@ from inklusi.registry.tables import (
     name_variant,
     person,
     person_name_token,
+    person_outside,
     person_programme,
     person_version,
 )
@@ -49,6 +51,7 @@ VERSIONS: dict[str, tuple[Table, str]] = {
     "family": (family_version, "family_id"),
     "person": (person_version, "person_id"),
     "membership": (family_member, "person_id"),
+    "outside": (person_outside, "person_id"),
 }
 PROVENANCE = (
     "version_id",
@@ -250,6 +253,21 @@ def membership_at(conn: Connection, person_id: UUID, at: datetime | None) -> Row
     return found
 
 
+def end_outside(conn: Connection, person_ids: Iterable[UUID], at: datetime) -> int:
+    """End the current rows outside households of these people (they joined a family); how many ended.
+
+    A row that starts after ``at`` (an outreach registration later than the round that lists the person in
+    a household) ends where it starts: it was never valid, and history still shows it."""
+    t = person_outside
+    end = case((t.c.valid_from > at, t.c.valid_from), else_=literal(at, type_=t.c.valid_from.type))
+    ended, wanted = 0, sorted(set(person_ids), key=str)
+    for start in range(0, len(wanted), 5_000):
+        chunk = wanted[start : start + 5_000]
+        stmt = update(t).where(t.c.person_id.in_(chunk), t.c.valid_to.is_(None)).values(valid_to=end)
+        ended += conn.execute(stmt).rowcount
+    return ended
+
+
 def assets_of(conn: Connection, version_ids: list[UUID]) -> dict[UUID, dict[str, float]]:
     found: dict[UUID, dict[str, float]] = defaultdict(dict)
     stmt = select(household_asset).where(household_asset.c.version_id.in_(version_ids))
@@ -266,11 +284,37 @@ def programmes_of(conn: Connection, kind: str, version_ids: list[UUID]) -> dict[
     return defaultdict(frozenset, {k: frozenset(v) for k, v in found.items()})
 
 
+def outside_at(conn: Connection, person_id: UUID, at: datetime | None) -> RowMapping | None:
+    """The person's row outside households at ``at``, or, failing that, the last one they had."""
+    t = person_outside
+    found = conn.execute(select(t).where(t.c.person_id == person_id, valid_at(t, at))).mappings().first()
+    if found is None:
+        stmt = select(t).where(t.c.person_id == person_id).order_by(t.c.valid_from.desc()).limit(1)
+        found = conn.execute(stmt).mappings().first()
+    return found
+
+
+def is_valid_at(row: RowMapping, at: datetime | None) -> bool:
+    """Whether a version row is valid at ``at`` (``None``: now, the row is current)."""
+    if at is None:
+        return row["valid_to"] is None
+    return row["valid_from"] <= at and (row["valid_to"] is None or row["valid_to"] > at)
+
+
 def person_location(
     conn: Connection, person_id: UUID, at: datetime | None
 ) -> tuple[RowMapping | None, str | None]:
-    """The person's membership at ``at`` (or their last) and the village of that family's household."""
+    """Where the person is at ``at`` (or was last): their membership and the village of that family's
+    household; or, for a person registered outside any household then (or last), no membership and the
+    area they were registered in."""
     membership = membership_at(conn, person_id, at)
+    outside = outside_at(conn, person_id, at)
+    if outside is not None and (
+        membership is None
+        or (is_valid_at(outside, at) and not is_valid_at(membership, at))
+        or (not is_valid_at(membership, at) and outside["valid_from"] > membership["valid_from"])
+    ):
+        return None, outside["area_code"]
     if membership is None:
         return None, None
     family_row = _at_or_latest(conn, "family", membership["family_id"], at)
@@ -292,6 +336,10 @@ def _at_or_latest(conn: Connection, kind: str, id_: UUID, at: datetime | None) -
 
 def to_version(row: RowMapping) -> Version:
     return Version(**{name: row[name] for name in PROVENANCE})
+
+
+def to_outside(row: RowMapping) -> Outside:
+    return Outside(row["area_code"], row["living_situation"], to_version(row))
 
 
 def to_dwelling(row: RowMapping) -> Dwelling:
