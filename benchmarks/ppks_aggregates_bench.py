@@ -66,7 +66,9 @@ def handwritten_sql(folder: Path, flags: Path, deciles: Path) -> str:
         f"{AS_OF.month * 100 + AS_OF.day} AS INTEGER)"
     )
     groups = " ".join(
-        f"WHEN age BETWEEN {low} AND {high} THEN '{label}'" if high is not None else f"WHEN age >= {low} THEN '{label}'"
+        f"WHEN age BETWEEN {low} AND {high} THEN '{label}'"
+        if high is not None
+        else f"WHEN age >= {low} THEN '{label}'"
         for label, low, high in AGE_GROUPS
     )
     keys = "category, sex, age_group, decile"
@@ -86,7 +88,8 @@ def handwritten_sql(folder: Path, flags: Path, deciles: Path) -> str:
       SELECT person_id, unnest(programmes) AS programme FROM people WHERE programmes IS NOT NULL
       UNION ALL
       SELECT p.person_id, f.programme
-      FROM (SELECT family_id, unnest(programmes) AS programme FROM read_parquet('{folder}/families.parquet')) f
+      FROM (SELECT family_id, unnest(programmes) AS programme
+            FROM read_parquet('{folder}/families.parquet')) f
       JOIN people p USING (family_id) WHERE f.programme IN ({useful})
       UNION ALL
       SELECT person_id, 'pbi_jkn' FROM people
@@ -112,10 +115,13 @@ def handwritten_sql(folder: Path, flags: Path, deciles: Path) -> str:
                 WHEN grouping(regency) = 0 THEN 'regency' WHEN grouping(province) = 0 THEN 'province'
                 ELSE 'national' END AS level,
            coalesce(village, district, regency, province, 'ID') AS area_code, {keys},
-           count(*) AS flagged, sum(verified) AS verified, sum(CAST((needed & met) <> needed AS INTEGER))
-           AS unmet_need, sum(CAST((needed & met) = 0 AS INTEGER)) AS unserved, sum(outside) AS outside_households
+           count(*) AS flagged, sum(verified) AS verified,
+           sum(CAST((needed & met) <> needed AS INTEGER)) AS unmet_need,
+           sum(CAST((needed & met) = 0 AS INTEGER)) AS unserved, sum(outside) AS outside_households
     FROM (SELECT *, village[1:2] AS province, village[1:5] AS regency, village[1:8] AS district FROM rows)
-    GROUP BY GROUPING SETS (({keys}), (province, {keys}), (regency, {keys}), (district, {keys}), (village, {keys}))
+    GROUP BY GROUPING SETS (
+      ({keys}), (province, {keys}), (regency, {keys}), (district, {keys}), (village, {keys})
+    )
     """
 
 
@@ -133,7 +139,9 @@ def per_level(table: pa.Table) -> dict[str, tuple[int, ...]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("folder", type=Path)
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 8GB")
     parser.add_argument("--breakdowns", nargs="*", default=list(BREAKDOWN_LEVELS))
@@ -161,8 +169,12 @@ def main() -> None:
 
     started = time.perf_counter()
     flags = engine.read_parquet(flags_file)
-    programmes = snapshot_programmes(everyone, engine.read_parquet(folder / "families.parquet"), needs_profile())
-    rows = person_rows(flags, everyone, households, ranks, needs_profile(), as_of=AS_OF, programmes=programmes)
+    programmes = snapshot_programmes(
+        everyone, engine.read_parquet(folder / "families.parquet"), needs_profile()
+    )
+    rows = person_rows(
+        flags, everyone, households, ranks, needs_profile(), as_of=AS_OF, programmes=programmes
+    )
     villages = engine.materialise(village_cube(rows), "ppks_villages")
     cube = engine.to_arrow(rollup(villages))
     times["cube"] = time.perf_counter() - started
