@@ -117,26 +117,31 @@ def snapshot_programmes(persons: ir.Table, families: ir.Table | None, profile: N
 
 
 def _met(programmes: ir.Table | None, services: ir.Table | None, profile: NeedsProfile) -> ir.Table | None:
-    """``person_id``, ``met``: the bit mask of the service types something recorded for the person meets."""
+    """``person_id``, ``met``: the bit mask of the service types something recorded for the person meets.
+    Each bit is a power of two: the distinct bits of a person summed (Ibis has no ``bit_or`` on Spark)."""
     parts = []
     if programmes is not None:
-        masks = profile.programme_masks()
+        pairs = [(code, bit) for code, mask in profile.programme_masks().items() for bit in _bits(mask)]
         lookup = ibis.memtable(
-            pa.table({"programme": list(masks), "mask": pa.array(list(masks.values()), pa.int64())})
+            pa.table({"programme": [p[0] for p in pairs], "bit": pa.array([p[1] for p in pairs], pa.int64())})
         )
         joined = programmes.join(lookup, "programme")
-        parts.append(joined.select(person_id=joined.person_id.cast("string"), mask=joined["mask"]))
+        parts.append(joined.select(person_id=joined.person_id.cast("string"), bit=joined.bit))
     if services is not None:
         bits = {s.value: service_bit(s) for s in ServiceType}
         lookup = ibis.memtable(
-            pa.table({"service_type": list(bits), "mask": pa.array(list(bits.values()), pa.int64())})
+            pa.table({"service_type": list(bits), "bit": pa.array(list(bits.values()), pa.int64())})
         )
         joined = services.join(lookup, "service_type")
-        parts.append(joined.select(person_id=joined.person_id.cast("string"), mask=joined["mask"]))
+        parts.append(joined.select(person_id=joined.person_id.cast("string"), bit=joined.bit))
     if not parts:
         return None
-    union = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
-    return union.group_by("person_id").aggregate(met=union["mask"].bit_or())
+    union = ibis.union(*parts, distinct=True) if len(parts) > 1 else parts[0].distinct()
+    return union.group_by("person_id").aggregate(met=union.bit.sum())
+
+
+def _bits(mask: int) -> list[int]:
+    return [1 << i for i in range(mask.bit_length()) if mask >> i & 1]
 
 
 def _age_group(age: ir.IntegerValue) -> ir.StringValue:
