@@ -146,6 +146,11 @@ def main() -> None:
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 8GB")
     parser.add_argument("--breakdowns", nargs="*", default=list(BREAKDOWN_LEVELS))
     parser.add_argument("--skip-protection", action="store_true")
+    parser.add_argument(
+        "--materialise-members",
+        action="store_true",
+        help="experiment: compute the rules' members table once (expr.members_table) instead of per rule",
+    )
     args = parser.parse_args()
     folder: Path = args.folder
     print(f"load before: {os.getloadavg()}", flush=True)
@@ -163,9 +168,15 @@ def main() -> None:
     households = engine.read_parquet(folder / "households.parquet")
     everyone = with_outside(persons, engine.read_parquet(folder / "outside_households.parquet"))
     ranks = engine.read_parquet(deciles)
+    if args.materialise_members:
+        from inklusi.ppks import expr
+
+        build = expr.members_table
+        expr.members_table = lambda *given: engine.materialise(build(*given), "ppks_members")  # type: ignore[assignment]
     found = candidates(everyone, households, ranks, load_rules("national"), as_of=AS_OF)
     flags_file = engine.write_parquet(flags_from_candidates(found), scratch / "flags.parquet")
     times["flags"] = time.perf_counter() - started
+    print(f"  flags: {times['flags']:.1f} s, peak so far {peak_gib():.2f} GiB", flush=True)
 
     started = time.perf_counter()
     flags = engine.read_parquet(flags_file)
@@ -178,10 +189,12 @@ def main() -> None:
     villages = engine.materialise(village_cube(rows), "ppks_villages")
     cube = engine.to_arrow(rollup(villages))
     times["cube"] = time.perf_counter() - started
+    print(f"  cube: {times['cube']:.1f} s, peak so far {peak_gib():.2f} GiB", flush=True)
 
     started = time.perf_counter()
     baseline = engine.con.con.sql(handwritten_sql(folder, flags_file, deciles)).to_arrow_table()
     times["sql"] = time.perf_counter() - started
+    print(f"  sql: {times['sql']:.1f} s, peak so far {peak_gib():.2f} GiB", flush=True)
     same = per_level(cube) == per_level(baseline)
     flagged = int(engine.execute_sql(f"SELECT count(*) FROM read_parquet('{flags_file}')")[0][0])
     households_n = int(engine.execute_sql(f"SELECT count(*) FROM read_parquet('{deciles}')")[0][0])
@@ -192,6 +205,7 @@ def main() -> None:
         started = time.perf_counter()
         published = publish(cube, categories(), breakdowns=args.breakdowns)
         times["protection"] = time.perf_counter() - started
+        print(f"  protection: {times['protection']:.1f} s, peak so far {peak_gib():.2f} GiB", flush=True)
     whole = times["flags"] + times["cube"] + times.get("protection", 0.0)
     print(
         f"households {households_n:,}  flags {flagged:,}  cube rows {cube.num_rows:,}"
