@@ -31,6 +31,7 @@ import pyarrow as pa
 from inklusi.ppks.expr import years_between
 from inklusi.ppks.model import ServiceType
 from inklusi.ppks.needs import NeedsProfile, category_masks, service_bit
+from inklusi.registry.codelists import codelist
 
 NATIONAL = "ID"
 """The area code of the national level."""
@@ -99,8 +100,9 @@ def snapshot_programmes(persons: ir.Table, families: ir.Table | None, profile: N
         for programme in profile.programmes:
             if programme.source == "health_insurance" and programme.flag is not None and programme.meets:
                 answer = persons.health_insurance.cast("int64")
-                # flags are sums of the codes (1 + 2 + 4 + 8 = 15 at most); larger answers are special codes
-                covered = (answer > 0) & (answer <= 15) & ((answer & programme.flag) != 0)
+                # answers are sums of the codes (1 + 2 + 4 + 8 at most); larger ones are special (99: unknown)
+                ceiling = sum(int(key) for key in codelist("health_insurance").codes)
+                covered = (answer > 0) & (answer <= ceiling) & ((answer & programme.flag) != 0)
                 chosen = persons.filter(covered.fill_null(False))
                 parts.append(
                     chosen.select(
