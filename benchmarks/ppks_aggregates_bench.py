@@ -172,7 +172,7 @@ def main() -> None:
         from inklusi.ppks import expr
 
         build = expr.members_table
-        expr.members_table = lambda *given: engine.materialise(build(*given), "ppks_members")  # type: ignore[assignment]
+        expr.members_table = lambda *given: engine.materialise(build(*given), "ppks_members")
     found = candidates(everyone, households, ranks, load_rules("national"), as_of=AS_OF)
     flags_file = engine.write_parquet(flags_from_candidates(found), scratch / "flags.parquet")
     times["flags"] = time.perf_counter() - started

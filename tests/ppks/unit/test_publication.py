@@ -40,14 +40,14 @@ def make_cube(records: dict[tuple[str, ...], tuple[int, ...]]) -> pa.Table:
             for i, value in enumerate(values):
                 entry[i] += value
     columns: dict[str, list[object]] = {name: [] for name in CUBE_SCHEMA.names}
-    for (level, area, parent, *keys), values in rows.items():
+    for (level, area, parent, *keys), counts in rows.items():
         columns["level"].append(level)
         columns["area_code"].append(area)
         columns["parent_code"].append(parent or None)
         for name, key in zip(KEYS, keys, strict=True):
             columns[name].append(key)
-        for name, value in zip(MEASURES, values, strict=True):
-            columns[name].append(value)
+        for name, count in zip(MEASURES, counts, strict=True):
+            columns[name].append(count)
     return pa.table(columns, schema=CUBE_SCHEMA)
 
 
@@ -156,8 +156,8 @@ def test_an_area_shows_the_same_figures_in_its_tables_and_in_its_parents(seed: i
     for (area, cat, measure, _), values in by_area.items():
         merged[(area, cat, measure)] |= values
     assert merged
-    for key, values in merged.items():
-        assert len(values) == 1, (key, values)  # one value, one suppression status, wherever it appears
+    for shared, values in merged.items():
+        assert len(values) == 1, (shared, values)  # one value, one suppression status, wherever it appears
 
 
 def test_the_tables_add_up_and_villages_appear_in_their_districts_table() -> None:
@@ -167,7 +167,7 @@ def test_the_tables_add_up_and_villages_appear_in_their_districts_table() -> Non
     total = sum(values[0] for values in records.values())
     assert out[("national", NATIONAL, "sex", ALL, ALL, "flagged")] == (total, False)
     provinces = sum(
-        value
+        int(value or 0)
         for (level, area, slice_, cat, key, measure), (value, _) in out.items()
         if level == "national" and slice_ == CHILD_AREA and cat == ALL and key != ALL and measure == "flagged"
     )
