@@ -137,7 +137,12 @@ class Engine:
     def materialise(self, expr: ibis.Table, name: str) -> ibis.Table:
         """Compute ``expr`` once and keep it (a temporary table on DuckDB, a cached view on Spark)."""
         if self.backend == "duckdb":
-            return self.con.create_table(name, expr, temp=True, overwrite=True)
+            # Not ``create_table(..., overwrite=True)``: with sqlglot 30 Ibis 12 renders its
+            # ``DROP TABLE IF EXISTS <name>`` without the name, a parser error on DuckDB
+            self.con._run_pre_execute_hooks(expr)  # registers the memtables the expression reads
+            quoted = '"' + name.replace('"', '""') + '"'
+            self.con.raw_sql(f"CREATE OR REPLACE TEMP TABLE {quoted} AS {self.con.compile(expr)}")
+            return self.con.table(name)
         scratch = Path(tempfile.mkdtemp(prefix=f"inklusi-{name}-"))
         self._scratch.append(scratch)
         self.write_parquet(expr, scratch / "data")
