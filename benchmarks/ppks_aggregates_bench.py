@@ -149,7 +149,7 @@ def main() -> None:
     parser.add_argument(
         "--materialise-members",
         action="store_true",
-        help="experiment: compute the rules' members table once (expr.members_table) instead of per rule",
+        help="compute the rules' members table once (candidates(keep=...)) instead of once per rule",
     )
     args = parser.parse_args()
     folder: Path = args.folder
@@ -168,12 +168,8 @@ def main() -> None:
     households = engine.read_parquet(folder / "households.parquet")
     everyone = with_outside(persons, engine.read_parquet(folder / "outside_households.parquet"))
     ranks = engine.read_parquet(deciles)
-    if args.materialise_members:
-        from inklusi.ppks import expr
-
-        build = expr.members_table
-        expr.members_table = lambda *given: engine.materialise(build(*given), "ppks_members")
-    found = candidates(everyone, households, ranks, load_rules("national"), as_of=AS_OF)
+    keep = (lambda members: engine.materialise(members, "ppks_members")) if args.materialise_members else None
+    found = candidates(everyone, households, ranks, load_rules("national"), as_of=AS_OF, keep=keep)
     flags_file = engine.write_parquet(flags_from_candidates(found), scratch / "flags.parquet")
     times["flags"] = time.perf_counter() - started
     print(f"  flags: {times['flags']:.1f} s, peak so far {peak_gib():.2f} GiB", flush=True)

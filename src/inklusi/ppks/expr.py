@@ -10,6 +10,7 @@ are no deciles (:meth:`RuleSet.usable` says which, for the caller to report).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import ibis
@@ -168,13 +169,20 @@ def candidates(
     rules: RuleSet,
     *,
     as_of: date,
+    keep: Callable[[ir.Table], ir.Table] | None = None,
 ) -> ir.Table:
     """Every candidate of every rule that can run: ``person_id``, ``household_id`` (null for people outside
     households), ``category``, ``rule_id``, ``rule_version`` and ``evidence`` (JSON: the answers the rule
     read). A person meets several rules in several rows. Rules reading the decile are skipped without
-    ``deciles`` (:meth:`RuleSet.usable`)."""
+    ``deciles`` (:meth:`RuleSet.usable`).
+
+    ``keep`` computes a table once and returns it (the engine's ``materialise``): every rule reads the
+    members table (persons joined to households, household sizes and earners, deciles), and without it the
+    engine computes that join once per rule (at 10 M households 442 s against 66 s for the rules)."""
     usable, _skipped = rules.usable(deciles is not None)
     members = members_table(persons, households, deciles, as_of)
+    if keep is not None:
+        members = keep(members)
     outside = outside_table(persons, as_of) if "village_code" in persons.columns else None
     parts = []
     for rule in usable:

@@ -402,3 +402,24 @@ def test_evidence_is_valid_json_with_missing_answers_as_null(engine) -> None:
     persons = [person("a", "H1", 40, difficulty_seeing=1, difficulty_hearing=None)]
     (row,) = run(engine, persons, [household("H1")])
     assert json.loads(row["evidence"])["difficulty_hearing"] is None
+
+
+def test_the_members_table_is_computed_once_when_the_caller_keeps_it(engine) -> None:
+    persons = [person("alone", "H1", 70, difficulty_walking=2), person("child", "H2", 9, difficulty_seeing=1)]
+    households = [household("H1"), household("H2")]
+    p = engine.table(pa.Table.from_pylist(persons, schema=pa.schema(PERSON_TYPES)))
+    h = engine.table(pa.Table.from_pylist(households, schema=pa.schema(HOUSEHOLD_TYPES)))
+    kept = []
+
+    def keep(members):
+        kept.append(members)
+        return engine.materialise(members, "members_kept")
+
+    once = engine.to_arrow(candidates(p, h, None, load_rules(), as_of=AS_OF, keep=keep))
+    every_rule = engine.to_arrow(candidates(p, h, None, load_rules(), as_of=AS_OF))
+    assert len(kept) == 1
+    key = ["person_id", "rule_id"]
+    assert once.sort_by([(k, "ascending") for k in key]).equals(
+        every_rule.sort_by([(k, "ascending") for k in key])
+    )
+    assert once.num_rows > 0
