@@ -18,6 +18,7 @@ from inklusi.console import DEMO_DATA_DIR, console, reporting_errors, say, setti
 from inklusi.i18n import DEFAULT_LANGUAGE, msg, translations
 from inklusi.instrument.cli import import_files, imports, instrument, show_import
 from inklusi.linkage.cli import TRAINING_PATHS, linkage
+from inklusi.ppks.cli import ppks
 from inklusi.registry.cli import registry
 from inklusi.synth.cli import synth
 from inklusi.welfare.cli import welfare
@@ -42,6 +43,7 @@ app.add_typer(imports, name="imports")
 app.command("import")(import_files)
 app.add_typer(welfare, name="welfare")
 app.add_typer(linkage, name="linkage")
+app.add_typer(ppks, name="ppks")
 app.command("synth")(synth)
 
 

@@ -180,8 +180,8 @@ def cluster(
         sl[pair_component], sr[pair_component], sp[pair_component], reasons, strict=True
     ):
         key = (int(i), int(j))
-        separated = key in cannot or (key[1], key[0]) in cannot
-        if key in must or (reason in SOFT_CONFLICTS | {""} and not separated):
+        by_steward = key in cannot or (key[1], key[0]) in cannot
+        if key in must or (reason in SOFT_CONFLICTS | {""} and not by_steward):
             result[max(i, j)] = result[min(i, j)] = min(i, j)
         else:
             refused.append((key[0], key[1], float(p), reason or "steward_separated"))

@@ -116,3 +116,27 @@ def test_only_the_engine_imports_duckdb_or_pyspark():
             if any(n.split(".")[0] in ("duckdb", "pyspark") for n in names):
                 offenders.append(module.relative_to(PACKAGE).as_posix())
     assert set(offenders) <= {"analytics/engine.py"}
+
+
+def imported_roots(module: str) -> set[str]:
+    tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_disclosure_control_imports_only_numpy_pyarrow_and_the_foundation() -> None:
+    """The ppks and sharing slices build on inklusi.disclosure: it stays a pure foundation module."""
+    allowed_packages = {"numpy", "pyarrow", "__future__", "itertools", "collections", "dataclasses", "enum"}
+    foundation = {"inklusi.errors", "inklusi.i18n"}
+    imports = imported_roots("disclosure.py")
+    extra = {
+        name for name in imports if name not in foundation and name.split(".")[0] not in allowed_packages
+    }
+    assert not extra, f"inklusi.disclosure imports more than numpy, pyarrow and the foundation: {extra}"
+    (contract,) = [c for c in contracts() if c.get("source_modules") == ["inklusi.disclosure"]]
+    assert {f"inklusi.{name}" for name in slices()} <= set(contract["forbidden_modules"])

@@ -166,3 +166,12 @@ def test_the_review_queue_holds_one_pair_for_each_two_clusters_and_none_a_stewar
     assert chosen.tolist() == [1, 5, 6]  # the strongest of each: 0-3, 1-4, 4-5
     assert one_per_pair_of_clusters(labels, left, right, p, apart, frozenset({(5, 4)})).tolist() == [1, 5]
     assert one_per_pair_of_clusters(labels, left, right, p, apart & (p < 0.9)).tolist() == [2, 4]
+
+
+def test_a_steward_s_separation_is_kept_by_the_clusters_and_not_queued_again():
+    left, right, p = edges((0, 1, 0.999), (2, 3, 0.999), (1, 3, 0.4))
+    found = cluster(4, left, right, p, Conflicts.of(records(n=4), RULES), RULES, cannot_link={(0, 1)})
+    assert found.labels[0] != found.labels[1] and found.labels[2] == found.labels[3]
+    assert found.separated == frozenset({(0, 1)})
+    apart = found.labels[left] != found.labels[right]
+    assert one_per_pair_of_clusters(found.labels, left, right, p, apart, found.separated).tolist() == [2]
