@@ -76,7 +76,7 @@ def test_web_page_shows_a_category_only_with_its_permission(client, registry_wit
             assert page.status_code == 403, role
             continue
         assert page.status_code == 200, role
-        cells = set(re.findall(r'data-label="Kategori">([^<]+)</td>', page.text))
+        cells = set(re.findall(r'data-label="Kategori"><span>([^<]+)</span></td>', page.text))
         assert cells == {NAMES[code] for code in _expected(found, permissions)}, role
         if Permission.ppks_sensitive not in permissions:  # not in the list, not in the category filter
             assert not any(NAMES[code] in page.text for code in SENSITIVE), role

@@ -15,6 +15,7 @@ from inklusi.access.model import Permission
 from inklusi.i18n import msg
 from inklusi.ppks import service
 from inklusi.ppks.flags import FlagStatus
+from inklusi.ppks.spec import load_rules
 from inklusi.web.pages import page_language, render
 from inklusi.web.session import PagePrincipal, require_csrf
 from inklusi.wilayah import service as wilayah
@@ -58,6 +59,7 @@ def candidates_page(
         wilayah.area_names(ctx, {f.area_code for f in listing.flags} | {listing.area_code}) if listing else {}
     )
     categories = {c.code: c.name.text(language) for c in service.visible_categories(principal)}
+    rules = {rule.id: rule.description.text(language) for rule in load_rules("national").rules}
     query = {"area": area or "", "category": category or "", "status": chosen.value if chosen else ""}
     return render(
         request,
@@ -67,6 +69,7 @@ def candidates_page(
         listing=listing,
         places=places,
         categories=categories,
+        rules=rules,
         statuses=STATUS_LABELS,
         chosen_category=category or "",
         chosen_status=chosen.value if chosen else "",
