@@ -35,6 +35,8 @@ from inklusi.instrument import web as instrument_web
 from inklusi.instrument.service.jobs import ImportJobs
 from inklusi.linkage import api as linkage_api
 from inklusi.linkage import web as linkage_web
+from inklusi.ppks import api as ppks_api
+from inklusi.ppks import web as ppks_web
 from inklusi.registry import api as registry_api
 from inklusi.registry import change_requests_web
 from inklusi.registry import web as registry_web
@@ -103,7 +105,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "schema": sorted(schema_revisions(ctx.engine)),
         }
 
-    api_modules = (access_api, wilayah_api, registry_api, instrument_api, welfare_api, linkage_api, audit_api)
+    api_modules = (
+        access_api,
+        wilayah_api,
+        registry_api,
+        instrument_api,
+        welfare_api,
+        linkage_api,
+        ppks_api,
+        audit_api,
+    )
     for module in api_modules:
         app.include_router(module.router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
     web_modules = (
@@ -115,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         instrument_web,
         linkage_web,
         welfare_web,
+        ppks_web,
         audit_web,
     )
     for module in web_modules:

@@ -151,6 +151,19 @@ def run_demo(
                 persons=report.ranking.run.persons,
             )
         )
+    if report.ppks is not None:
+        flags = report.ppks
+        say(
+            msg(
+                "PPKS: {candidates} candidates identified (rules {rules}); the case worker {worker} verified "
+                "{verified} and rejected {rejected} (/ppks/candidates).",
+                candidates=flags.run.candidates,
+                rules=flags.run.rules,
+                worker=flags.worker,
+                verified=flags.verified,
+                rejected=flags.rejected,
+            )
+        )
     if report.linkage_skipped is not None:
         say(msg("Record linkage skipped: {reason}", reason=report.linkage_skipped.render(language)))
     if report.linkage is not None:

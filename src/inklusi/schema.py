@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-SLICES_WITH_TABLES = ("wilayah", "access", "audit", "registry", "instrument", "welfare", "linkage")
+SLICES_WITH_TABLES = ("wilayah", "access", "audit", "registry", "instrument", "welfare", "linkage", "ppks")
 
 
 def import_all_tables() -> None:

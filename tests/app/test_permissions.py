@@ -31,6 +31,7 @@ READ, WRITE, AUDIT, USERS_MANAGE = (
     Permission.audit_read,
     Permission.users_manage,
 )
+PPKS_READ, PPKS_PERSONS, PPKS_VERIFY = Permission.ppks_read, Permission.ppks_persons, Permission.ppks_verify
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,14 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/linkage/entities/{entity_id}/unmerge"): Rule(
         WRITE, NOT_FOUND, request=lambda _: {"json": {"records": [MISSING]}}
     ),
+    # PPKS: the taxonomy for readers; an area's flags for ppks:persons (empty outside the scope: the
+    # sensitive categories per role are tested in tests/ppks/test_sensitive_visibility.py); decisions
+    ("GET", "/ppks/categories"): Rule(PPKS_READ),
+    ("GET", "/ppks/candidates"): Rule(PPKS_PERSONS, request=lambda ids: {"params": {"area": ids["area"]}}),
+    ("POST", "/ppks/flags/{flag_id}/verify"): Rule(PPKS_VERIFY, NOT_FOUND, request=lambda _: {"json": {}}),
+    ("POST", "/ppks/flags/{flag_id}/reject"): Rule(
+        PPKS_VERIFY, NOT_FOUND, request=lambda _: {"json": {"reason": "not so"}}
+    ),
     ("GET", "/audit/verify"): Rule(AUDIT),
     ("GET", "/audit/entries"): Rule(AUDIT),
 }
@@ -227,7 +236,7 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "person_id": ids["person"],
         "request_id": ids["change_request"],
     }
-    for name in ("job_id", "batch_id", "pair_id", "entity_id", "record_id"):
+    for name in ("job_id", "batch_id", "pair_id", "entity_id", "record_id", "flag_id"):
         values[name] = MISSING
     return API + path.format(**values)
 

@@ -63,6 +63,11 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
             "Writing the ranks",
         ):
             assert f"✓ {step}" in output, step
+        # PPKS identified on the ranking, and the case worker decided a few (issue 14)
+        flagged = re.search(r"PPKS: (\d+) candidates identified \(rules \S+\); the case worker "
+                            r"pendamping.bandung verified (\d+) and rejected (\d+)", output)  # fmt: skip
+        assert flagged and int(flagged.group(1)) > 0 and flagged.group(2, 3) == ("3", "1"), output
+        assert "✓ A case worker verifies a few PPKS candidates after home visits" in output
         # and what the synthetic truth holds on purpose
         truth = re.search(r"has (\d+) households listed twice .* and (\d+) households that split off", output)
         assert truth, output

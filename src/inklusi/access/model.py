@@ -29,6 +29,12 @@ class Permission(StrEnum):
     registry_write = "registry:write"
     audit_read = AUDIT_READ  # the audit core names it itself: it depends on no other slice
     users_manage = "users:manage"
+    # Vulnerable groups (PPKS): the taxonomy and suppressed aggregates; named candidates in an area;
+    # categories of specific personal data (UU 27/2022 Pasal 4) at all; verifying or rejecting a flag.
+    ppks_read = "ppks:read"
+    ppks_persons = "ppks:persons"
+    ppks_sensitive = "ppks:sensitive"
+    ppks_verify = "ppks:verify"
 
 
 # Permissions about the system as a whole, not about data in an area: a grant of one of these limited to an
@@ -45,6 +51,10 @@ REFUSALS: dict[Permission, Text] = {
     Permission.users_manage: msg(
         "You lack the permission {permission}", permission=Permission.users_manage.value
     ),
+    Permission.ppks_read: msg("You may not see vulnerable groups (PPKS)"),
+    Permission.ppks_persons: msg("You may not see the people flagged as vulnerable (PPKS)"),
+    Permission.ppks_sensitive: msg("You may not see sensitive PPKS categories"),
+    Permission.ppks_verify: msg("You may not verify or reject PPKS flags"),
 }
 
 

@@ -304,6 +304,30 @@ LINKAGE_UNMERGE = _kind(
     Purpose.data_stewardship, created="the new entity", moved="how many records moved",
 )  # fmt: skip
 
+# --- PPKS: vulnerable groups (a sensitive category is never named in a detail: see docs/ppks.md) ----------
+
+PPKS_IDENTIFY = _kind(
+    "ppks.identify", "ppks_run", msg("The PPKS rules were run over the registry"),
+    Purpose.programme_targeting,
+    rules="the rule set and version", registry_at="the registry's snapshot moment",
+    welfare_run="the welfare run whose deciles were read (none: rules needing deciles skipped)",
+    candidates="persons × categories found", new="flags created", changed="flags given new evidence",
+    retired="candidates retired (evidence gone)",
+)  # fmt: skip
+PPKS_CANDIDATES_READ = _kind(
+    "ppks.candidates.read", "area", msg("The PPKS flags of an area were listed"),
+    category="the category asked for (sensitive: only the word sensitive)", status="the status asked for",
+    offset="page offset", shown="how many flags were shown", flags="the flags shown",
+)  # fmt: skip
+_DECIDED = {"category": "the category (sensitive: only the word sensitive)",
+            "previous": "the status before"}  # fmt: skip
+PPKS_FLAG_VERIFY = _kind(
+    "ppks.flag.verify", "ppks_flag", msg("A PPKS flag was verified"), Purpose.case_management, **_DECIDED
+)  # fmt: skip
+PPKS_FLAG_REJECT = _kind(
+    "ppks.flag.reject", "ppks_flag", msg("A PPKS flag was rejected"), Purpose.case_management, **_DECIDED
+)  # fmt: skip
+
 
 def describe(action: str) -> Text | None:
     """What an action of the log means, for the auditor's pages (None: not in the catalogue)."""

@@ -7,7 +7,8 @@ report); registers people outside households (the population's and a small outre
 noisy second listing of some of the same people and de-duplicates the registry, leaving the doubtful
 pairs in the stewards' review queue; links a small scenario of lists without identity numbers (a table
 apart from the registry) and scores the result against its truth; trains the national proxy-means model
-on a synthetic survey and ranks every household into deciles; then serves. Safe to run again: what
+on a synthetic survey and ranks every household into deciles; identifies PPKS candidates (vulnerable
+groups) and lets the case worker verify a few; then serves. Safe to run again: what
 exists is kept.
 """
 
@@ -30,6 +31,7 @@ from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.demo.linkage import DemoLinkage, WeakListsResult, evaluate_weak_lists, prepare_demo
 from inklusi.demo.outside import register_outside
+from inklusi.demo.ppks import DemoPpks, identify_and_verify_demo
 from inklusi.demo.welfare import DemoRanking, train_and_rank_demo
 from inklusi.errors import Invalid
 from inklusi.i18n import Text, msg
@@ -74,6 +76,7 @@ USERS = (
     ),
     DemoUser("auditor", "Auditor", "Inspektorat Jenderal", (("auditor", None),)),
 )
+CASE_WORKER = "pendamping.bandung"
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class DemoReport:
     truth: DemoTruth | None = None  # what the generator did on purpose (None when the registry existed)
     weak_lists: WeakListsResult | None = None  # linkage without identity numbers, on a table apart
     outside: int = 0  # people registered outside any household (outreach, a panti's intake)
+    ppks: DemoPpks | None = None  # None when the flags existed already
 
 
 @dataclass(frozen=True)
@@ -134,12 +138,26 @@ def prepare(
         ranking = None
         if not welfare_service.list_runs(ctx):
             ranking = train_and_rank_demo(ctx, Principal.system("demo"), progress=step)
+        flags = None
+        if ranking is not None:  # a new ranking: identify on it (a registry kept as it was keeps its flags)
+            flags = identify_and_verify_demo(ctx, (CASE_WORKER, DEMO_PASSWORD), progress=step)
         total = registry.count_households(ctx)
     finally:
         ctx.close()
     added = sum(r.report.get("totals", {}).get("households_new", 0) for r in rounds)
     return DemoReport(
-        admin_password, added, total, USERS, tuple(rounds), ranking, linked, skipped, truth, weak, outside
+        admin_password,
+        added,
+        total,
+        USERS,
+        tuple(rounds),
+        ranking,
+        linked,
+        skipped,
+        truth,
+        weak,
+        outside,
+        flags,
     )
 
 

@@ -1,23 +1,33 @@
-"""``inklusi ppks …``: vulnerable groups (PPKS). So far: ``evaluate`` the identification rules on a synthetic
-population folder."""
+"""``inklusi ppks …``: vulnerable groups (PPKS): ``identify`` candidates in the registry, list an area's
+``candidates``, ``verify`` or ``reject`` a flag, and ``evaluate`` the rules on a synthetic population folder.
+
+The command line acts as the system (every permission); ``candidates --role ROLE`` narrows it to what a
+built-in role sees in the area (e.g. a list for a steward, without the sensitive categories)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
+from uuid import UUID
 
 import typer
 from rich.table import Table
 
-from inklusi.console import console, reporting_errors, say, settings, showing_steps
+from inklusi.console import console, open_context, reporting_errors, say, settings, showing_steps
 from inklusi.i18n import msg
+
+if TYPE_CHECKING:
+    from inklusi.access.model import Principal
 
 # The service pulls in Ibis, PyArrow and the welfare models: the command imports it when it runs, so that
 # `inklusi --help` stays fast.
 
-ppks = typer.Typer(help="Vulnerable groups (PPKS): taxonomy and identification rules.", no_args_is_help=True)
+ppks = typer.Typer(
+    help="Vulnerable groups (PPKS): identification, candidates and decisions, rule evaluation.",
+    no_args_is_help=True,
+)
 
 
 def _share(value: float | None) -> str:
@@ -114,3 +124,157 @@ def evaluate(
     for gap in result.gaps:
         gaps.add_row(gap.category, gap.reveal, gap.reason.text(language))
     console.print(gaps)
+
+
+def _system() -> Principal:
+    from inklusi.access.model import Principal
+
+    return Principal.system("cli")
+
+
+def _as_role(role: str | None, area: str) -> Principal:
+    """The system, or a built-in role's permissions within ``area``."""
+    from inklusi.access import service as access
+    from inklusi.access.model import Grant, Principal
+    from inklusi.errors import Invalid, Issue
+
+    if role is None:
+        return _system()
+    roles = {r.name: r for r in access.builtin_roles()}
+    if role not in roles:
+        text = msg("No role {role}; use one of: {known}", role=role, known=", ".join(sorted(roles)))
+        raise Invalid(text, [Issue("role", "role.unknown", text)])
+    return Principal(None, "cli", f"cli ({role})", None, (Grant(role, roles[role].permissions, area),))
+
+
+@ppks.command("identify")
+def identify(
+    rules: Annotated[str, typer.Option(help="Packaged rule set name or YAML path")] = "national",
+    backend: Annotated[
+        Literal["duckdb", "pyspark"] | None, typer.Option(help="duckdb or pyspark (default: the setting)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Run the PPKS rules over the registry (with the latest welfare deciles): new candidates, candidates
+    whose evidence went away retired; verified and rejected flags are kept."""
+    from inklusi.ppks import service
+
+    with open_context() as ctx, reporting_errors():
+        if as_json:
+            run = service.identify(ctx, _system(), rules=rules, backend=backend)
+        else:
+            with showing_steps() as step:
+                run = service.identify(ctx, _system(), rules=rules, backend=backend, progress=step)
+    summary = {
+        "run": str(run.id),
+        "rules": run.rules,
+        "registry_at": run.registry_at.isoformat(),
+        "welfare_run": str(run.welfare_run_id) if run.welfare_run_id else None,
+        "skipped_rules": list(run.skipped_rules),
+        "candidates": run.candidates,
+        "new": run.new_flags,
+        "changed": run.changed,
+        "retired": run.retired,
+        "unchanged": run.unchanged,
+        "by_category": run.by_category,
+    }
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    say(
+        msg(
+            "PPKS identification {rules}: {candidates:,} candidates; {new:,} new, {changed:,} changed, "
+            "{retired:,} retired, {unchanged:,} unchanged.",
+            rules=run.rules,
+            candidates=run.candidates,
+            new=run.new_flags,
+            changed=run.changed,
+            retired=run.retired,
+            unchanged=run.unchanged,
+        )
+    )
+    if run.skipped_rules:
+        say(msg("Rules skipped without deciles: {rules}", rules=", ".join(run.skipped_rules)), "yellow")
+    table = Table(title=msg("Candidates by category").render(settings().language))
+    table.add_column("category")
+    table.add_column("found", justify="right")
+    for code, count in run.by_category.items():
+        table.add_row(code, f"{count:,}")
+    console.print(table)
+
+
+@ppks.command("candidates")
+def candidates(
+    area: Annotated[str, typer.Option(help="An area code (PP, PP.RR, PP.RR.DD or a village)")],
+    category: Annotated[str | None, typer.Option(help="Only this category")] = None,
+    status: Annotated[
+        Literal["candidate", "verified", "rejected", "retired"] | None, typer.Option(help="Only this status")
+    ] = None,
+    role: Annotated[
+        str | None, typer.Option(help="See the area as this built-in role would (default: everything)")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 100,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """The PPKS flags of an area and the areas inside it (audited)."""
+    from inklusi.ppks import service
+    from inklusi.ppks.flags import FlagStatus
+
+    with open_context() as ctx, reporting_errors():
+        page = service.candidates_in(
+            ctx,
+            _as_role(role, area),
+            area,
+            category=category,
+            status=FlagStatus(status) if status else None,
+            limit=limit,
+            offset=offset,
+        )
+    if as_json:
+        flags = [
+            {
+                **{k: str(v) if isinstance(v, UUID) else v for k, v in f.__dict__.items()},
+                "status": f.status.value,
+                "registry_at": f.registry_at.isoformat(),
+                "since": f.since.isoformat(),
+                "decided_at": f.decided_at.isoformat() if f.decided_at else None,
+            }
+            for f in page.flags
+        ]
+        document = {"area": page.area_code, "total": page.total, "offset": page.offset, "flags": flags}
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    say(msg("{n} flags in {area}", n=page.total, area=page.area_code))
+    table = Table()
+    for heading in ("flag", "person", "category", "status", "area", "rule"):
+        table.add_column(heading)
+    for f in page.flags:
+        table.add_row(str(f.id), str(f.person_id), f.category, f.status.value, f.area_code, f.rule_id)
+    console.print(table)
+
+
+@ppks.command("verify")
+def verify(
+    flag_id: Annotated[UUID, typer.Argument(help="The flag's id (inklusi ppks candidates)")],
+    note: Annotated[str | None, typer.Option(help="What was checked")] = None,
+) -> None:
+    """Verify a flag: kept whatever later runs find."""
+    from inklusi.ppks import service
+
+    with open_context() as ctx, reporting_errors():
+        flag = service.verify(ctx, _system(), flag_id, note=note)
+    say(msg("Flag {id} is {status}", id=str(flag.id), status=flag.status.value), "green")
+
+
+@ppks.command("reject")
+def reject(
+    flag_id: Annotated[UUID, typer.Argument(help="The flag's id (inklusi ppks candidates)")],
+    reason: Annotated[str, typer.Option(help="Why the flag is wrong (required)")],
+) -> None:
+    """Reject a flag with a reason: kept whatever later runs find."""
+    from inklusi.ppks import service
+
+    with open_context() as ctx, reporting_errors():
+        flag = service.reject(ctx, _system(), flag_id, reason=reason)
+    say(msg("Flag {id} is {status}", id=str(flag.id), status=flag.status.value), "green")

@@ -30,6 +30,7 @@ TEMPLATE_PACKAGES = (
     "inklusi.instrument",
     "inklusi.linkage",
     "inklusi.welfare",
+    "inklusi.ppks",
 )
 LANGUAGE_COOKIE = "inklusi_lang"
 

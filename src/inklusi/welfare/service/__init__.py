@@ -18,6 +18,8 @@ from inklusi.welfare.service.models import (
     train_model,
 )
 from inklusi.welfare.service.ranking import (
+    DecileFile,
+    export_deciles,
     get_run,
     list_runs,
     rank_registry,
@@ -31,10 +33,12 @@ from inklusi.welfare.service.reads import (
 )
 
 __all__ = [
+    "DecileFile",
     "decile_summary",
     "design_of",
     "engine_for",
     "explain_household",
+    "export_deciles",
     "fit_survey",
     "get_run",
     "household_rank",

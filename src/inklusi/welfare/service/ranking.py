@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from uuid import UUID
 
-from inklusi.access.model import Principal
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from inklusi.access.model import Permission, Principal
 from inklusi.analytics.engine import Backend, read_arrow
 from inklusi.audit import events
 from inklusi.audit import service as audit
@@ -16,7 +20,7 @@ from inklusi.audit.events import Event
 from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import NotFound
+from inklusi.errors import Forbidden, NotFound
 from inklusi.i18n import Text, msg
 from inklusi.ids import new_id
 from inklusi.registry import service as registry
@@ -106,6 +110,30 @@ def _counted(batches: Iterable, step: Text, total: int, progress: Callable[..., 
         yield batch
         done += batch.num_rows
         progress(step, done, total)
+
+
+@dataclass(frozen=True)
+class DecileFile:
+    run: RunInfo
+    path: Path  # Parquet: household_id (text), national_decile
+
+
+def export_deciles(ctx: Context, principal: Principal, path: Path) -> DecileFile | None:
+    """The latest run's national decile of every household ranked, as Parquet (``None``: no run yet), for
+    analytics over the registry snapshot (PPKS identification). Needs ``registry:read`` nationwide; the
+    caller's own audit entry names the run it read."""
+    if not principal.can(Permission.registry_read, None):
+        raise Forbidden(msg("Exporting the welfare deciles needs nationwide read access"))
+    schema = pa.schema([("household_id", pa.string()), ("national_decile", pa.int16())])
+    with ctx.transaction(readonly=True) as conn:
+        row = store.latest_run(conn)
+        if row is None:
+            return None
+        with pq.ParquetWriter(path, schema) as writer:
+            for part in store.national_deciles(conn, row["id"], RANK_BATCH_ROWS):
+                columns = {"household_id": [str(h) for h, _ in part], "national_decile": [d for _, d in part]}
+                writer.write_table(pa.table(columns, schema=schema))
+    return DecileFile(run_info(row), path)
 
 
 def get_run(ctx: Context, run_id: UUID | None = None) -> RunInfo:

@@ -1,4 +1,4 @@
-"""Use cases of the PPKS slice. So far: evaluating the identification rules on a synthetic population.
+"""Evaluating the identification rules on a synthetic population (no database).
 
 :func:`evaluate_folder` runs the same Ibis expressions as the registry's identification
 (:func:`inklusi.ppks.expr.candidates`) on the Parquet files of a folder written by ``inklusi synth`` — no

@@ -1,0 +1,48 @@
+"""PPKS in ``inklusi demo``: after the welfare ranking, run the identification rules over the registry and
+let the demo's case worker (Kota Bandung) verify a few candidates and reject one, as after home visits,
+through the PPKS service like any caller (scoped and audited as that worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from inklusi.access import service as access
+from inklusi.access.model import Principal
+from inklusi.context import Context
+from inklusi.i18n import msg
+from inklusi.ppks import service as ppks
+from inklusi.ppks.flags import FlagStatus
+
+VERIFIED = 3  # candidates the worker verifies; the next one is rejected
+WORKER_AREA = "32.73"  # Kota Bandung: the demo's case worker
+
+
+@dataclass(frozen=True)
+class DemoPpks:
+    run: ppks.RunSummary
+    worker: str
+    verified: int
+    rejected: int
+
+
+def identify_and_verify_demo(
+    ctx: Context,
+    worker: tuple[str, str],
+    *,
+    progress: Callable[..., None] = lambda _text, _done=0, _total=None: None,
+) -> DemoPpks:
+    """Identify candidates, then ``worker`` (username, password) decides the first few of their area."""
+    run = ppks.identify(ctx, Principal.system("demo"), progress=progress)
+    progress(msg("A case worker verifies a few PPKS candidates after home visits"))
+    principal = access.authenticate(ctx, *worker)
+    page = ppks.candidates_in(ctx, principal, WORKER_AREA, status=FlagStatus.candidate, limit=VERIFIED + 1)
+    verified = rejected = 0
+    for index, flag in enumerate(page.flags):
+        if index < VERIFIED:
+            ppks.verify(ctx, principal, flag.id, note="Kunjungan rumah (demo)")
+            verified += 1
+        else:
+            ppks.reject(ctx, principal, flag.id, reason="Kunjungan rumah: tidak sesuai (demo)")
+            rejected += 1
+    return DemoPpks(run, worker[0], verified, rejected)

@@ -1,0 +1,38 @@
+"""Use cases of the PPKS slice.
+
+- ``identify``: run the identification rules over the registry (a snapshot and the latest welfare deciles
+  in the analytics engine) and write the flags back as a new run; needs ``registry:write`` nationwide,
+  audited. A re-run keeps verified and rejected flags and retires candidates whose evidence went away.
+- ``candidates_in``, ``verify``, ``reject``: the flags of an area (``ppks:persons``), decisions
+  (``ppks:verify``), scoped to the person's area and audited; sensitive categories only with
+  ``ppks:sensitive``. ``visible_categories``: the taxonomy as a principal may see it.
+- ``evaluate_folder``: the same rules on a synthetic population folder, scored against its truth.
+"""
+
+from inklusi.ppks.service.evaluating import DecileSource, Evaluation, evaluate_folder
+from inklusi.ppks.service.flags import (
+    CandidatePage,
+    FlagView,
+    audited_category,
+    candidates_in,
+    reject,
+    verify,
+    visible_categories,
+)
+from inklusi.ppks.service.identifying import RunSummary, identify, require_identify
+
+__all__ = [
+    "CandidatePage",
+    "DecileSource",
+    "Evaluation",
+    "FlagView",
+    "RunSummary",
+    "audited_category",
+    "candidates_in",
+    "evaluate_folder",
+    "identify",
+    "reject",
+    "require_identify",
+    "verify",
+    "visible_categories",
+]
