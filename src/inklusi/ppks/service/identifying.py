@@ -153,7 +153,14 @@ def _find(
     # people outside households carry their area (village or district) as the rules read it
     persons = persons.rename(village_code="area_code")
     ranks = engine.read_parquet(deciles) if deciles is not None else None
-    found = candidates(persons, households, ranks, rules, as_of=snapshot.taken_at.date())
+    found = candidates(
+        persons,
+        households,
+        ranks,
+        rules,
+        as_of=snapshot.taken_at.date(),
+        keep=lambda members: engine.materialise(members, "ppks_members"),  # read by every rule
+    )
     found = found.join(_areas(persons, households), "person_id")
     return engine.write_parquet(found, folder / "found.parquet")
 
