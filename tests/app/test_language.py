@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from inklusi.app import create_app
 from inklusi.registry import labels
-from inklusi.registry.model import DWELLING_CODES, PERSON_CODES
+from inklusi.registry.checks import DWELLING_CODES, PERSON_CODES
 from tests.conftest import catalogue, login
 
 UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

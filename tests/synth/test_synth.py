@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from inklusi.registry.model import check_household, check_nik_matches
+from inklusi.registry.checks import check_household, check_nik_matches
 from inklusi.synth import SynthConfig, generate, registry_data
 from inklusi.synth.cli import synth
 from inklusi.synth.measure import TARGETS, measure, province_poverty, province_shares

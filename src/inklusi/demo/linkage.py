@@ -33,7 +33,8 @@ from inklusi.linkage import service as linkage
 from inklusi.linkage.model import ColumnMap
 from inklusi.linkage.service import RunSummary
 from inklusi.registry import service as registry
-from inklusi.registry.model import HouseholdData, Relationship, check_nik_matches
+from inklusi.registry.checks import check_nik_matches
+from inklusi.registry.model import HouseholdData, Relationship
 from inklusi.synth import SynthConfig, generate, households_data
 from inklusi.synth.weak_lists import WeakListsConfig, weak_lists
 from inklusi.wilayah import service as wilayah

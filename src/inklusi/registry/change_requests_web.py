@@ -15,13 +15,9 @@ from inklusi.errors import Invalid, Issue
 from inklusi.i18n import msg
 from inklusi.registry import labels
 from inklusi.registry import service as registry
+from inklusi.registry.checks import DWELLING_CODES, PERSON_CODES
 from inklusi.registry.codelists import codelist
-from inklusi.registry.model import (
-    DWELLING_CODES,
-    PERSON_CODES,
-    REQUESTABLE_FIELDS,
-    RequestStatus,
-)
+from inklusi.registry.model import REQUESTABLE_FIELDS, RequestStatus
 from inklusi.web.pages import page_language, render
 from inklusi.web.session import PagePrincipal, require_csrf
 from inklusi.wilayah import service as wilayah

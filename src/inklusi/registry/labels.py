@@ -9,8 +9,9 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from inklusi.i18n import BABEL_LOCALES, Text, format_day, msg
+from inklusi.registry.checks import DWELLING_CODES, PERSON_CODES
 from inklusi.registry.codelists import codelist
-from inklusi.registry.model import DWELLING_CODES, PERSON_CODES, Version
+from inklusi.registry.model import Version
 
 FIELD_LABELS: dict[str, Text] = {
     "village_code": msg("Village"),

@@ -6,7 +6,8 @@ from datetime import datetime
 
 
 def test_the_nik_of_someone_born_a_century_ago_still_matches():
-    from inklusi.registry.model import PersonData, check_nik_matches
+    from inklusi.registry.checks import check_nik_matches
+    from inklusi.registry.model import PersonData
     from inklusi.wilayah import service as wilayah
     from inklusi.wilayah.nik import Sex, format_nik
 

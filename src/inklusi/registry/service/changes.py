@@ -21,15 +21,8 @@ from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Conflict, Invalid, Issue, NotFound
 from inklusi.i18n import msg
-from inklusi.registry.model import (
-    Dwelling,
-    PersonData,
-    Relationship,
-    check_assets,
-    check_dwelling,
-    check_nik_matches,
-    check_person,
-)
+from inklusi.registry.checks import check_assets, check_dwelling, check_nik_matches, check_person
+from inklusi.registry.model import Dwelling, PersonData, Relationship
 from inklusi.registry.service.guards import (
     Written,
     audit_write,

@@ -19,7 +19,8 @@ from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.errors import Conflict, Forbidden, Invalid, Issue
 from inklusi.i18n import Text, msg
-from inklusi.registry.model import HouseholdData, check_household, check_nik_matches
+from inklusi.registry.checks import check_household, check_nik_matches
+from inklusi.registry.model import HouseholdData
 from inklusi.wilayah import service as wilayah
 from inklusi.wilayah.model import AreaLevel, level_of
 

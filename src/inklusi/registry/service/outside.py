@@ -30,7 +30,8 @@ from inklusi.db import utcnow
 from inklusi.errors import Invalid, Issue
 from inklusi.i18n import msg
 from inklusi.ids import new_id
-from inklusi.registry.model import OutsidePerson, PersonData, check_nik_matches, check_outside
+from inklusi.registry.checks import check_nik_matches, check_outside
+from inklusi.registry.model import OutsidePerson, PersonData
 from inklusi.registry.service.guards import (
     audit_write,
     moment,
