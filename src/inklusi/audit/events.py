@@ -327,6 +327,13 @@ PPKS_FLAG_VERIFY = _kind(
 PPKS_FLAG_REJECT = _kind(
     "ppks.flag.reject", "ppks_flag", msg("A PPKS flag was rejected"), Purpose.case_management, **_DECIDED
 )  # fmt: skip
+PPKS_SUMMARY_EXPORT = _kind(
+    "ppks.summary.export", "area", msg("The PPKS aggregates of an area were exported"),
+    format="csv or xlsx", measure="the measure exported",
+    category="the category chosen (all; sensitive: only the word sensitive)",
+    run="the identification run whose publication was read", figures="how many figures the file holds",
+    suppressed="of them, how many suppressed (written as the marker)",
+)  # fmt: skip
 
 
 def describe(action: str) -> Text | None:

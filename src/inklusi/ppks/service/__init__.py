@@ -7,8 +7,11 @@
   (``ppks:verify``), scoped to the person's area and audited; sensitive categories only with
   ``ppks:sensitive``. ``visible_categories``: the taxonomy as a principal may see it.
 - ``evaluate_folder``: the same rules on a synthetic population folder, scored against its truth.
+- ``dashboard``, ``export_dashboard``: the planner dashboard's figures of an area (its summary as the caller
+  may see it, with the names of the area, its ancestors and children); the exports (CSV, XLSX) audited.
 """
 
+from inklusi.ppks.service.dashboards import Dashboard, Export, dashboard, export_dashboard
 from inklusi.ppks.service.evaluating import DecileSource, Evaluation, evaluate_folder
 from inklusi.ppks.service.flags import (
     CandidatePage,
@@ -23,13 +26,17 @@ from inklusi.ppks.service.identifying import RunSummary, identify, require_ident
 
 __all__ = [
     "CandidatePage",
+    "Dashboard",
     "DecileSource",
     "Evaluation",
+    "Export",
     "FlagView",
     "RunSummary",
     "audited_category",
     "candidates_in",
+    "dashboard",
     "evaluate_folder",
+    "export_dashboard",
     "identify",
     "reject",
     "require_identify",
