@@ -258,8 +258,10 @@ def build(
         for slice_ in BREAKDOWNS:
             if summary.has(slice_, chosen_measure):
                 table = summary.table(slice_, chosen_measure)
-                known = (chosen, UNKNOWN) in {(c.category, c.key) for c in table.cells}
-                keys = [k for k in SLICES[slice_] if k != UNKNOWN or known]  # unknown: only when not 0
+                stored = {c.key for c in table.cells if c.category == chosen}
+                keys = [k for k in SLICES[slice_] if k != UNKNOWN or k in stored]  # unknown: only when not 0
+                if slice_ == "decile" and not stored - {UNKNOWN, ALL}:
+                    keys = [k for k in keys if k == UNKNOWN]  # no welfare ranking: every decile unknown
                 breakdowns.append(
                     Section(
                         slice_,

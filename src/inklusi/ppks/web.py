@@ -132,10 +132,10 @@ ChoiceQuery = Annotated[str | None, Query(max_length=60)]
 
 
 def _dashboard_area(principal: Principal, area: str | None) -> str | None:
-    """The area asked for; without one, the nation for those who may read it, else the first area of the
-    caller's ``ppks:read`` grants."""
-    if area and area.strip() and area.strip().upper() != NATIONAL:
-        return area.strip()
+    """The area asked for (``ID``: the nation); without one, the nation for those who may read it, else the
+    first area of the caller's ``ppks:read`` grants."""
+    if area and area.strip():
+        return None if area.strip().upper() == NATIONAL else area.strip()
     scope = principal.require(Permission.ppks_read)
     return None if scope.national or not scope.areas else scope.areas[0]
 
@@ -211,9 +211,13 @@ def dashboard_page(
     measure_label = dict(view.measures)[view.measure]
     changes = view.has_previous
     children = None
+    zeros: list[tuple[str, str | None]] = []
     map_svg = legend = credit = None
     if view.children is not None:
-        children = _table(view.children, measure_label, language, changes=changes, href=drill, rank=True)
+        shown = tuple(f for f in view.children.figures if f.suppressed or f.value)
+        zeros = [(f.label, drill(f.key)) for f in view.children.figures if f not in shown]
+        listed = Section(view.children.name, view.children.title, view.children.key_title, shown)
+        children = _table(listed, measure_label, language, changes=changes, href=drill, rank=True)
         layer = boundaries.layer_below(code)
         if layer is not None:
             values = {
@@ -262,6 +266,7 @@ def dashboard_page(
         measure_label=measure_label,
         tables=tables,
         children=children,
+        zeros=zeros,
         children_title=(
             LEVEL_TITLES[board.summary.child_level].render(language) if board.summary.child_level else ""
         ),

@@ -174,3 +174,14 @@ def test_the_export_holds_the_page_figures_with_the_marker_for_suppressed_ones()
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # no formula anywhere
     jakarta_row = next(row for row in values if row[3] == "child_area" and row[7] == "31")
     assert jakarta_row[9] == MARKER
+
+
+def test_without_a_welfare_ranking_the_deciles_are_one_unknown_row() -> None:
+    summary = _national()
+    unranked = SummaryTable("decile", "flagged", (Cell("poor", "unknown", 130, False),))
+    tables = (*(t for t in summary.tables if t.slice != "decile"), unranked)
+    view = build(
+        Summary(**{**summary.__dict__, "tables": tables}), measure=None, category="poor", language="en"
+    )
+    deciles = next(s for s in view.breakdowns if s.name == "decile")
+    assert [(f.key, f.label, f.value) for f in deciles.figures] == [("unknown", "Not known", 130)]
