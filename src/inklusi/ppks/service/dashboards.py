@@ -153,7 +153,8 @@ def export_dashboard(
     if fmt == "csv":
         content = csv_bytes(EXPORT_HEADER, rows)
     else:
-        about = Sheet(msg("About").render(language), ("", ""), _about(board, language))
+        header = (msg("Field").render(language), msg("Value").render(language))
+        about = Sheet(msg("About").render(language), header, _about(board, language))
         content = xlsx_bytes([Sheet("ppks", EXPORT_HEADER, rows), about])
     suppressed = sum(1 for row in rows if row[EXPORT_HEADER.index("note")])
     with ctx.transaction() as conn:
