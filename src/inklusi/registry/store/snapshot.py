@@ -293,7 +293,12 @@ def _copy_batches(conn: Connection, query: Query, schema: pa.Schema) -> Iterator
 
 
 def begin_consistent_read(conn: Connection) -> None:
-    """On PostgreSQL, see one snapshot of the database across both queries (SQLite's read transaction
-    already does)."""
+    """On PostgreSQL, see one snapshot of the database across the queries (SQLite's read transaction
+    already does), and plan them as the bulk reads they are: no nested loops. Right after a load, before
+    autovacuum has analysed the tables, the planner believes them nearly empty and joins the programme
+    lists (a grouped subquery) by a nested loop that rescans them once per person: 36 s instead of 0.4 s
+    for 71,000 persons, quadratic beyond. Every query here reads whole tables, where hash joins are right
+    whatever the statistics say."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        conn.exec_driver_sql("SET LOCAL enable_nestloop = off")
