@@ -118,7 +118,7 @@ def test_summary_shows_a_category_and_totals_only_with_the_permission(client, se
         env["INKLUSI_DATABASE_URL"] = settings.database_url
     for role, (username, permissions) in roles.items():
         headers = bearer(client, username)
-        for params in ({"area": AREA}, {"area": AREA, "level": "village"}):
+        for params in ({"area": AREA}, {"area": AREA, "level": "district"}):
             answer = client.get("/api/v1/ppks/summary", params=params, headers=headers)
             args = ["ppks", "summary", "--area", AREA, "--role", role, "--json"]
             if "level" in params:

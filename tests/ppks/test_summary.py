@@ -109,30 +109,34 @@ def test_the_level_slice_lists_every_area_of_a_deeper_level(ctx, crafted):
     service.identify(ctx, SYSTEM, thresholds=EXACT)
     provinces = service.summary(ctx, SYSTEM, level="province").table("level", "flagged")
     assert provinces.keys == ("31", "32", "all")  # the nation's own child areas
-    districts = service.summary(ctx, SYSTEM, level="district", measures=["flagged"])
-    assert districts.list_level == "district" and districts.measures == ("flagged",)
-    listed = districts.table("level", "flagged")
-    assert listed.keys == (JAKARTA_VILLAGE[:8], BANDUNG_VILLAGE[:8], "all")
-    assert listed.get("poor", JAKARTA_VILLAGE[:8]).value == 3
-    assert listed.get("homeless", BANDUNG_VILLAGE[:8]).value == 1
+    regencies = service.summary(ctx, SYSTEM, level="regency", measures=["flagged"])
+    assert regencies.list_level == "regency" and regencies.measures == ("flagged",)
+    listed = regencies.table("level", "flagged")
+    assert listed.keys == (JAKARTA_VILLAGE[:5], BANDUNG_VILLAGE[:5], "all")
+    assert listed.get("poor", JAKARTA_VILLAGE[:5]).value == 3
+    assert listed.get("homeless", BANDUNG_VILLAGE[:5]).value == 1
     assert listed.get("all", "all").value == 9  # Jakarta 6, Bandung 1, Karta twice
-    villages = service.summary(ctx, SYSTEM, "32", level="village").table("level", "flagged")
+    districts = service.summary(ctx, SYSTEM, "32", level="district").table("level", "flagged")
+    assert districts.keys == (BANDUNG_VILLAGE[:8], "all")
+    assert districts.get("homeless", BANDUNG_VILLAGE[:8]).value == 1
+    villages = service.summary(ctx, SYSTEM, "32.73", level="village").table("level", "flagged")
     assert villages.keys == (BANDUNG_VILLAGE, "all")
     assert villages.get(DISABILITY, BANDUNG_VILLAGE).value == 1
-    assert villages.get("homeless", "all").value == 1  # in the province, in no village
+    assert villages.get("homeless", "all").value == 1  # in the regency, in no village
     district = service.summary(ctx, SYSTEM, BANDUNG_VILLAGE[:8]).table("child_area", "flagged")
     assert district.get("homeless", "unknown").value == 1  # the district's own, outside its villages
     village = service.summary(ctx, SYSTEM, JAKARTA_VILLAGE)
     assert (village.level, village.child_level, village.tables) == ("village", None, ())
-    with pytest.raises(Invalid):
-        service.summary(ctx, SYSTEM, level="village")  # the nation's 83,762 villages: ask per province
+    for area, level in ((None, "district"), ("32", "village")):  # too many areas: ask nearer
+        with pytest.raises(Invalid, match="too large"):
+            service.summary(ctx, SYSTEM, area, level=level)
     with pytest.raises(Invalid):
         service.summary(ctx, SYSTEM, "32.73", level="province")  # not below the area
 
 
 def test_scope_and_sensitive_categories(ctx, crafted):
     service.identify(ctx, SYSTEM, thresholds=EXACT)
-    planner = service.summary(ctx, PLANNER_31, "31", level="village")
+    planner = service.summary(ctx, PLANNER_31, "31", level="district")
     assert not shown(planner) & SENSITIVE and "all" not in shown(planner)  # totals would reveal them
     assert "poor" in shown(planner) and not planner.sensitive
     assert not set(planner.categories) & SENSITIVE
@@ -204,15 +208,15 @@ def test_the_store_round_trips_a_publication(ctx):
         )  # fmt: skip
         store.insert_cells(conn, {"run_id": [run_id] * cells.num_rows, **cells.to_pydict()})
     with ctx.transaction(readonly=True) as conn:
-        nation = store.cells(conn, [run_id], ["ID"], hidden=())
-        province = store.cells(conn, [run_id], ["31"], hidden=("all",), measures=["unserved"])
-        assert not store.cells(conn, [run_id], ["ID"], hidden=("poor", "all"))
-        assert store.child_codes(conn, [run_id], ["ID"], "flagged") == ["31"]
+        nation = store.cells(conn, run_id, ["ID"], hidden=())
+        province = store.cells(conn, run_id, ["31"], hidden=("all",), measures=["unserved"])
+        assert not store.cells(conn, run_id, ["ID"], hidden=("poor", "all"))
+        assert store.child_codes(conn, run_id, ["ID"], "flagged") == ["31"]
     assert sorted(tuple(r) for r in nation) == [
-        (run_id, "flagged", "child_area", "all", "31", 12, False),
-        (run_id, "flagged", "child_area", "poor", "31", None, True),
+        ("flagged", "child_area", "all", "31", 12, False),
+        ("flagged", "child_area", "poor", "31", None, True),
     ]
-    assert [tuple(r) for r in province] == [(run_id, "unserved", "sex", "poor", "female", 7, False)]
+    assert [tuple(r) for r in province] == [("unserved", "sex", "poor", "female", 7, False)]
     summary = service.summary(ctx, SYSTEM, "31")
     assert summary.measures == ("flagged", "unserved")
     assert summary.table("sex", "unserved").get("poor", "female").value == 7

@@ -341,8 +341,12 @@ def summary(
 
 def _summary_table(table, marker: str) -> Table:
     """Categories x keys (areas x categories for the area slices, which may be long)."""
+    from inklusi.ppks.publication import SLICES
+
     by_area = table.slice in ("child_area", "level")
-    rows, columns = (table.keys, table.categories) if by_area else (table.categories, table.keys)
+    keys = table.keys if by_area else (*SLICES.get(table.slice, ()), *table.keys)
+    keys = (*dict.fromkeys(k for k in keys if k != "all"), "all")  # every column; a blank is 0
+    rows, columns = (keys, table.categories) if by_area else (table.categories, keys)
     out = Table(title=f"{table.measure} × {table.slice}")
     out.add_column(table.slice if by_area else "category")
     for column in columns:

@@ -181,26 +181,25 @@ def publications(conn: Connection, limit: int = 2) -> list[RowMapping]:
     return list(conn.execute(stmt).mappings())
 
 
-CELL = (ppks_cell.c.run_id, ppks_cell.c.measure, ppks_cell.c.slice, ppks_cell.c.category, ppks_cell.c.key,
-        ppks_cell.c.value, ppks_cell.c.suppressed)  # fmt: skip
+CELL = (ppks_cell.c.measure, ppks_cell.c.slice, ppks_cell.c.category, ppks_cell.c.key, ppks_cell.c.value,
+        ppks_cell.c.suppressed)  # fmt: skip
 
 
 def cells(
     conn: Connection,
-    runs: Sequence[UUID],
+    run_id: UUID,
     areas: Sequence[str],
     *,
     hidden: Sequence[str],
     measures: Sequence[str] | None = None,
     slice_: str | None = None,
     keys_hidden: Sequence[str] = (),
-    with_area: bool = False,
 ) -> list[Row]:
-    """The cells of these runs and areas (one index range per run and area): ``run_id``, ``measure``,
-    ``slice``, ``category``, ``key``, ``value``, ``suppressed`` (and ``area_code`` last with
-    ``with_area``). ``hidden``: categories (or ``all``) left out; ``keys_hidden``: keys left out."""
+    """The cells of one run's areas (one index range per area): ``measure``, ``slice``, ``category``,
+    ``key``, ``value``, ``suppressed``. ``hidden``: categories (or ``all``) left out; ``keys_hidden``: keys
+    left out."""
     c = ppks_cell
-    conditions: list[ColumnElement[bool]] = [c.c.run_id.in_(list(runs)), c.c.area_code.in_(list(areas))]
+    conditions: list[ColumnElement[bool]] = [c.c.run_id == run_id, c.c.area_code.in_(list(areas))]
     if hidden:
         conditions.append(c.c.category.not_in(list(hidden)))
     if measures is not None:
@@ -209,18 +208,17 @@ def cells(
         conditions.append(c.c.slice == slice_)
     if keys_hidden:
         conditions.append(c.c.key.not_in(list(keys_hidden)))
-    columns = (*CELL, c.c.area_code) if with_area else CELL
-    return list(conn.execute(select(*columns).where(*conditions)))
+    return list(conn.execute(select(*CELL).where(*conditions)))
 
 
-def child_codes(conn: Connection, runs: Sequence[UUID], areas: Sequence[str], measure: str) -> list[str]:
+def child_codes(conn: Connection, run_id: UUID, areas: Sequence[str], measure: str) -> list[str]:
     """The child areas with someone flagged (keys of the ``child_area`` tables) of these areas."""
     c = ppks_cell
     stmt = (
         select(c.c.key)
         .distinct()
         .where(
-            c.c.run_id.in_(list(runs)),
+            c.c.run_id == run_id,
             c.c.area_code.in_(list(areas)),
             c.c.measure == measure,
             c.c.slice == "child_area",

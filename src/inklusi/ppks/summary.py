@@ -24,7 +24,7 @@ StoredCell = tuple[str, str, str, str, int | None, bool]
 """(measure, slice, category, key, value, suppressed) as read from the store."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     category: str  # a category code, or "all" (column total over categories)
     key: str  # the slice's key (a sex, age group, decile, area code, "unknown") or "all"
@@ -137,13 +137,16 @@ def tables(
     slices: Sequence[str],
     measures: Sequence[str],
     categories: Sequence[str],
+    *,
+    as_slice: str | None = None,
 ) -> tuple[SummaryTable, ...]:
     """One table per slice and measure (empty when nothing is stored: all zeros), rows in taxonomy order
-    (``all`` last), columns in the slice's order."""
+    (``all`` last), columns in the slice's order. ``as_slice``: every cell goes to that slice."""
     grouped: dict[tuple[str, str], list[Cell]] = {(s, m): [] for m in measures for s in slices}
     for measure, slice_, category, key, value, suppressed in cells:
-        if (slice_, measure) in grouped:
-            grouped[(slice_, measure)].append(Cell(category, key, None if suppressed else value, suppressed))
+        found = grouped.get((as_slice or slice_, measure))
+        if found is not None:
+            found.append(Cell(category, key, None if suppressed else value, bool(suppressed)))
     rank = {code: i for i, code in enumerate((*categories, ALL))}
     out = []
     for (slice_, measure), found in grouped.items():
@@ -153,11 +156,18 @@ def tables(
     return tuple(out)
 
 
-def as_level(children: Iterable[StoredCell], own: Iterable[StoredCell], direct: bool) -> list[StoredCell]:
-    """The ``level`` slice's cells: the ``child_area`` cells of the areas one level above the listed
-    level (``children``: only the area keys are kept), with the area's own ``child_area`` column of totals
-    (``all``; and ``unknown`` when the listed level is its child level, ``direct``)."""
-    out = [(m, LEVEL, c, k, v, s) for m, _slice, c, k, v, s in children if k not in (ALL, UNKNOWN)]
-    keep = (ALL, UNKNOWN) if direct else (ALL,)
-    out += [(m, LEVEL, c, k, v, s) for m, slice_, c, k, v, s in own if slice_ == CHILD_AREA and k in keep]
-    return out
+def level_tables(
+    children: Iterable[StoredCell],
+    own: Iterable[StoredCell],
+    direct: bool,
+    measures: Sequence[str],
+    categories: Sequence[str],
+) -> tuple[SummaryTable, ...]:
+    """The ``level`` slice per measure: the ``child_area`` cells of the areas one level above the listed
+    level (``children``: their area keys only), with the area's own ``child_area`` column of totals
+    (``all``). When the listed level is the area's child level (``direct``), ``children`` is the area's
+    own ``child_area`` table, ``unknown`` column included."""
+    rows = list(children)
+    if not direct:
+        rows += [cell for cell in own if cell[1] == CHILD_AREA and cell[3] == ALL]
+    return tables(rows, (LEVEL,), measures, categories, as_slice=LEVEL)

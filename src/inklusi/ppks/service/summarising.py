@@ -36,13 +36,12 @@ from inklusi.ppks.model import Sensitivity
 from inklusi.ppks.needs import needs_profile
 from inklusi.ppks.publication import ALL, BREAKDOWN_LEVELS, CHILD_AREA, Thresholds, publish
 from inklusi.ppks.summary import (
-    LEVEL,
     LEVEL_NAMES,
-    StoredCell,
     Summary,
-    as_level,
+    SummaryTable,
     child_level,
     level_of,
+    level_tables,
     slices_of,
     tables,
 )
@@ -53,7 +52,7 @@ from inklusi.wilayah import service as wilayah
 Progress = Callable[..., None]  # progress(text, done=0, total=None)
 FLAG_SCHEMA = pa.schema([("person_id", pa.string()), ("category", pa.string()), ("status", pa.string())])
 WRITE_CELLS = 50_000
-MAX_DEPTH = 3  # levels below the area a listing may reach (the nation's villages: ask per province)
+MAX_DEPTH = 2  # levels below the area a listing may reach (a province's villages: ask per regency)
 
 
 def thresholds_of(ctx: Context) -> Thresholds:
@@ -203,18 +202,7 @@ def summary(
             raise NotFound(msg("No PPKS aggregates yet: run `inklusi ppks identify`"))
         latest = found[0]
         chosen = _measures(measures, json.loads(latest["measures"]))
-        runs = [row["run_id"] for row in found]
-        rows = store.cells(conn, runs, [code], hidden=hidden, measures=chosen)
-        level_rows = _listing(conn, runs, code, own, listed, hidden, chosen, rows) if listed else []
-    shown: dict[UUID, list[StoredCell]] = {run: [] for run in runs}
-    for row in [*rows, *level_rows]:
-        shown[row[0]].append(tuple(row[1:7]))
-    parts = []
-    for header in found:
-        slices = slices_of(own, json.loads(header["breakdowns"]))
-        parts.append(
-            tables(shown[header["run_id"]], (*slices, *((LEVEL,) if listed else ())), chosen, visible)
-        )
+        parts = [_read(conn, header, code, listed, hidden, chosen, visible) for header in found]
     return Summary(
         run_id=latest["run_id"],
         computed_at=latest["computed_at"],
@@ -225,7 +213,7 @@ def summary(
         categories=visible,
         thresholds=Thresholds(latest["threshold_sensitive"], latest["threshold_personal"]),
         tables=parts[0],
-        previous_run_id=runs[1] if len(runs) > 1 else None,
+        previous_run_id=found[1]["run_id"] if len(found) > 1 else None,
         previous=parts[1] if len(parts) > 1 else (),
         measures=chosen,
         list_level=listed,
@@ -233,21 +221,29 @@ def summary(
     )
 
 
-def _listing(conn, runs, code, own, listed, hidden, chosen, rows) -> list[tuple]:
-    """The ``level`` slice's cells of each run: the ``child_area`` cells of the areas one level above
-    ``listed`` inside ``code``, found by drilling down through the stored child area codes."""
-    out: list[tuple] = []
-    for run in runs:
-        own_cells = [tuple(r[1:7]) for r in rows if r[0] == run and r[2] == CHILD_AREA]
-        direct = child_level(own) == listed
-        if direct:
-            children = own_cells
-        else:
-            parents = [code]
-            for _ in range(LEVEL_NAMES.index(listed) - LEVEL_NAMES.index(own) - 1):
-                parents = store.child_codes(conn, [run], parents, MEASURES[0]) if parents else []
-            found = store.cells(conn, [run], parents, hidden=hidden, measures=chosen, slice_=CHILD_AREA,
-                                keys_hidden=(ALL, UNKNOWN)) if parents else []  # fmt: skip
-            children = [tuple(r[1:7]) for r in found]
-        out += [(run, *cell) for cell in as_level(children, own_cells, direct)]
-    return out
+def _read(
+    conn,
+    header,
+    code: str,
+    listed: str | None,
+    hidden: tuple[str, ...],
+    measures: tuple[str, ...],
+    visible: tuple[str, ...],
+) -> tuple[SummaryTable, ...]:
+    """One publication's tables of the area (one index range), and its ``level`` slice if asked for."""
+    run, own = header["run_id"], level_of(code)
+    rows = store.cells(conn, run, [code], hidden=hidden, measures=measures)
+    found = tables(rows, slices_of(own, json.loads(header["breakdowns"])), measures, visible)
+    if listed is None:
+        return found
+    direct = child_level(own) == listed
+    if direct:
+        children = [row for row in rows if row[1] == CHILD_AREA]
+    else:  # drill down through the stored child area codes to the areas one level above ``listed``
+        parents = [code]
+        for _ in range(LEVEL_NAMES.index(listed) - LEVEL_NAMES.index(own) - 1):
+            parents = store.child_codes(conn, run, parents, MEASURES[0]) if parents else []
+        keys = (ALL, UNKNOWN)
+        children = store.cells(conn, run, parents, hidden=hidden, measures=measures, slice_=CHILD_AREA,
+                               keys_hidden=keys) if parents else []  # fmt: skip
+    return (*found, *level_tables(children, rows, direct, measures, visible))
