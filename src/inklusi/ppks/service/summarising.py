@@ -242,7 +242,9 @@ def _read(
     else:  # drill down through the stored child area codes to the areas one level above ``listed``
         parents = [code]
         for _ in range(LEVEL_NAMES.index(listed) - LEVEL_NAMES.index(own) - 1):
-            parents = store.child_codes(conn, run, parents, MEASURES[0]) if parents else []
+            parents = (
+                store.child_codes(conn, run, parents, json.loads(header["measures"])[0]) if parents else []
+            )
         keys = (ALL, UNKNOWN)
         children = store.cells(conn, run, parents, hidden=hidden, measures=measures, slice_=CHILD_AREA,
                                keys_hidden=keys) if parents else []  # fmt: skip
