@@ -1,13 +1,19 @@
 """Issue 14, done when: for every role × sensitivity × surface (API, web page, command line), a category is
 visible only with its permission: a sensitive one (UU 27/2022) only with ``ppks:sensitive``, any named flag
-only with ``ppks:persons``. The roles are the built-in ones (``access/roles.yaml``), each granted in DKI
-Jakarta, where the crafted registry has flags of both sensitivities."""
+only with ``ppks:persons``; in the aggregates (the summary), a sensitive category and the ``all`` rows
+(totals over the categories, which would give the hidden rows away) only with ``ppks:sensitive``, on the
+API, the command line, the planner dashboard and both its exports. The roles are the built-in ones
+(``access/roles.yaml``), each granted in DKI Jakarta, where the crafted registry has flags of both
+sensitivities."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -100,3 +106,82 @@ def test_command_line_shows_a_category_only_with_the_roles_permission(settings, 
         shown = {f["category"] for f in json.loads(result.output)["flags"]}
         assert shown == _expected(found, permissions), role
         assert all(f["name"] for f in json.loads(result.output)["flags"]), role
+
+
+def _summary_rows(document: dict) -> set[str]:
+    return {c["category"] for t in (*document["tables"], *document["previous"]) for c in t["cells"]}
+
+
+def _expected_rows(found: set[str], permissions: frozenset[Permission]) -> set[str]:
+    if Permission.ppks_sensitive in permissions:
+        return found | {"all"}
+    return {c for c in found if c in PERSONAL}
+
+
+def test_summary_shows_a_category_and_totals_only_with_the_permission(client, settings, registry_with_flags):
+    """The aggregates on the API and the command line (``summary --role``), the area and a level below."""
+    found, roles = registry_with_flags
+    env = {"INKLUSI_DATA_DIR": str(settings.data_dir), "INKLUSI_LANGUAGE": "en"}
+    if settings.database_url:
+        env["INKLUSI_DATABASE_URL"] = settings.database_url
+    for role, (username, permissions) in roles.items():
+        headers = bearer(client, username)
+        for params in ({"area": AREA}, {"area": AREA, "level": "district"}):
+            answer = client.get("/api/v1/ppks/summary", params=params, headers=headers)
+            args = ["ppks", "summary", "--area", AREA, "--role", role, "--json"]
+            if "level" in params:
+                args += ["--level", params["level"]]
+            command = CliRunner().invoke(app, args, env=env)
+            if Permission.ppks_read not in permissions:
+                assert answer.status_code == 403, role
+                assert command.exit_code == 1 and "may not see" in command.output, role
+                continue
+            assert answer.status_code == 200 and command.exit_code == 0, (role, command.output)
+            expected = _expected_rows(found, permissions)
+            assert _summary_rows(answer.json()) == expected, role
+            assert _summary_rows(json.loads(command.output)) == expected, role
+            shown = json.loads(command.output)["categories"]
+            assert bool(set(shown) & SENSITIVE) == (Permission.ppks_sensitive in permissions), role
+        text = CliRunner().invoke(app, ["ppks", "summary", "--area", AREA, "--role", role], env=env)
+        if Permission.ppks_read in permissions and Permission.ppks_sensitive not in permissions:
+            assert not any(code in text.output for code in SENSITIVE), role
+
+
+def _export_categories(answer, fmt: str) -> set[str]:
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+        return {r["category"] for r in rows} | {r["category_name"] for r in rows}
+    sheet = openpyxl.load_workbook(io.BytesIO(answer.content))["ppks"]
+    return {value for row in sheet.iter_rows(min_row=2, values_only=True) for value in (row[5], row[6])}
+
+
+def test_dashboard_and_its_exports_show_a_category_only_with_the_permission(client, registry_with_flags):
+    """The planner dashboard and both its exports: a sensitive category (by code or by name), and the totals
+    over all categories, only with ``ppks:sensitive``; the named list only with ``ppks:persons``; nothing
+    without ``ppks:read``. Asking for a sensitive category by name is answered as for an unknown one."""
+    found, roles = registry_with_flags
+    sensitive_found = found & SENSITIVE
+    for role, (username, permissions) in roles.items():
+        client.cookies.clear()
+        assert login(client, username, f"{username}-password").status_code == 303
+        for category in (None, *sorted(sensitive_found)):
+            params = {"area": AREA} | ({"category": category} if category else {})
+            page = client.get("/ppks/dashboard", params=params)
+            exports = {
+                fmt: client.get(f"/ppks/dashboard/export.{fmt}", params=params) for fmt in ("csv", "xlsx")
+            }
+            if Permission.ppks_read not in permissions:
+                assert page.status_code == 403 and "<svg" not in page.text, role
+                assert all(answer.status_code == 403 for answer in exports.values()), role
+                continue
+            assert page.status_code == 200, role
+            sees = Permission.ppks_sensitive in permissions
+            for code in sensitive_found:
+                assert (NAMES[code] in page.text) == sees, (role, code)
+                for fmt, answer in exports.items():
+                    assert answer.status_code == 200, (role, fmt)
+                    assert (code in _export_categories(answer, fmt)) == sees, (role, fmt, code)
+            assert ("Semua kategori" in page.text) == sees, role
+            if not sees:
+                assert not any(NAMES[code] in page.text for code in SENSITIVE), role
+            assert ('id="named-list"' in page.text) == (Permission.ppks_persons in permissions), role

@@ -9,6 +9,9 @@
 - ``evaluate_folder``: the same rules on a synthetic population folder, scored against its truth.
 - ``dashboard``, ``export_dashboard``: the planner dashboard's figures of an area (its summary as the caller
   may see it, with the names of the area, its ancestors and children); the exports (CSV, XLSX) audited.
+- ``summary``: an area's who/where/what tables from the latest run's stored publication (``ppks:read``
+  over the area; sensitive categories and the ``all`` rows only with ``ppks:sensitive`` over it); every
+  ``identify`` computes, protects and stores them (``summarising.publish_run``).
 """
 
 from inklusi.ppks.service.dashboards import Dashboard, Export, dashboard, export_dashboard
@@ -23,15 +26,20 @@ from inklusi.ppks.service.flags import (
     visible_categories,
 )
 from inklusi.ppks.service.identifying import RunSummary, identify, require_identify
+from inklusi.ppks.service.summarising import summary, thresholds_of
+from inklusi.ppks.summary import Cell, Summary, SummaryTable
 
 __all__ = [
     "CandidatePage",
+    "Cell",
     "Dashboard",
     "DecileSource",
     "Evaluation",
     "Export",
     "FlagView",
     "RunSummary",
+    "Summary",
+    "SummaryTable",
     "audited_category",
     "candidates_in",
     "dashboard",
@@ -40,6 +48,8 @@ __all__ = [
     "identify",
     "reject",
     "require_identify",
+    "summary",
+    "thresholds_of",
     "verify",
     "visible_categories",
 ]
