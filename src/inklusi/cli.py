@@ -167,7 +167,7 @@ def run_demo(
         say(
             msg(
                 "PPKS aggregates: {cells:,} protected cells stored for the run after the decisions "
-                "(inklusi ppks summary, /api/v1/ppks/summary).",
+                "(dashboard /ppks/dashboard, inklusi ppks summary, /api/v1/ppks/summary).",
                 cells=flags.again.cells,
             )
         )
