@@ -599,10 +599,11 @@ def _bridge_edges(size: int, u: IntArray, v: IntArray, label: IntArray) -> BoolA
     if edges == 0:
         return np.zeros(0, dtype=bool)
     depth = np.full(size, -1)
-    depth[np.unique(label[u])] = 0
+    depth[label[u]] = 0
     parent = np.full(size, -1)
     above = np.full(size, -1)  # the tree edge from a node to its parent
     open_ = np.arange(edges)
+    first = np.full(size, edges)
     level = 0
     while open_.size:
         du, dv = depth[u[open_]], depth[v[open_]]
@@ -610,9 +611,8 @@ def _bridge_edges(size: int, u: IntArray, v: IntArray, label: IntArray) -> BoolA
         down_u = (dv == level) & (du < 0)
         child = np.concatenate([v[open_[down_v]], u[open_[down_u]]])
         via = np.concatenate([open_[down_v], open_[down_u]])
-        first = np.full(size, edges)
         np.minimum.at(first, child, via)  # the lowest edge reaching each new node
-        child = np.unique(child)
+        child = child[first[child] == via]  # each new node once
         above[child] = first[child]
         parent[child] = np.where(u[first[child]] == child, v[first[child]], u[first[child]])
         level += 1

@@ -139,9 +139,12 @@ class _Layout:
     """The areas, their tables and every table's cells, built from the cube without a loop per area.
 
     Areas are numbered in (level, code) order; an area's children are its areas ``children[first_child[a]
-    : first_child[a] + child_count[a]]``, in code order. Tables are numbered by area and slice (sex,
-    age group, decile, child area); table ``t``'s cells are the columns ``offset[t] ... offset[t] +
-    width[t]`` of ``store`` (columns x categories x measures; its last column is zeros, for padding)."""
+    : first_child[a] + child_count[a]]``, in code order, and its rows are its categories (``rows[a]``,
+    indices into :attr:`categories`; ``k + 1`` pads). Tables are numbered by area and slice (sex, age
+    group, decile, child area); table ``t``'s cells are the columns ``offset[t] ... offset[t] + width[t]``
+    of ``store`` (columns x categories x measures; the last column and the last category are zeros, for
+    padding). A table's protected entries are kept, by category (``k`` for the totals), in a flat array
+    from ``extended_offset[t]``."""
 
     def __init__(
         self, cube: pa.Table, codes: list[str], limits: Ints, measures: list[str], breakdowns: set[int]
@@ -151,13 +154,13 @@ class _Layout:
         category = _codes(cube.column("category"), codes)
         used = np.unique(category)
         self.categories = [codes[i] for i in used]
-        k = len(used)
+        k = self.k = len(used)
         row_category = np.searchsorted(used, category)
         encoded = pc.dictionary_encode(cube.column("area_code")).combine_chunks()
-        names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+        names = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False)).astype(str)
         row_area_code = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
         first_row = np.unique(row_area_code, return_index=True)[1]
-        order = np.lexsort((names.astype(str), level[first_row]))  # areas in (level, code) order
+        order = np.lexsort((names, level[first_row]))  # areas in (level, code) order
         position = np.empty(len(order), dtype=np.int64)
         position[order] = np.arange(len(order))
         self.codes = names[order]
@@ -166,11 +169,10 @@ class _Layout:
         row_area = position[row_area_code]
         count = len(order)
 
-        parent_code = cube.column("parent_code").take(pa.array(first_row))
-        above = _codes(parent_code, [str(c) for c in self.codes])
+        above = _codes(cube.column("parent_code").take(pa.array(first_row)), list(self.codes))
         self.parent = np.where(above < np.arange(count), above, -1)  # a parent is numbered before
         child = np.flatnonzero(self.parent >= 0)
-        child = child[np.lexsort((self.codes[child].astype(str), self.parent[child]))]
+        child = child[np.lexsort((self.codes[child], self.parent[child]))]
         self.children = child
         self.child_count = np.bincount(self.parent[child], minlength=count)
         self.first_child = np.cumsum(self.child_count) - self.child_count
@@ -185,17 +187,17 @@ class _Layout:
             [np.asarray(cube.column(m).to_numpy(zero_copy_only=False), np.int64) for m in measures], 1
         )
         cell = row_area * k + row_category
-        self.present = np.bincount(cell, minlength=count * k).reshape(count, k) > 0
-        totals = (
-            np.stack(
-                [np.bincount(cell, weights=values[:, m], minlength=count * k) for m in range(len(measures))],
-                -1,
-            )
-            .round()
-            .astype(np.int64)
-            .reshape(count, k, len(measures))
+        present = np.bincount(cell, minlength=count * k).reshape(count, k) > 0
+        totals = np.stack(
+            [_sums(cell, values[:, m], count * k).reshape(count, k) for m in range(len(measures))], -1
         )
-        self.row_limits = np.where(self.present, limits[used][None, :], 1)
+        self.row_count = present.sum(axis=1)
+        height = int(_padded(self.row_count).max(initial=1))
+        self.rows = np.full((count, height), k + 1)
+        area_of, category_of = np.nonzero(present)
+        self.rows[area_of, np.arange(area_of.size) - np.searchsorted(area_of, area_of)] = category_of
+        self.row_limits = np.ones((count, k + 2), dtype=np.int64)  # the totals' and the padding's: 1
+        self.row_limits[area_of, category_of] = limits[used][category_of]
 
         broken = np.isin(self.level, sorted(breakdowns))
         widths = np.zeros((count, len(_SLICE_NAMES)), dtype=np.int64)
@@ -211,55 +213,89 @@ class _Layout:
         number = np.full((count, len(_SLICE_NAMES)), -1)
         number[table_area, table_slice] = np.arange(len(table_area))
         self.child_table = number[:, _CHILD]
-        self.extended_offset = np.cumsum((k + 1) * (self.width + 1)) - (k + 1) * (self.width + 1)
-        self.extended_size = int(((k + 1) * (self.width + 1)).sum())
+        size = (k + 1) * (self.width + 1)
+        self.extended_offset = np.cumsum(size) - size
+        self.extended_size = int(size.sum())
 
         columns = int(self.width.sum())
-        store = np.zeros((columns + 1, k, len(measures)), dtype=np.int64)
+        store = np.zeros((columns + 1, k + 1, len(measures)), dtype=np.int64)
         for s, (name, keys) in enumerate(SLICES.items()):
             rows = np.flatnonzero(number[row_area, s] >= 0)
             key = _codes(cube.column(name).take(pa.array(rows)), keys, list(keys).index(UNKNOWN))
             place = (self.offset[number[row_area[rows], s]] + key) * k + row_category[rows]
             for m in range(len(measures)):
-                store[:-1, :, m] += (
-                    np.bincount(place, weights=values[rows, m], minlength=columns * k)
-                    .round()
-                    .astype(np.int64)
-                    .reshape(columns, k)
-                )
+                store[:-1, :k, m] += _sums(place, values[rows, m], columns * k).reshape(columns, k)
         tables = self.child_table[self.parent[child]]
-        store[self.offset[tables] + self.slot[child]] = totals[child]
+        store[self.offset[tables] + self.slot[child], :k] = totals[child]
         areas = np.flatnonzero(self.child_table >= 0)
         known = np.zeros((count, k, len(measures)), dtype=np.int64)
         np.add.at(known, self.parent[child], totals[child])
-        store[self.offset[self.child_table[areas]] + self.child_count[areas]] = totals[areas] - known[areas]
+        store[self.offset[self.child_table[areas]] + self.child_count[areas], :k] = (
+            totals[areas] - known[areas]
+        )
         self.store = store
 
-    def cells(self, tables: Ints, measures: Ints, width: int) -> Ints:
-        """The cells of the tables (one measure each), padded with zero columns to ``width``:
-        tables x categories x ``width``."""
+    def batches(self, tables: Ints) -> list[tuple[Ints, _Batch]]:
+        """The tables grouped by padded shape: which of them, and the batch."""
+        height = _padded(self.row_count[self.table_area[tables]])
+        width = _padded(self.width[tables])
+        shape = height * (int(width.max(initial=0)) + 1) + width
+        order = np.argsort(shape, kind="stable")
+        bounds = np.flatnonzero(np.diff(shape[order])) + 1
+        out = []
+        for chosen in np.split(order, bounds) if tables.size else []:
+            rows, columns = int(height[chosen[0]]), int(width[chosen[0]])
+            area = self.table_area[tables[chosen]]
+            extended = np.concatenate([self.rows[area, :rows], np.full((area.size, 1), self.k)], axis=1)
+            out.append((chosen, _Batch(tables[chosen], extended, columns)))
+        return out
+
+    def cells(self, batch: _Batch, measures: Ints) -> Ints:
+        """The cells of the batch's tables (one measure each): tables x rows x columns, zeros padding."""
+        tables, width = batch.tables, batch.width
         columns = self.offset[tables][:, None] + np.arange(width)[None, :]
         columns = np.where(np.arange(width)[None, :] < self.width[tables][:, None], columns, -1)
-        return self.store[columns, :, measures[:, None]].transpose(0, 2, 1)
+        rows = np.minimum(batch.rows[:, :-1], self.k)
+        return self.store[columns[:, None, :], rows[:, :, None], measures[:, None, None]]
 
-    def positions(self, tables: Ints, width: int) -> tuple[Ints, Bools]:
-        """Where each entry of the padded extended tables (tables x categories + 1 x ``width`` + 1) is
-        kept in a flat store of extended tables (:attr:`extended_offset`), and which entries are real."""
+    def limits(self, batch: _Batch) -> Ints:
+        """The threshold of each row (1 for padding): tables x rows x 1."""
+        area = self.table_area[batch.tables]
+        return self.row_limits[area[:, None], batch.rows[:, :-1]][:, :, None]
+
+    def positions(self, batch: _Batch) -> tuple[Ints, Bools]:
+        """Where each entry of the batch's extended tables is kept in the flat array of extended tables
+        (:attr:`extended_offset`), and which entries are real (not padding)."""
+        tables, width = batch.tables, batch.width
         column = np.arange(width + 1)[None, :]
         real = self.width[tables][:, None]
         mapped = np.where(column < real, column, np.where(column == width, real, -1))
-        k = len(self.categories)
-        place = (
+        place = np.asarray(
             self.extended_offset[tables][:, None, None]
-            + np.arange(k + 1)[None, :, None] * (real[:, :, None] + 1)
-            + mapped[:, None, :]
+            + np.minimum(batch.rows, self.k)[:, :, None] * (real[:, :, None] + 1)
+            + mapped[:, None, :],
+            dtype=np.int64,
         )
-        return place, np.broadcast_to((mapped >= 0)[:, None, :], place.shape)
+        return place, (batch.rows <= self.k)[:, :, None] & (mapped >= 0)[:, None, :]
 
 
-def _padded(widths: Ints) -> Ints:
-    """The width each table is padded to: exact up to 12, then 16, 24, 32, 48, 64, 96, ... (1.5 x at most)."""
-    unique, inverse = np.unique(widths, return_inverse=True)
+@dataclass(frozen=True)
+class _Batch:
+    """Tables padded to one shape: their numbers, the category of each row (``k`` for the totals, ``k +
+    1`` for padding; tables x rows + 1) and the number of columns of cells."""
+
+    tables: Ints
+    rows: Ints
+    width: int
+
+
+def _sums(index: Ints, weights: Ints, size: int) -> Ints:
+    return np.bincount(index, weights=weights, minlength=size).round().astype(np.int64)
+
+
+def _padded(sizes: Ints) -> Ints:
+    """The size each table is padded to: exact up to 12, then 16, 24, 32, 48, 64, 96, ... (1.5 x at most)."""
+    unique, inverse = np.unique(sizes, return_inverse=True)
     steps = [1 << max(int(w - 1).bit_length() - 2, 0) for w in unique]
     padded = [int(w) if w <= 12 else -(-int(w) // step) * step for w, step in zip(unique, steps, strict=True)]
     return np.array(padded, dtype=np.int64)[inverse.reshape(-1)]
@@ -270,23 +306,23 @@ def _padded(widths: Ints) -> Ints:
 
 class _Solver:
     """The top-down protection of every measure over the area tree (see the module's description).
-    ``reasons`` (measures x every table's extended entries) holds each area's accepted tables."""
+    ``reasons`` (measures x every table's extended entries) holds each area's accepted tables. The
+    vectors of an area's category totals have ``k + 2`` entries: the categories, their total, padding."""
 
     def __init__(self, layout: _Layout) -> None:
         self.layout = layout
-        count, k = len(layout.codes), len(layout.categories)
+        count, k = len(layout.codes), layout.k
         self.measures = layout.store.shape[2]
         shape = (self.measures, count)
         self.reasons = np.zeros((self.measures, layout.extended_size), dtype=np.int8)
-        self.given = np.zeros((*shape, k + 1), dtype=bool)  # the totals the parent suppressed
-        self.solved_with = np.zeros((*shape, k + 1), dtype=bool)  # ... when the area was accepted
+        self.given = np.zeros((*shape, k + 2), dtype=bool)  # the totals the parent suppressed
+        self.solved_with = np.zeros((*shape, k + 2), dtype=bool)  # ... when the area was accepted
         self.solved = np.zeros(shape, dtype=bool)
         self.root_known = np.zeros(shape, dtype=bool)  # a root with totals suppressed publishes the rest
         self.extra: dict[tuple[int, int], Bools] = {}  # child-area entries suppressed for a child
-        has_tables = (layout.table_count > 0) & layout.reachable
+        self.has_tables = (layout.table_count > 0) & layout.reachable
         self.waiting = np.zeros(shape, dtype=bool)
-        self.waiting[:, has_tables & (layout.level == 0)] = True
-        self.has_tables = has_tables
+        self.waiting[:, self.has_tables & (layout.level == 0)] = True
         self.rounds = 0
 
     def run(self) -> None:
@@ -300,12 +336,13 @@ class _Solver:
 
     def _round(self, measure: Ints, area: Ints) -> None:
         layout = self.layout
-        k = len(layout.categories)
+        k = layout.k
         root = layout.parent[area] < 0
         forced = self.given[measure, area]
         known = ~forced
+        known[:, k + 1] = False
         known[root & ~self.root_known[measure, area]] = False
-        # every table of these areas: node (the index into measure/area) and table number
+        # every table of these areas: its node (the index into measure and area) and its number
         per_area = layout.table_count[area]
         node = np.repeat(np.arange(area.size), per_area)
         table = layout.first_table[area][node] + (
@@ -313,28 +350,30 @@ class _Solver:
         )
         suppressed = forced.copy()
         results = []
-        bucket = _padded(layout.width[table])
-        for width in np.unique(bucket):
-            chosen = np.flatnonzero(bucket == width)
-            n, t = node[chosen], table[chosen]
-            cells = layout.cells(t, measure[n], int(width))
-            table_forced = np.zeros((len(t), k + 1, int(width) + 1), dtype=bool)
-            table_forced[:, :, -1] = forced[n]
-            table_known = np.zeros_like(table_forced)
-            table_known[:, :, -1] = known[n]
-            for i in np.flatnonzero(layout.table_slice[t] == _CHILD) if self.extra else ():
+        for chosen, batch in layout.batches(table):
+            n = node[chosen]
+            shape = (chosen.size, batch.rows.shape[1], batch.width + 1)
+            table_forced = np.zeros(shape, dtype=bool)
+            table_forced[:, :, -1] = np.take_along_axis(forced[n], batch.rows, axis=1)
+            table_known = np.zeros(shape, dtype=bool)
+            table_known[:, :, -1] = np.take_along_axis(known[n], batch.rows, axis=1)
+            for i in np.flatnonzero(layout.table_slice[batch.tables] == _CHILD) if self.extra else ():
                 extra = self.extra.get((int(measure[n[i]]), int(area[n[i]])))
                 if extra is not None:
-                    w = int(layout.width[t[i]])
-                    table_forced[i, :, :w] |= extra[:, :w]
-                    table_forced[i, :, -1] |= extra[:, w]
+                    w = int(layout.width[batch.tables[i]])
+                    rows = np.append(extra, np.zeros((1, w + 1), dtype=bool), axis=0)[batch.rows[i]]
+                    table_forced[i, :, :w] |= rows[:, :w]
+                    table_forced[i, :, -1] |= rows[:, w]
             result = protect_many(
-                cells, layout.row_limits[area[n]][:, :, None], known=table_known, forced=table_forced
+                layout.cells(batch, measure[n]),
+                layout.limits(batch),
+                known=table_known,
+                forced=table_forced,
             )
-            np.logical_or.at(suppressed, n, result.suppressed[:, :, -1])
-            results.append((n, t, result.reasons))
+            np.logical_or.at(suppressed, (n[:, None], batch.rows), result.suppressed[:, :, -1])
+            results.append((n, batch, result.reasons))
         upstream = suppressed & ~forced
-        sends: Bools = upstream.any(axis=1)
+        sends: Bools = np.asarray(upstream.any(axis=1))
         for i in np.flatnonzero(sends):
             m, a = int(measure[i]), int(area[i])
             if root[i]:  # the root's tables disagree on a total: suppress it in all of them
@@ -343,14 +382,15 @@ class _Solver:
                 self.waiting[m, a] = True
             else:
                 p = int(layout.parent[a])
-                shape = (k + 1, int(layout.width[layout.child_table[p]]) + 1)
-                self.extra.setdefault((m, p), np.zeros(shape, dtype=bool))[:, layout.slot[a]] |= upstream[i]
+                size = (k + 1, int(layout.width[layout.child_table[p]]) + 1)
+                extra = self.extra.setdefault((m, p), np.zeros(size, dtype=bool))
+                extra[:, layout.slot[a]] |= upstream[i, : k + 1]
                 self.waiting[m, p] = True
-        for n, t, reasons in results:
+        for n, batch, reasons in results:
             keep = ~sends[n]
-            place, real = layout.positions(t[keep], reasons.shape[2] - 1)
-            rows = np.broadcast_to(measure[n[keep]][:, None, None], place.shape)
-            self.reasons[rows[real], place[real]] = reasons[keep][real]
+            place, real = self.layout.positions(_Batch(batch.tables[keep], batch.rows[keep], batch.width))
+            which = np.broadcast_to(measure[n[keep]][:, None, None], place.shape)
+            self.reasons[which[real], place[real]] = reasons[keep][real]
         accepted = np.flatnonzero(~sends)
         self.solved[measure[accepted], area[accepted]] = True
         self.solved_with[measure[accepted], area[accepted]] = forced[accepted]
@@ -359,7 +399,7 @@ class _Solver:
     def _children(self, measure: Ints, area: Ints) -> None:
         """The children of accepted areas whose column of their parent's child-area table changed wait."""
         layout = self.layout
-        k = len(layout.categories)
+        k = layout.k
         has = layout.child_table[area] >= 0
         measure, area = measure[has], area[has]
         count = layout.child_count[area]
@@ -378,7 +418,8 @@ class _Solver:
             + np.arange(k + 1)[None, :] * (layout.width[t][:, None] + 1)
             + layout.slot[child][:, None]
         )
-        given = self.reasons[m[:, None], place] != 0
+        given = np.zeros((child.size, k + 2), dtype=bool)
+        given[:, : k + 1] = self.reasons[m[:, None], place] != 0
         changed = ~self.solved[m, child] | (self.solved_with[m, child] != given).any(axis=1)
         self.given[m, child] = given
         self.waiting[m[changed], child[changed]] = True
@@ -390,24 +431,31 @@ class _Solver:
 def _output(layout: _Layout, reasons: npt.NDArray[np.int8], measures: list[str]) -> pa.Table:
     tables = np.flatnonzero(layout.reachable[layout.table_area])
     parts: list[tuple[Ints, ...]] = []
-    bucket = _padded(layout.width[tables])
-    for width in np.unique(bucket):
-        chosen = tables[bucket == width]
+    for _, batch in layout.batches(tables):
         for m in range(len(measures)):
-            cells = layout.cells(chosen, np.full(chosen.size, m), int(width))
+            cells = layout.cells(batch, np.full(batch.tables.size, m))
             values = np.concatenate([cells, cells.sum(axis=1, keepdims=True)], axis=1)
             values = np.concatenate([values, values.sum(axis=2, keepdims=True)], axis=2)
-            place, real = layout.positions(chosen, int(width))
+            place, real = layout.positions(batch)
             why = np.where(real, reasons[m][np.where(real, place, 0)], 0)
             i, row, column = np.nonzero(real & ((values != 0) | (why != 0)))
-            mapped = np.where(column == width, layout.width[chosen[i]], column)
+            mapped = np.where(column == batch.width, layout.width[batch.tables[i]], column)
+            category = batch.rows[i, row]
             parts.append(
-                (np.full(i.size, m), chosen[i], row, mapped, values[i, row, column], why[i, row, column])
+                (
+                    np.full(i.size, m),
+                    batch.tables[i],
+                    category,
+                    mapped,
+                    values[i, row, column],
+                    why[i, row, column],
+                )
             )
     if not parts:
         return SCHEMA.empty_table()
     measure, table, row, column, value, reason = (np.concatenate(p) for p in zip(*parts, strict=True))
-    order = np.lexsort((column, row, table, measure))  # by measure, area (top down), slice, row, column
+    # by measure, area (top down), slice, row, column: within a table the entries are in order already
+    order = np.argsort(measure * len(layout.width) + table, kind="stable")
     measure, table, row, column, value, reason = (
         x[order] for x in (measure, table, row, column, value, reason)
     )
