@@ -142,7 +142,7 @@ class _Layout:
     : first_child[a] + child_count[a]]``, in code order, and its rows are its categories (``rows[a]``,
     indices into :attr:`categories`; ``k + 1`` pads). Tables are numbered by area and slice (sex, age
     group, decile, child area); table ``t``'s cells are the columns ``offset[t] ... offset[t] + width[t]``
-    of ``store`` (columns x categories x measures; the last column and the last category are zeros, for
+    of ``store`` (measures x columns x categories; the last column and the last category are zeros, for
     padding). A table's protected entries are kept, by category (``k`` for the totals), in a flat array
     from ``extended_offset[t]``."""
 
@@ -159,7 +159,8 @@ class _Layout:
         encoded = pc.dictionary_encode(cube.column("area_code")).combine_chunks()
         names = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False)).astype(str)
         row_area_code = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-        first_row = np.unique(row_area_code, return_index=True)[1]
+        first_row = np.full(len(names), len(row_area_code))
+        np.minimum.at(first_row, row_area_code, np.arange(len(row_area_code)))
         order = np.lexsort((names, level[first_row]))  # areas in (level, code) order
         position = np.empty(len(order), dtype=np.int64)
         position[order] = np.arange(len(order))
@@ -183,14 +184,10 @@ class _Layout:
             at = np.flatnonzero((self.level == lv) & (self.parent >= 0))
             self.reachable[at] = self.reachable[self.parent[at]]
 
-        values = np.stack(
-            [np.asarray(cube.column(m).to_numpy(zero_copy_only=False), np.int64) for m in measures], 1
-        )
+        values = [np.asarray(cube.column(m).to_numpy(zero_copy_only=False), np.int64) for m in measures]
         cell = row_area * k + row_category
         present = np.bincount(cell, minlength=count * k).reshape(count, k) > 0
-        totals = np.stack(
-            [_sums(cell, values[:, m], count * k).reshape(count, k) for m in range(len(measures))], -1
-        )
+        totals = np.stack([_sums(cell, v, count * k).reshape(count, k) for v in values])
         self.row_count = present.sum(axis=1)
         height = int(_padded(self.row_count).max(initial=1))
         self.rows = np.full((count, height), k + 1)
@@ -218,21 +215,21 @@ class _Layout:
         self.extended_size = int(size.sum())
 
         columns = int(self.width.sum())
-        store = np.zeros((columns + 1, k + 1, len(measures)), dtype=np.int64)
+        store = np.zeros((len(measures), columns + 1, k + 1), dtype=np.int64)
         for s, (name, keys) in enumerate(SLICES.items()):
             rows = np.flatnonzero(number[row_area, s] >= 0)
             key = _codes(cube.column(name).take(pa.array(rows)), keys, list(keys).index(UNKNOWN))
             place = (self.offset[number[row_area[rows], s]] + key) * k + row_category[rows]
-            for m in range(len(measures)):
-                store[:-1, :k, m] += _sums(place, values[rows, m], columns * k).reshape(columns, k)
+            for m, v in enumerate(values):
+                store[m, :-1, :k] += _sums(place, v[rows], columns * k).reshape(columns, k)
         tables = self.child_table[self.parent[child]]
-        store[self.offset[tables] + self.slot[child], :k] = totals[child]
+        store[:, self.offset[tables] + self.slot[child], :k] = totals[:, child]
         areas = np.flatnonzero(self.child_table >= 0)
-        known = np.zeros((count, k, len(measures)), dtype=np.int64)
-        np.add.at(known, self.parent[child], totals[child])
-        store[self.offset[self.child_table[areas]] + self.child_count[areas], :k] = (
-            totals[areas] - known[areas]
-        )
+        within = np.zeros((count, len(measures), k), dtype=np.int64)  # what the children hold
+        np.add.at(within, self.parent[child], totals[:, child].transpose(1, 0, 2))
+        store[:, self.offset[self.child_table[areas]] + self.child_count[areas], :k] = totals[
+            :, areas
+        ] - within[areas].transpose(1, 0, 2)
         self.store = store
 
     def batches(self, tables: Ints) -> list[tuple[Ints, _Batch]]:
@@ -256,7 +253,7 @@ class _Layout:
         columns = self.offset[tables][:, None] + np.arange(width)[None, :]
         columns = np.where(np.arange(width)[None, :] < self.width[tables][:, None], columns, -1)
         rows = np.minimum(batch.rows[:, :-1], self.k)
-        return self.store[columns[:, None, :], rows[:, :, None], measures[:, None, None]]
+        return self.store[measures[:, None, None], columns[:, None, :], rows[:, :, None]]
 
     def limits(self, batch: _Batch) -> Ints:
         """The threshold of each row (1 for padding): tables x rows x 1."""
@@ -312,7 +309,7 @@ class _Solver:
     def __init__(self, layout: _Layout) -> None:
         self.layout = layout
         count, k = len(layout.codes), layout.k
-        self.measures = layout.store.shape[2]
+        self.measures = layout.store.shape[0]
         shape = (self.measures, count)
         self.reasons = np.zeros((self.measures, layout.extended_size), dtype=np.int8)
         self.given = np.zeros((*shape, k + 2), dtype=bool)  # the totals the parent suppressed
@@ -430,32 +427,36 @@ class _Solver:
 
 def _output(layout: _Layout, reasons: npt.NDArray[np.int8], measures: list[str]) -> pa.Table:
     tables = np.flatnonzero(layout.reachable[layout.table_area])
-    parts: list[tuple[Ints, ...]] = []
+    parts: list[tuple[npt.NDArray[np.integer], ...]] = []
+    every = np.arange(len(measures))
     for _, batch in layout.batches(tables):
-        for m in range(len(measures)):
-            cells = layout.cells(batch, np.full(batch.tables.size, m))
-            values = np.concatenate([cells, cells.sum(axis=1, keepdims=True)], axis=1)
-            values = np.concatenate([values, values.sum(axis=2, keepdims=True)], axis=2)
-            place, real = layout.positions(batch)
-            why = np.where(real, reasons[m][np.where(real, place, 0)], 0)
-            i, row, column = np.nonzero(real & ((values != 0) | (why != 0)))
-            mapped = np.where(column == batch.width, layout.width[batch.tables[i]], column)
-            category = batch.rows[i, row]
-            parts.append(
-                (
-                    np.full(i.size, m),
-                    batch.tables[i],
-                    category,
-                    mapped,
-                    values[i, row, column],
-                    why[i, row, column],
-                )
+        count = batch.tables.size
+        cells = layout.cells(
+            _Batch(
+                np.tile(batch.tables, len(measures)), np.tile(batch.rows, (len(measures), 1)), batch.width
+            ),
+            np.repeat(every, count),
+        ).reshape(len(measures), count, -1, batch.width)
+        values = np.concatenate([cells, cells.sum(axis=2, keepdims=True)], axis=2)
+        values = np.concatenate([values, values.sum(axis=3, keepdims=True)], axis=3)
+        place, real = layout.positions(batch)
+        why = reasons[:, np.where(real, place, 0)]
+        m, i, row, column = np.nonzero(real & ((values != 0) | (why != 0)))
+        parts.append(
+            (
+                m.astype(np.int8),
+                batch.tables[i].astype(np.int32),
+                batch.rows[i, row].astype(np.int16),
+                np.where(column == batch.width, layout.width[batch.tables[i]], column).astype(np.int32),
+                values[m, i, row, column],
+                why[m, i, row, column],
             )
+        )
     if not parts:
         return SCHEMA.empty_table()
     measure, table, row, column, value, reason = (np.concatenate(p) for p in zip(*parts, strict=True))
     # by measure, area (top down), slice, row, column: within a table the entries are in order already
-    order = np.argsort(measure * len(layout.width) + table, kind="stable")
+    order = np.argsort(measure.astype(np.int64) * len(layout.width) + table, kind="stable")
     measure, table, row, column, value, reason = (
         x[order] for x in (measure, table, row, column, value, reason)
     )
