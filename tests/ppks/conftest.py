@@ -80,10 +80,11 @@ def principal(role: str, area: str | None, *permissions: Permission) -> Principa
     return Principal(None, f"{role}@{area}", role, None, (Grant(role, frozenset(permissions), area),))
 
 
-CASE_WORKER = (
+CASE_WORKER = (  # as in access/roles.yaml
+    Permission.registry_read,
     Permission.ppks_read,
     Permission.ppks_persons,
     Permission.ppks_sensitive,
     Permission.ppks_verify,
 )
-STEWARD = (Permission.ppks_read, Permission.ppks_persons)
+STEWARD = (Permission.registry_read, Permission.ppks_read, Permission.ppks_persons)

@@ -5,11 +5,13 @@ categories, the audit trail."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
-from inklusi.access.model import Permission
+from inklusi.access.model import Grant, Permission, Principal
 from inklusi.audit import service as audit
 from inklusi.errors import Conflict, Forbidden, Invalid, NotFound
 from inklusi.ppks import service
@@ -128,3 +130,66 @@ def test_runs_reads_and_decisions_are_audited_without_naming_sensitive_categorie
     assert verified.object_id == str(disability.id) and verified.area_code == JAKARTA_VILLAGE
     assert json.loads(verified.detail) == {"category": "sensitive", "previous": "candidate"}
     assert not any(DISABILITY in entry.detail for entry in entries)
+
+
+def test_case_workers_see_names_read_from_the_registry_in_one_audited_query(ctx, crafted):
+    service.identify(ctx, SYSTEM)
+    page = service.candidates_in(ctx, NATIONAL_WORKER, "31", limit=500)
+    by_person = {f.person_id: f for f in page.flags}
+    head, sleeper = by_person[crafted.jakarta_head], by_person[crafted.rough_sleeper]
+    assert (head.name, head.sex, head.birth_date) == ("Budi Santoso", "male", date(1980, 3, 14))
+    assert head.village_code == JAKARTA_VILLAGE and head.age is not None and head.age >= 45
+    assert (sleeper.name, sleeper.sex, sleeper.household_id) == ("Slamet", "male", None)
+    assert sleeper.village_code == JAKARTA_VILLAGE  # where outreach registered him
+    assert all(f.name for f in page.flags)
+    # one registry entry for the page, naming the persons (each once) and no category
+    entries = [e for e in audit.recent(ctx, SYSTEM, limit=5) if e.action != "audit.read"]
+    listed = entries[0]
+    persons = list(dict.fromkeys(str(f.person_id) for f in page.flags))
+    assert listed.action == "person.list" and entries[1].action == "ppks.candidates.read"
+    assert json.loads(listed.detail) == {"persons": persons, "asked": len(persons)}
+    assert listed.purpose == "case_management" and listed.object_type == "person"
+    assert not any(f.category in listed.detail for f in page.flags)
+
+    # the names of a page are one query, however long the page
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if "person_version" in statement:
+            statements.append(statement)
+
+    sqlalchemy_event.listen(ctx.engine, "before_cursor_execute", count)
+    try:
+        service.candidates_in(ctx, NATIONAL_WORKER, "31", limit=1)
+        one = len(statements)
+        service.candidates_in(ctx, NATIONAL_WORKER, "31", limit=500)
+    finally:
+        sqlalchemy_event.remove(ctx.engine, "before_cursor_execute", count)
+    assert one == 1 and len(statements) == 2
+
+
+def test_names_follow_the_registrys_own_scope(ctx, crafted):
+    service.identify(ctx, SYSTEM)
+    ppks_only = principal("worker", "31", *(p for p in CASE_WORKER if p is not Permission.registry_read))
+    flags_only = service.candidates_in(ctx, ppks_only, "31").flags
+    assert flags_only and all(f.name is None and f.birth_date is None for f in flags_only)
+    assert not _listed(ctx)  # the list only: nothing read
+    # PPKS persons in Jakarta, the registry only in Jawa Barat: the flags without names, the read recorded
+    elsewhere = Principal(
+        None,
+        "worker@31",
+        "worker",
+        None,
+        (
+            Grant("ppks", frozenset(CASE_WORKER) - {Permission.registry_read}, "31"),
+            Grant("reader", frozenset({Permission.registry_read}), "32"),
+        ),
+    )
+    shown = service.candidates_in(ctx, elsewhere, "31").flags
+    assert shown and all(f.name is None for f in shown)
+    (listed,) = _listed(ctx)
+    assert json.loads(listed.detail) == {"persons": [], "asked": len({f.person_id for f in shown})}
+
+
+def _listed(ctx) -> list:
+    return [e for e in audit.recent(ctx, SYSTEM, limit=500) if e.action == "person.list"]

@@ -62,6 +62,8 @@ def test_api_shows_a_category_only_with_its_permission(client, registry_with_fla
         listed = client.get("/api/v1/ppks/candidates", params={"area": AREA, "limit": 500}, headers=headers)
         if Permission.ppks_persons in permissions:
             assert {f["category"] for f in listed.json()["flags"]} == _expected(found, permissions), role
+            # every built-in role with named flags reads the registry in its area too: names are shown
+            assert all(f["name"] and f["sex"] in ("male", "female") for f in listed.json()["flags"]), role
         else:
             assert listed.status_code == 403 and listed.headers["content-type"] == "application/problem+json"
 
@@ -78,6 +80,7 @@ def test_web_page_shows_a_category_only_with_its_permission(client, registry_wit
         assert page.status_code == 200, role
         cells = set(re.findall(r'data-label="Kategori"><span>([^<]+)</span></td>', page.text))
         assert cells == {NAMES[code] for code in _expected(found, permissions)}, role
+        assert "Budi Santoso" in page.text and "Slamet" in page.text, role  # names, not only ids
         if Permission.ppks_sensitive not in permissions:  # not in the list, not in the category filter
             assert not any(NAMES[code] in page.text for code in SENSITIVE), role
 
@@ -96,3 +99,4 @@ def test_command_line_shows_a_category_only_with_the_roles_permission(settings, 
         assert result.exit_code == 0, (role, result.output)
         shown = {f["category"] for f in json.loads(result.output)["flags"]}
         assert shown == _expected(found, permissions), role
+        assert all(f["name"] for f in json.loads(result.output)["flags"]), role

@@ -165,6 +165,10 @@ HOUSEHOLD_READ = _kind(
 )  # fmt: skip
 HOUSEHOLD_HISTORY = _kind("household.history", "household", msg("A household's history was read"))
 PERSON_READ = _kind("person.read", "person", msg("A person's record was read"))
+PERSON_LIST = _kind(
+    "person.list", "person", msg("The names of a page of persons were read"),
+    persons="the persons read (ids)", asked="how many persons were asked for",
+)  # fmt: skip
 PERSON_EXPORT = _kind(
     "person.export", "person", msg("Persons' records were exported for record linkage"),
     persons="how many persons", selected="how many were asked for (none: all in scope)",

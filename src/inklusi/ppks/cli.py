@@ -239,6 +239,7 @@ def candidates(
                 "registry_at": f.registry_at.isoformat(),
                 "since": f.since.isoformat(),
                 "decided_at": f.decided_at.isoformat() if f.decided_at else None,
+                "birth_date": f.birth_date.isoformat() if f.birth_date else None,
             }
             for f in page.flags
         ]
@@ -247,10 +248,20 @@ def candidates(
         return
     say(msg("{n} flags in {area}", n=page.total, area=page.area_code))
     table = Table()
-    for heading in ("flag", "person", "category", "status", "area", "rule"):
+    for heading in ("flag", "person", "name", "sex", "age", "lives in", "category", "status", "rule"):
         table.add_column(heading)
     for f in page.flags:
-        table.add_row(str(f.id), str(f.person_id), f.category, f.status.value, f.area_code, f.rule_id)
+        table.add_row(
+            str(f.id),
+            str(f.person_id),
+            f.name or "–",
+            f.sex or "–",
+            "–" if f.age is None else str(f.age),
+            f.village_code or f.area_code,
+            f.category,
+            f.status.value,
+            f.rule_id,
+        )
     console.print(table)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -47,6 +47,15 @@ class FlagOut(BaseModel):
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str | None
+    name: str | None = Field(
+        None, description="The person's name (null: the caller may not read the person in the registry)"
+    )
+    sex: str | None = Field(None, description="male or female")
+    birth_date: date | None = None
+    age: int | None = Field(None, description="Age in years on the day of the request")
+    village_code: str | None = Field(
+        None, description="Where the person lives now (outside households: the area where registered)"
+    )
 
 
 class CandidatePageOut(BaseModel):

@@ -16,6 +16,7 @@ from inklusi.i18n import msg
 from inklusi.ppks import service
 from inklusi.ppks.flags import FlagStatus
 from inklusi.ppks.spec import load_rules
+from inklusi.registry.codelists import codelist
 from inklusi.web.pages import page_language, render
 from inklusi.web.session import PagePrincipal, require_csrf
 from inklusi.wilayah import service as wilayah
@@ -56,8 +57,16 @@ def candidates_page(
         )
     language = page_language(request)
     places = (
-        wilayah.area_names(ctx, {f.area_code for f in listing.flags} | {listing.area_code}) if listing else {}
+        wilayah.area_names(
+            ctx,
+            {f.area_code for f in listing.flags}
+            | {f.village_code for f in listing.flags if f.village_code}
+            | {listing.area_code},
+        )
+        if listing
+        else {}
     )
+    sexes = {sex: codelist("sex").label(code, language) for code, sex in ((1, "male"), (2, "female"))}
     categories = {c.code: c.name.text(language) for c in service.visible_categories(principal)}
     rules = {rule.id: rule.description.text(language) for rule in load_rules("national").rules}
     query = {"area": area or "", "category": category or "", "status": chosen.value if chosen else ""}
@@ -68,6 +77,7 @@ def candidates_page(
         area=area,
         listing=listing,
         places=places,
+        sexes=sexes,
         categories=categories,
         rules=rules,
         statuses=STATUS_LABELS,

@@ -204,6 +204,26 @@ class PersonHit:
 
 
 @dataclass(frozen=True)
+class PersonCard:
+    """What a list of people (another slice's: PPKS candidates) shows of each so that a worker can find
+    them: the name, sex, birth date and where they live now. No NIK and no answers."""
+
+    person_id: UUID
+    name: str
+    sex: Sex
+    birth_date: date | None
+    household_id: UUID | None  # None: registered outside any household (``village_code`` is their area)
+    village_code: str  # the household's village, or the area (village or district) of a person outside
+    living_situation: int | None = None  # outside households only (code list ``living_situation``)
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+@dataclass(frozen=True)
 class LinkedRecord:
     """Another record of the same person (a second listing), resolved into the one a search shows."""
 

@@ -1,6 +1,12 @@
 """Reading and deciding PPKS flags: the categories a principal may see, the flags of an area (named people:
 ``ppks:persons`` there), verifying or rejecting one (``ppks:verify`` there).
 
+A page of flags carries each person's name, sex, birth date, age and where they live, read from the
+registry in one bulk read (``registry.service.person_cards_in``) under the registry's own rule: only with
+``registry:read`` covering where the person lives now (every built-in role with ``ppks:persons`` holds it
+in its area); otherwise the flag shows ids only. The registry audits that read with its own entry
+(``person.list``: the person ids, no category).
+
 A sensitive category (UU 27/2022 Pasal 4) appears only where the principal holds ``ppks:sensitive`` too: it
 is left out of the taxonomy, of lists (in SQL), of counts; a flag of one is "not found"; an audit entry
 never names it (it says ``sensitive``)."""
@@ -8,11 +14,11 @@ never names it (it says ``sensitive``)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Permission, Principal
 from inklusi.audit import events
@@ -27,6 +33,8 @@ from inklusi.ids import new_id
 from inklusi.ppks import store, taxonomy
 from inklusi.ppks.flags import FlagStatus, may_decide
 from inklusi.ppks.model import Category, Sensitivity
+from inklusi.registry import service as registry
+from inklusi.registry.model import PersonCard
 from inklusi.wilayah import service as wilayah
 
 MAX_PAGE = 500
@@ -51,6 +59,12 @@ class FlagView:
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str | None
+    # the person as the registry holds them now (None: the caller may not read them in the registry)
+    name: str | None = None
+    sex: str | None = None  # male, female
+    birth_date: date | None = None
+    age: int | None = None  # on the day read
+    village_code: str | None = None  # where they live now (outside households: where registered)
 
 
 @dataclass(frozen=True)
@@ -162,7 +176,32 @@ def candidates_in(
             detail=detail,
         )
         audit.record(ctx, conn, event)
+        flags = _named(ctx, conn, principal, flags, purpose)
     return CandidatePage(area_code, total, offset, limit, flags)
+
+
+def _named(
+    ctx: Context, conn: Connection, principal: Principal, flags: tuple[FlagView, ...], purpose: Purpose
+) -> tuple[FlagView, ...]:
+    """The flags with their persons' names, where the principal may read the persons in the registry."""
+    if not flags or not principal.holds(Permission.registry_read):
+        return flags
+    cards = registry.person_cards_in(ctx, conn, principal, [f.person_id for f in flags], purpose=purpose)
+    today = date.today()
+    return tuple(_with_card(flag, cards.get(flag.person_id), today) for flag in flags)
+
+
+def _with_card(flag: FlagView, card: PersonCard | None, today: date) -> FlagView:
+    if card is None:
+        return flag
+    return replace(
+        flag,
+        name=card.name,
+        sex=card.sex.name,
+        birth_date=card.birth_date,
+        age=card.age_on(today),
+        village_code=card.village_code,
+    )
 
 
 def verify(ctx: Context, principal: Principal, flag_id: UUID, *, note: str | None = None) -> FlagView:

@@ -5,9 +5,11 @@ households inside the caller's area scope: anything outside it is "not found", s
 What this package exports is the registry's interface to the other slices (the import contracts forbid them
 its submodules): besides the use cases of the registry's own edges, applying an enumeration round
 (instrument), the analytics snapshot and a household read inside the caller's audited transaction
-(welfare), the export to record linkage and the resolution of its entities (linkage).
+(welfare), the export to record linkage and the resolution of its entities (linkage), a page of persons'
+names for another slice's list (ppks).
 """
 
+from inklusi.registry.service.cards import MAX_CARDS, person_cards, person_cards_in
 from inklusi.registry.service.change_requests import (
     change_request_queue,
     decide_change_request,
@@ -39,6 +41,7 @@ from inklusi.registry.service.rounds import RoundState, apply_round_chunk
 from inklusi.registry.service.snapshot import SnapshotFiles, export_snapshot, household_tables
 
 __all__ = [
+    "MAX_CARDS",
     "HouseholdView",
     "Loaded",
     "Registered",
@@ -64,6 +67,8 @@ __all__ = [
     "may_decide",
     "moment",
     "move_person",
+    "person_cards",
+    "person_cards_in",
     "query_kind",
     "read_outside_file",
     "rebuild_name_index",

@@ -5,9 +5,11 @@ audit entry is written (and committed) first, then the snapshot is read in one r
 consistent snapshot on both databases) that blocks no writer: an export is never unaudited, and a long export
 does not hold the write lock that SQLite's audited transactions take.
 
-The snapshot is two files: ``households.parquet`` (dwelling + ``asset_<key>`` columns) and
+The snapshot is three files: ``households.parquet`` (dwelling + ``asset_<key>`` columns),
 ``persons.parquet`` (members with their household and family, then the persons registered outside any
-household, with ``household_id`` null and their ``area_code`` and ``living_situation``).
+household, with ``household_id`` null and their ``area_code`` and ``living_situation``; each person's
+``programmes`` as a list) and ``families.parquet`` (``family_id``, ``household_id`` and the family's
+``programmes`` as a list), in the layout of the synthetic generator's files.
 :func:`household_tables` lays out one
 :class:`~inklusi.registry.model.HouseholdRecord` the same way, so that a single household (for example the
 one whose ranking is being explained) goes through exactly the expressions the whole registry went through.
@@ -35,7 +37,7 @@ from inklusi.registry.model import Dwelling, HouseholdRecord, PersonData, field_
 from inklusi.registry.store import snapshot
 
 _INTEGER_DWELLING = {"floor_area_m2": pa.int32()}
-_LEFT_OUT = ("name", "nik", "birth_place", "programmes")
+_LEFT_OUT = ("name", "nik", "birth_place", "programmes")  # (programmes: a list column of its own)
 _OUTSIDE = ("area_code", "living_situation")  # null for members: a household's persons are inside it
 
 
@@ -43,9 +45,11 @@ _OUTSIDE = ("area_code", "living_situation")  # null for members: a household's 
 class SnapshotFiles:
     households: Path
     persons: Path
+    families: Path  # family_id, household_id, programmes (Regsosek 501a–g, reaching every member)
     taken_at: datetime  # the registry as it was at this moment (current versions)
     household_count: int
     person_count: int
+    family_count: int
 
 
 def export_snapshot(
@@ -55,7 +59,8 @@ def export_snapshot(
     *,
     purpose: Purpose = Purpose.programme_targeting,
 ) -> SnapshotFiles:
-    """Write ``households.parquet`` and ``persons.parquet`` of the current registry into ``directory``."""
+    """Write ``households.parquet``, ``persons.parquet`` and ``families.parquet`` of the current registry
+    into ``directory``."""
     if not principal.can(Permission.registry_read, None):
         raise Forbidden(msg("Exporting the registry needs nationwide read access"))
     directory = Path(directory)
@@ -73,13 +78,21 @@ def export_snapshot(
         taken_at = utcnow()
         households = snapshot.export(conn, snapshot.households_query(), directory / "households.parquet")
         persons = snapshot.export(conn, snapshot.persons_query(), directory / "persons.parquet")
+        families = snapshot.export(conn, snapshot.families_query(), directory / "families.parquet")
     return SnapshotFiles(
-        directory / "households.parquet", directory / "persons.parquet", taken_at, households, persons
+        households=directory / "households.parquet",
+        persons=directory / "persons.parquet",
+        families=directory / "families.parquet",
+        taken_at=taken_at,
+        household_count=households,
+        person_count=persons,
+        family_count=families,
     )
 
 
 def household_tables(record: HouseholdRecord) -> tuple[pa.Table, pa.Table]:
-    """One household as the snapshot's two tables (households, persons)."""
+    """One household as the snapshot's households and persons tables (the families are not needed to rank
+    it)."""
     dwelling = {name: [getattr(record.dwelling, name)] for name in field_names(Dwelling)}
     household_types = {
         name: pa.string()
@@ -103,6 +116,7 @@ def household_tables(record: HouseholdRecord) -> tuple[pa.Table, pa.Table]:
             "family_id": str(family.id),
             "relationship": int(member.relationship),
             **{name: getattr(member.person, name) for name in person_fields},
+            "programmes": sorted(member.person.programmes),
             "area_code": None,
             "living_situation": None,
         }
@@ -111,7 +125,16 @@ def household_tables(record: HouseholdRecord) -> tuple[pa.Table, pa.Table]:
     ]
     types = {"person_id": pa.string(), "household_id": pa.string(), "family_id": pa.string()}
     types |= {"relationship": pa.int16(), "birth_date": pa.date32(), "area_code": pa.string()}
-    names = ("person_id", "household_id", "family_id", "relationship", *person_fields, *_OUTSIDE)
+    types |= {"programmes": pa.list_(pa.string())}
+    names = (
+        "person_id",
+        "household_id",
+        "family_id",
+        "relationship",
+        *person_fields,
+        "programmes",
+        *_OUTSIDE,
+    )
     schema = pa.schema([pa.field(name, types.get(name, pa.int16())) for name in names])
     persons = pa.Table.from_pylist(
         [{k: (int(v) if isinstance(v, bool) else v) for k, v in row.items()} for row in rows], schema=schema
