@@ -461,7 +461,10 @@ def protect_many(
     cost[known_mask] += 2.0**40
     cost[reasons != _PUBLISHED] = 0.0
 
-    table, row, column = np.nonzero(_needs_rectangle(extended, reasons != _PUBLISHED))
+    # A table with nothing suppressed yet needs no complement: the work is on the others only.
+    busy = np.flatnonzero((reasons != _PUBLISHED).any(axis=(1, 2)))
+    values, work, cost = extended[busy], reasons[busy], cost[busy]
+    table, row, column = np.nonzero(_needs_rectangle(values, work != _PUBLISHED))
     # The k-th pending entry of every table is handled in step k: within a table the order is protect's.
     step = np.arange(table.size) - np.searchsorted(table, table)
     order = np.argsort(step, kind="stable")
@@ -469,21 +472,20 @@ def protect_many(
     for k in range(len(bounds) - 1):
         chosen = order[bounds[k] : bounds[k + 1]]
         t, r, c = table[chosen], row[chosen], column[chosen]
-        q1, q2 = _cheapest_rectangles(cost[t], extended[t], r, c)
+        q1, q2 = _cheapest_rectangles(cost[t], values[t], r, c)
         for rows, columns in ((r, q2), (q1, c), (q1, q2)):
-            free = reasons[t, rows, columns] == _PUBLISHED
-            reasons[t[free], rows[free], columns[free]] = _COMPLEMENTARY
+            free = work[t, rows, columns] == _PUBLISHED
+            work[t[free], rows[free], columns[free]] = _COMPLEMENTARY
             cost[t[free], rows[free], columns[free]] = 0.0
-
-    result = Protections(
+    if _graph_many(work != _PUBLISHED)[0].any():  # pragma: no cover - the rectangles make this impossible
+        raise AssertionError("disclosure: a suppressed entry could be recovered; this is a bug")
+    reasons[busy] = work
+    return Protections(
         values=extended,
         reasons=reasons,
         thresholds=limit,
         upstream=known_mask & (reasons != _PUBLISHED) & ~forced_mask,
     )
-    if _graph_many(result.suppressed)[0].any():  # pragma: no cover - the rectangles make this impossible
-        raise AssertionError("disclosure: a suppressed entry could be recovered; this is a bug")
-    return result
 
 
 def _margins_many(cells: IntArray, combine: Callable[..., IntArray]) -> IntArray:
