@@ -42,6 +42,10 @@ parent published (never used as complements). If a child cannot be protected wit
 too (add them to its ``forced``), protect it again, and repeat down the tree until nothing changes (the
 forced sets only grow, so this ends). ``docs/disclosure.md`` describes the limits: differences between two
 runs, or between overlapping tables that share no margin, are not covered here.
+
+**Many small tables** (:func:`protect_many`): the same result as :func:`protect` on each 2-D table, entry
+for entry, computed for all of them together with NumPy (one step per pending entry of the busiest table,
+not per table and entry), for the tens of thousands of tables of a publication.
 """
 
 from __future__ import annotations
