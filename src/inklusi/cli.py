@@ -164,6 +164,13 @@ def run_demo(
                 rejected=flags.rejected,
             )
         )
+        say(
+            msg(
+                "PPKS aggregates: {cells:,} protected cells stored for the run after the decisions "
+                "(inklusi ppks summary, /api/v1/ppks/summary).",
+                cells=flags.again.cells,
+            )
+        )
     if report.linkage_skipped is not None:
         say(msg("Record linkage skipped: {reason}", reason=report.linkage_skipped.render(language)))
     if report.linkage is not None:

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     )
     login_window_minutes: int = Field(15, ge=1, description="Failed logins count within this many minutes")
     login_lockout_minutes: int = Field(15, ge=1, description="How long a locked account or address waits")
+    ppks_threshold_sensitive: int = Field(
+        10, ge=1, description="Smallest count of a sensitive PPKS category published in the aggregates"
+    )
+    ppks_threshold_personal: int = Field(
+        5, ge=1, description="Smallest count of any other PPKS category published in the aggregates"
+    )
     audit_anchor_file: Path | None = Field(
         None,
         description="Where `inklusi audit verify` publishes the chain's head and checks it next time "

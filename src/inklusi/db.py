@@ -8,7 +8,7 @@ The schema comes only from the Alembic migrations in ``inklusi/migrations``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -151,9 +151,18 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, object]]) -
     """
     if not rows:
         return
-    dialect = conn.dialect
     names = list(rows[0])
-    columns = [[row[name] for row in rows] for name in names]
+    bulk_insert_columns(conn, table, {name: [row[name] for row in rows] for name in names})
+
+
+def bulk_insert_columns(conn: Connection, table: Table, data: Mapping[str, Sequence[object]]) -> None:
+    """:func:`bulk_insert` of rows given as columns (name -> values, all of one length), e.g. an Arrow
+    table's ``to_pydict()``: no dictionary per row."""
+    dialect = conn.dialect
+    names = list(data)
+    columns: list[Sequence[object]] = [data[name] for name in names]
+    if not columns or not len(columns[0]):
+        return
     for index, name in enumerate(names):
         if (convert := _converter(table.c[name], dialect)) is not None:
             columns[index] = list(map(convert, columns[index]))

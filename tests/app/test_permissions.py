@@ -40,14 +40,16 @@ class Rule:
 
     ``who``: "public" (no token needed), "login" (any logged-in user) or a permission. With ``on`` (an
     object kind: household, person, change_request) the permission is needed in the object's area and a
-    caller without it there gets 404; without ``on``, holding the permission somewhere is enough and a
-    caller without it gets ``denied``. ``ok``: the statuses of an allowed call.
+    caller without it there gets ``outside`` (404: as if it did not exist; 403 for an area asked for); without
+    ``on``, holding the permission somewhere is enough and a caller without it gets ``denied``. ``ok``: the
+    statuses of an allowed call.
     """
 
     who: str | Permission
     ok: frozenset[int] = frozenset({200})
     on: str | None = None
     denied: int = 403
+    outside: int = 404
     request: Callable[[dict[str, str]], dict] = field(default=lambda ids: {})
 
 
@@ -136,6 +138,10 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # sensitive categories per role are tested in tests/ppks/test_sensitive_visibility.py); decisions
     ("GET", "/ppks/categories"): Rule(PPKS_READ),
     ("GET", "/ppks/candidates"): Rule(PPKS_PERSONS, request=lambda ids: {"params": {"area": ids["area"]}}),
+    # the stored aggregates of an area (none in this test: 404), refused (403) outside the reader's scope
+    ("GET", "/ppks/summary"): Rule(
+        PPKS_READ, NOT_FOUND, on="area", outside=403, request=lambda ids: {"params": {"area": ids["area"]}}
+    ),
     ("POST", "/ppks/flags/{flag_id}/verify"): Rule(PPKS_VERIFY, NOT_FOUND, request=lambda _: {"json": {}}),
     ("POST", "/ppks/flags/{flag_id}/reject"): Rule(
         PPKS_VERIFY, NOT_FOUND, request=lambda _: {"json": {"reason": "not so"}}
@@ -224,7 +230,7 @@ def _expected(rule: Rule, caller: Caller, area: str) -> frozenset[int]:
     if rule.who == "login":
         return rule.ok
     if rule.on is not None and caller.principal.holds(rule.who):
-        return rule.ok if caller.principal.can(rule.who, area) else ok(404)  # as if it did not exist
+        return rule.ok if caller.principal.can(rule.who, area) else ok(rule.outside)  # 404: as if missing
     if caller.principal.holds(rule.who):
         return rule.ok
     return ok(rule.denied, 404) if rule.ok == NOT_FOUND or rule.on else ok(rule.denied)

@@ -68,6 +68,10 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
                             r"pendamping.bandung verified (\d+) and rejected (\d+)", output)  # fmt: skip
         assert flagged and int(flagged.group(1)) > 0 and flagged.group(2, 3) == ("3", "1"), output
         assert "✓ A case worker verifies a few PPKS candidates after home visits" in output
+        # identified again after the decisions: the aggregates stored for that run (and the first one kept)
+        cells = re.search(r"PPKS aggregates: ([\d,]+) protected cells stored", output)
+        assert cells and int(cells.group(1).replace(",", "")) > 0, output
+        assert "✓ Storing the PPKS publication" in output
         # and what the synthetic truth holds on purpose
         truth = re.search(r"has (\d+) households listed twice .* and (\d+) households that split off", output)
         assert truth, output

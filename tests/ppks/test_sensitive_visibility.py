@@ -1,7 +1,9 @@
 """Issue 14, done when: for every role × sensitivity × surface (API, web page, command line), a category is
 visible only with its permission: a sensitive one (UU 27/2022) only with ``ppks:sensitive``, any named flag
-only with ``ppks:persons``. The roles are the built-in ones (``access/roles.yaml``), each granted in DKI
-Jakarta, where the crafted registry has flags of both sensitivities."""
+only with ``ppks:persons``; in the aggregates (the summary), a sensitive category and the ``all`` rows
+(totals over the categories, which would give the hidden rows away) only with ``ppks:sensitive``. The roles
+are the built-in ones (``access/roles.yaml``), each granted in DKI Jakarta, where the crafted registry has
+flags of both sensitivities."""
 
 from __future__ import annotations
 
@@ -100,3 +102,42 @@ def test_command_line_shows_a_category_only_with_the_roles_permission(settings, 
         shown = {f["category"] for f in json.loads(result.output)["flags"]}
         assert shown == _expected(found, permissions), role
         assert all(f["name"] for f in json.loads(result.output)["flags"]), role
+
+
+def _summary_rows(document: dict) -> set[str]:
+    return {c["category"] for t in (*document["tables"], *document["previous"]) for c in t["cells"]}
+
+
+def _expected_rows(found: set[str], permissions: frozenset[Permission]) -> set[str]:
+    if Permission.ppks_sensitive in permissions:
+        return found | {"all"}
+    return {c for c in found if c in PERSONAL}
+
+
+def test_summary_shows_a_category_and_totals_only_with_the_permission(client, settings, registry_with_flags):
+    """The aggregates on the API and the command line (``summary --role``), the area and a level below."""
+    found, roles = registry_with_flags
+    env = {"INKLUSI_DATA_DIR": str(settings.data_dir), "INKLUSI_LANGUAGE": "en"}
+    if settings.database_url:
+        env["INKLUSI_DATABASE_URL"] = settings.database_url
+    for role, (username, permissions) in roles.items():
+        headers = bearer(client, username)
+        for params in ({"area": AREA}, {"area": AREA, "level": "district"}):
+            answer = client.get("/api/v1/ppks/summary", params=params, headers=headers)
+            args = ["ppks", "summary", "--area", AREA, "--role", role, "--json"]
+            if "level" in params:
+                args += ["--level", params["level"]]
+            command = CliRunner().invoke(app, args, env=env)
+            if Permission.ppks_read not in permissions:
+                assert answer.status_code == 403, role
+                assert command.exit_code == 1 and "may not see" in command.output, role
+                continue
+            assert answer.status_code == 200 and command.exit_code == 0, (role, command.output)
+            expected = _expected_rows(found, permissions)
+            assert _summary_rows(answer.json()) == expected, role
+            assert _summary_rows(json.loads(command.output)) == expected, role
+            shown = json.loads(command.output)["categories"]
+            assert bool(set(shown) & SENSITIVE) == (Permission.ppks_sensitive in permissions), role
+        text = CliRunner().invoke(app, ["ppks", "summary", "--area", AREA, "--role", role], env=env)
+        if Permission.ppks_read in permissions and Permission.ppks_sensitive not in permissions:
+            assert not any(code in text.output for code in SENSITIVE), role

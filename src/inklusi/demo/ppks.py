@@ -1,6 +1,7 @@
 """PPKS in ``inklusi demo``: after the welfare ranking, run the identification rules over the registry and
 let the demo's case worker (Kota Bandung) verify a few candidates and reject one, as after home visits,
-through the PPKS service like any caller (scoped and audited as that worker)."""
+through the PPKS service like any caller (scoped and audited as that worker); then run the rules again, as
+a later round would, so that the stored aggregates count the decisions and have a previous run."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class DemoPpks:
     worker: str
     verified: int
     rejected: int
+    again: ppks.RunSummary  # the run after the decisions: its aggregates are the ones served
 
 
 def identify_and_verify_demo(
@@ -45,4 +47,6 @@ def identify_and_verify_demo(
         else:
             ppks.reject(ctx, principal, flag.id, reason="Kunjungan rumah: tidak sesuai (demo)")
             rejected += 1
-    return DemoPpks(run, worker[0], verified, rejected)
+    progress(msg("Identifying again: the stored aggregates count the decisions"))
+    again = ppks.identify(ctx, Principal.system("demo"), progress=progress)
+    return DemoPpks(run, worker[0], verified, rejected, again)

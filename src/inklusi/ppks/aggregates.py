@@ -233,11 +233,12 @@ def village_cube(rows: ir.Table) -> ir.Table:
 
 def rollup(villages: ir.Table) -> ir.Table:
     """Every level from the village counts: ``level``, ``area_code``, ``parent_code`` (null for the
-    nation), the keys and the measures (:data:`CUBE_SCHEMA`)."""
+    nation), the keys and the measures (:data:`CUBE_SCHEMA`). A person registered outside households with
+    a district code (no village known) counts in that district and above, not in any village."""
     known = villages.filter(villages.village_code != UNKNOWN)
     parts = []
     for index, (level, width) in enumerate(LEVELS):
-        source = villages if width == 0 else known
+        source = villages if width == 0 else known.filter(known.village_code.length() >= width)
         area = ibis.literal(NATIONAL, "string") if width == 0 else source.village_code.substr(0, width)
         if index == 0:
             parent = ibis.null("string")

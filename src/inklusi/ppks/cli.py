@@ -1,8 +1,9 @@
 """``inklusi ppks …``: vulnerable groups (PPKS): ``identify`` candidates in the registry, list an area's
-``candidates``, ``verify`` or ``reject`` a flag, and ``evaluate`` the rules on a synthetic population folder.
+``candidates``, ``verify`` or ``reject`` a flag, show an area's ``summary`` (the stored, protected
+aggregates), and ``evaluate`` the rules on a synthetic population folder.
 
-The command line acts as the system (every permission); ``candidates --role ROLE`` narrows it to what a
-built-in role sees in the area (e.g. a list for a steward, without the sensitive categories)."""
+The command line acts as the system (every permission); ``candidates --role ROLE`` and ``summary --role
+ROLE`` narrow it to what a built-in role sees in the area (e.g. without the sensitive categories)."""
 
 from __future__ import annotations
 
@@ -132,8 +133,8 @@ def _system() -> Principal:
     return Principal.system("cli")
 
 
-def _as_role(role: str | None, area: str) -> Principal:
-    """The system, or a built-in role's permissions within ``area``."""
+def _as_role(role: str | None, area: str | None) -> Principal:
+    """The system, or a built-in role's permissions within ``area`` (``None``: nationwide)."""
     from inklusi.access import service as access
     from inklusi.access.model import Grant, Principal
     from inklusi.errors import Invalid, Issue
@@ -177,6 +178,7 @@ def identify(
         "retired": run.retired,
         "unchanged": run.unchanged,
         "by_category": run.by_category,
+        "cells": run.cells,
     }
     if as_json:
         typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -193,6 +195,7 @@ def identify(
             unchanged=run.unchanged,
         )
     )
+    say(msg("{cells:,} cells of protected aggregates stored (inklusi ppks summary).", cells=run.cells))
     if run.skipped_rules:
         say(msg("Rules skipped without deciles: {rules}", rules=", ".join(run.skipped_rules)), "yellow")
     table = Table(title=msg("Candidates by category").render(settings().language))
@@ -289,3 +292,81 @@ def reject(
     with open_context() as ctx, reporting_errors():
         flag = service.reject(ctx, _system(), flag_id, reason=reason)
     say(msg("Flag {id} is {status}", id=str(flag.id), status=flag.status.value), "green")
+
+
+Level = Literal["province", "regency", "district", "village"]
+Measure = Literal["flagged", "verified", "unmet_need", "unserved", "outside_households"]
+
+
+@ppks.command("summary")
+def summary(
+    area: Annotated[str | None, typer.Option(help="An area code (PP, PP.RR, …); default: the nation")] = None,
+    level: Annotated[Level | None, typer.Option(help="Also list every area of this deeper level")] = None,
+    measure: Annotated[
+        Measure | None, typer.Option(help="Only this measure (the tables: flagged when not given)")
+    ] = None,
+    role: Annotated[
+        str | None, typer.Option(help="See the area as this built-in role would (default: everything)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the API's summary document)")] = False,
+) -> None:
+    """The protected who/where/what of an area from the latest identification run: counts of flagged
+    people by category and sex, age group, decile and child area; suppressed cells shown as x."""
+    from inklusi.disclosure import MARKER
+    from inklusi.ppks import service
+    from inklusi.ppks.schemas import SummaryOut
+
+    with open_context() as ctx, reporting_errors():
+        shown = [measure] if measure else None
+        found = service.summary(ctx, _as_role(role, area), area, level=level, measures=shown)
+    if as_json:
+        typer.echo(json.dumps(SummaryOut.of(found).model_dump(mode="json"), indent=2, ensure_ascii=False))
+        return
+    chosen = measure or "flagged"
+    say(
+        msg(
+            "PPKS summary of {area} ({level}): run {run} of {when}, reference date {day}",
+            area=found.area_code,
+            level=found.level,
+            run=str(found.run_id),
+            when=found.computed_at.isoformat(timespec="minutes"),
+            day=found.reference_date,
+        )
+    )
+    say(
+        msg(
+            "{marker}: suppressed (fewer than {sensitive} people in a sensitive category, {personal} in "
+            "another, or hidden so that no suppressed figure can be derived); a blank is 0.",
+            marker=MARKER,
+            sensitive=found.thresholds.sensitive,
+            personal=found.thresholds.personal,
+        ),
+        "yellow",
+    )
+    if not found.sensitive:
+        say(msg("Sensitive categories and the totals over categories are not shown to this role."), "yellow")
+    for table in found.tables:
+        if table.measure == chosen:
+            console.print(_summary_table(table, MARKER))
+
+
+def _summary_table(table, marker: str) -> Table:
+    """Categories x keys (areas x categories for the area slices, which may be long)."""
+    from inklusi.ppks.publication import SLICES
+
+    by_area = table.slice in ("child_area", "level")
+    keys = table.keys if by_area else (*SLICES.get(table.slice, ()), *table.keys)
+    keys = (*dict.fromkeys(k for k in keys if k != "all"), "all")  # every column; a blank is 0
+    rows, columns = (keys, table.categories) if by_area else (table.categories, keys)
+    out = Table(title=f"{table.measure} × {table.slice}")
+    out.add_column(table.slice if by_area else "category")
+    for column in columns:
+        out.add_column(column, justify="right")
+
+    def shown(category: str, key: str) -> str:
+        cell = table.get(category, key)
+        return marker if cell.suppressed else ("" if not cell.value else f"{cell.value:,}")
+
+    for row in rows:
+        out.add_row(row, *(shown(c, row) if by_area else shown(row, c) for c in columns))
+    return out

@@ -1,20 +1,21 @@
-"""SQL of the PPKS slice: identification runs and flags (temporal versions). Functions take a connection,
-never commit. Reads of flags filter by the caller's scope in SQL, and by the sensitive categories' scope."""
+"""SQL of the PPKS slice: identification runs, flags (temporal versions) and each run's publication.
+Functions take a connection, never commit. Reads of flags filter by the caller's scope in SQL, and by the
+sensitive categories' scope; reads of a publication leave out the categories the caller may not see."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, func, insert, or_, select, true, update
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, true, update
+from sqlalchemy.engine import Connection, Row, RowMapping
 
 from inklusi.access.model import Scope
 from inklusi.access.scope_sql import in_area, in_scope
-from inklusi.db import bulk_insert
+from inklusi.db import bulk_insert, bulk_insert_columns
 from inklusi.ppks.flags import Current, FlagStatus
-from inklusi.ppks.tables import ppks_flag, ppks_flag_version, ppks_run
+from inklusi.ppks.tables import ppks_cell, ppks_flag, ppks_flag_version, ppks_publication, ppks_run
 
 CHUNK = 1_000  # ids per UPDATE … IN (…)
 
@@ -142,3 +143,87 @@ def flag_history(conn: Connection, flag_id: UUID) -> list[RowMapping]:
     v = ppks_flag_version
     stmt = select(v).where(v.c.flag_id == flag_id).order_by(v.c.valid_from, v.c.recorded_at)
     return list(conn.execute(stmt).mappings())
+
+
+# --- Publications ----------------------------------------------------------------------------------
+
+LIVE = (FlagStatus.candidate.value, FlagStatus.verified.value)
+
+
+def live_flags(conn: Connection, rows: int = 100_000) -> Iterator[Sequence[Row]]:
+    """``person_id``, ``category``, ``status`` of every current candidate or verified flag, in parts."""
+    f, v = ppks_flag, ppks_flag_version
+    stmt = (
+        select(f.c.person_id, f.c.category, v.c.status)
+        .join(v, and_(v.c.flag_id == f.c.id, v.c.valid_to.is_(None)))
+        .where(v.c.status.in_(LIVE))
+    )
+    yield from conn.execute(stmt, execution_options={"yield_per": rows}).partitions()
+
+
+def insert_publication(conn: Connection, row: dict[str, object]) -> None:
+    conn.execute(insert(ppks_publication).values(**row))
+
+
+def insert_cells(conn: Connection, columns: Mapping[str, Sequence[object]]) -> None:
+    bulk_insert_columns(conn, ppks_cell, columns)
+
+
+def publications(conn: Connection, limit: int = 2) -> list[RowMapping]:
+    """The latest publications (with their run's reference date), newest first."""
+    p, r = ppks_publication, ppks_run
+    stmt = (
+        select(p, r.c.reference_date)
+        .join(r, r.c.id == p.c.run_id)
+        .order_by(p.c.computed_at.desc(), p.c.run_id.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(stmt).mappings())
+
+
+CELL = (ppks_cell.c.measure, ppks_cell.c.slice, ppks_cell.c.category, ppks_cell.c.key, ppks_cell.c.value,
+        ppks_cell.c.suppressed)  # fmt: skip
+
+
+def cells(
+    conn: Connection,
+    run_id: UUID,
+    areas: Sequence[str],
+    *,
+    hidden: Sequence[str],
+    measures: Sequence[str] | None = None,
+    slice_: str | None = None,
+    keys_hidden: Sequence[str] = (),
+) -> list[Row]:
+    """The cells of one run's areas (one index range per area): ``measure``, ``slice``, ``category``,
+    ``key``, ``value``, ``suppressed``. ``hidden``: categories (or ``all``) left out; ``keys_hidden``: keys
+    left out."""
+    c = ppks_cell
+    conditions: list[ColumnElement[bool]] = [c.c.run_id == run_id, c.c.area_code.in_(list(areas))]
+    if hidden:
+        conditions.append(c.c.category.not_in(list(hidden)))
+    if measures is not None:
+        conditions.append(c.c.measure.in_(list(measures)))
+    if slice_ is not None:
+        conditions.append(c.c.slice == slice_)
+    if keys_hidden:
+        conditions.append(c.c.key.not_in(list(keys_hidden)))
+    return list(conn.execute(select(*CELL).where(*conditions)))
+
+
+def child_codes(conn: Connection, run_id: UUID, areas: Sequence[str], measure: str) -> list[str]:
+    """The child areas with someone flagged (keys of the ``child_area`` tables) of these areas."""
+    c = ppks_cell
+    stmt = (
+        select(c.c.key)
+        .distinct()
+        .where(
+            c.c.run_id == run_id,
+            c.c.area_code.in_(list(areas)),
+            c.c.measure == measure,
+            c.c.slice == "child_area",
+            c.c.category == "all",
+            c.c.key.not_in(["all", "unknown"]),
+        )
+    )
+    return sorted(key for (key,) in conn.execute(stmt))

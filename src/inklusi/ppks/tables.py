@@ -1,8 +1,10 @@
 """The PPKS slice's tables: identification runs and flags (a person proposed for, or verified in, a PPKS
 category), as temporal versions: a re-run or a decision closes the current version (``valid_to``) and adds
-the next, so nothing is overwritten or deleted and a flag's history is its versions."""
+the next, so nothing is overwritten or deleted and a flag's history is its versions. Each run's protected
+who/where/what publication (its header and its cells) is stored with it, read but never recomputed."""
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -84,3 +86,36 @@ ppks_flag_version = Table(
         postgresql_where=text("valid_to IS NULL"),
     ),
 )
+
+ppks_publication = Table(
+    "ppks_publication",
+    metadata,
+    Column("run_id", Uuid, ForeignKey("ppks_run.id"), primary_key=True),
+    Column("computed_at", UtcDateTime, nullable=False),
+    Column("threshold_sensitive", Integer, nullable=False),  # smallest count published, sensitive categories
+    Column("threshold_personal", Integer, nullable=False),  # and the others
+    Column("measures", Text, nullable=False),  # JSON list, aggregates.MEASURES order
+    Column("breakdowns", Text, nullable=False),  # JSON list: levels with sex, age group and decile tables
+    Column("cells", Integer, nullable=False),  # rows in ppks_cell
+    Index("ix_ppks_publication_computed_at", "computed_at"),
+)
+"""A run's publication (:func:`inklusi.ppks.publication.publish`): written once, after the run's flags."""
+
+ppks_cell = Table(
+    "ppks_cell",
+    metadata,
+    # the key leads with the run and the area: every cell of one area in one run is one index range
+    Column("run_id", Uuid, ForeignKey("ppks_publication.run_id"), primary_key=True),
+    Column("area_code", String(13), primary_key=True),  # "ID" for the nation
+    Column("measure", String(24), primary_key=True),
+    Column("slice", String(16), primary_key=True),  # sex, age_group, decile, child_area
+    Column("category", String(60), primary_key=True),  # a category code, or "all"
+    Column("key", String(16), primary_key=True),  # the column: a sex, age group, decile, area code, "all"
+    Column("level", String(10), nullable=False),  # the area's level
+    Column("value", Integer, nullable=True),  # null when suppressed
+    Column("suppressed", Boolean, nullable=False),
+    Column("reason", String(16), nullable=False),  # published, primary, complementary, linked: stewards only
+    CheckConstraint("(value IS NULL) = suppressed", name="suppressed_value"),
+)
+"""The published entries (:data:`inklusi.ppks.publication.SCHEMA`): non-zero or suppressed figures only;
+a missing entry is a published 0."""

@@ -7,6 +7,9 @@
   (``ppks:verify``), scoped to the person's area and audited; sensitive categories only with
   ``ppks:sensitive``. ``visible_categories``: the taxonomy as a principal may see it.
 - ``evaluate_folder``: the same rules on a synthetic population folder, scored against its truth.
+- ``summary``: an area's who/where/what tables from the latest run's stored publication (``ppks:read``
+  over the area; sensitive categories and the ``all`` rows only with ``ppks:sensitive`` over it); every
+  ``identify`` computes, protects and stores them (``summarising.publish_run``).
 """
 
 from inklusi.ppks.service.evaluating import DecileSource, Evaluation, evaluate_folder
@@ -20,19 +23,26 @@ from inklusi.ppks.service.flags import (
     visible_categories,
 )
 from inklusi.ppks.service.identifying import RunSummary, identify, require_identify
+from inklusi.ppks.service.summarising import summary, thresholds_of
+from inklusi.ppks.summary import Cell, Summary, SummaryTable
 
 __all__ = [
     "CandidatePage",
+    "Cell",
     "DecileSource",
     "Evaluation",
     "FlagView",
     "RunSummary",
+    "Summary",
+    "SummaryTable",
     "audited_category",
     "candidates_in",
     "evaluate_folder",
     "identify",
     "reject",
     "require_identify",
+    "summary",
+    "thresholds_of",
     "verify",
     "visible_categories",
 ]
