@@ -19,9 +19,12 @@ from inklusi.disclosure import (
     MARKER,
     Protection,
     Reason,
+    _bridges,
+    _graph_many,
     _rank_exposed,
     exposed,
     protect,
+    protect_many,
     with_margins,
 )
 from inklusi.errors import Invalid
@@ -287,3 +290,123 @@ def test_top_down_protection_of_provinces_and_their_regencies() -> None:
         assert (result.values[-1] == parent.values[p]).all()
         assert (result.suppressed[-1] == parent.suppressed[p]).all()
     assert rounds > 1 and forced.any()  # a child sent figures up: the parent was protected again
+
+
+# --- Many tables at once (protect_many) ------------------------------------------------------------------
+
+
+def linked_masks(rng: np.random.Generator, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``known`` and ``forced`` as a parent gives them: its figures are the last column (and sometimes the
+    last row); the non-zero ones it suppressed are forced, the others known."""
+    extended = np.stack([with_margins(table) for table in cells])
+    shared = np.zeros(extended.shape, dtype=bool)
+    shared[:, :, -1] = True
+    if rng.random() < 0.3:
+        shared[:, -1, :] = True
+    forced = shared & (rng.random(extended.shape) < 0.3) & (extended > 0)
+    return shared & ~forced, forced
+
+
+def random_tables(seed: int, count: int, rows: int, columns: int) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(seed)
+    cells = rng.poisson(rng.gamma(1.0, rng.choice([0.5, 2.0, 5.0, 20.0]), size=(count, rows, columns)))
+    thresholds = rng.choice([1, 3, 5, 10], size=(count, rows, 1))
+    known, forced = linked_masks(rng, cells) if rng.random() < 0.7 else (None, None)
+    return cells, thresholds, known, forced
+
+
+def same_as_one_by_one(cells, thresholds, known, forced) -> list[Protection]:
+    many = protect_many(cells, thresholds, known=known, forced=forced)
+    results = []
+    for i in range(len(cells)):
+        one = protect(
+            cells[i],
+            thresholds[i],
+            known=None if known is None else known[i],
+            forced=None if forced is None else forced[i],
+        )
+        for field in ("values", "reasons", "thresholds", "upstream"):
+            assert (getattr(many[i], field) == getattr(one, field)).all(), (field, cells[i])
+        results.append(many[i])
+    return results
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 7), st.integers(1, 7))
+def test_property_many_tables_at_once_are_protected_as_one_by_one(
+    seed: int, count: int, rows: int, columns: int
+) -> None:
+    same_as_one_by_one(*random_tables(seed, count, rows, columns))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_wide_tables_at_once_are_protected_as_one_by_one(seed: int) -> None:
+    """More than 64 candidates along an axis: the search keeps the cheapest and the total."""
+    same_as_one_by_one(*random_tables(seed, 3, 3, 70 + 3 * seed))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(table(2, (1, 5)), min_size=1, max_size=4), st.sampled_from([3, 5, 10]))
+def test_property_many_tables_nothing_small_and_nothing_recoverable(tables, threshold: int) -> None:
+    rows = max(t.shape[0] for t in tables)
+    columns = max(t.shape[1] for t in tables)
+    padded = np.zeros((len(tables), rows, columns), dtype=np.int64)
+    for i, cells in enumerate(tables):
+        padded[i, : cells.shape[0], : cells.shape[1]] = cells
+    result = protect_many(padded, threshold)
+    for i in range(len(tables)):
+        assert_safe(result[i])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_zero_rows_and_columns_padding_a_table_change_nothing(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    cells = rng.poisson(rng.gamma(1.0, 4.0, size=(int(rng.integers(1, 6)), int(rng.integers(1, 6)))))
+    thresholds = rng.choice([3, 5, 10], size=(cells.shape[0], 1))
+    alone = protect(cells, thresholds)
+    extra_rows, extra_columns = int(rng.integers(0, 4)), int(rng.integers(0, 4))
+    padded = np.zeros((1, cells.shape[0] + extra_rows, cells.shape[1] + extra_columns), dtype=np.int64)
+    padded[0, : cells.shape[0], : cells.shape[1]] = cells
+    limits = np.ones((1, padded.shape[1], 1), dtype=np.int64)
+    limits[0, : cells.shape[0]] = thresholds
+    result = protect_many(padded, limits)[0]
+    real = (
+        np.r_[np.arange(cells.shape[0]), padded.shape[1]],
+        np.r_[np.arange(cells.shape[1]), padded.shape[2]],
+    )
+    assert (result.reasons[np.ix_(*real)] == alone.reasons).all()
+    assert not result.suppressed[: padded.shape[1], cells.shape[1] : padded.shape[2]].any()
+
+
+def test_a_wide_row_of_small_cells_is_protected() -> None:
+    """70 columns of 1s and 2s: the 64 cheapest partners of a cell are all unsafe; the total is not."""
+    cells = np.array([[1, 2] * 35, [1] * 70])
+    assert_safe(protect(cells))
+    assert_safe(protect_many(cells[None])[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_the_bridges_of_many_tables_at_once_are_those_of_each(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    shape = (int(rng.integers(1, 5)), int(rng.integers(1, 8)), int(rng.integers(1, 8)))
+    mask = rng.random(shape) < rng.random()
+    bridges, label = _graph_many(mask)
+    for i in range(shape[0]):
+        assert (bridges[i] == _bridges(mask[i])).all()
+        # rows and columns share a label exactly when the marked entries join them
+        joined = label[i][:, None] == label[i][None, :]
+        reach = np.eye(sum(shape[1:]), dtype=bool)
+        reach[: shape[1], shape[1] :] |= mask[i]
+        reach[shape[1] :, : shape[1]] |= mask[i].T
+        for _ in range(sum(shape[1:])):
+            reach = reach | (reach.astype(int) @ reach.astype(int) > 0)
+        assert (joined == reach).all()
+
+
+def test_many_tables_need_three_axes() -> None:
+    with pytest.raises(Invalid) as raised:
+        protect_many([[1, 2], [3, 4]])
+    assert [issue.field for issue in raised.value.issues] == ["cells"]
+    assert len(protect_many(np.zeros((0, 2, 3), dtype=np.int64))) == 0
