@@ -19,14 +19,13 @@ from inklusi.disclosure import (
     MARKER,
     Protection,
     Reason,
-    _bridges,
-    _graph_many,
-    _rank_exposed,
     exposed,
     protect,
     protect_many,
     with_margins,
 )
+from inklusi.disclosure.batches import _graph_many
+from inklusi.disclosure.exposure import _bridges, _rank_exposed
 from inklusi.errors import Invalid
 
 
