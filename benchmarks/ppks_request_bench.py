@@ -120,7 +120,7 @@ def areas_by_level(published: pa.Table) -> dict[int, list[str]]:
 
 def run(database: str, url: str | None, published: pa.Table, samples: int, scratch: Path) -> float:
     """Store and request on one database; the worst p95 (ms)."""
-    target = fresh_database(url, "ppks_dashboard_bench") if url else None
+    target = fresh_database(url, "ppks_request_bench") if url else None
     settings = Settings(data_dir=scratch / database, database_url=target, _env_file=None)
     init(settings, admin_password="benchmark-password")
     ctx = Context.open(settings)
