@@ -10,7 +10,8 @@ On a folder written by ``inklusi synth`` (persons, households, families, people 
 0. deciles: a stand-in decile per household (a hash of its id; fitting and ranking a PMT is the welfare
    benchmark's business), written to Parquet before the clock starts;
 1. **flags**: the national rule set (:func:`inklusi.ppks.expr.candidates`) and
-   :func:`~inklusi.ppks.aggregates.flags_from_candidates`, materialised;
+   :func:`~inklusi.ppks.aggregates.flags_from_candidates`, materialised (with ``--materialise-members``
+   the rules' members table is kept in DuckDB while they run and dropped after);
 2. **cube**: :mod:`inklusi.ppks.aggregates` (programmes and needs met, village counts materialised, rolled
    up to every level) into Arrow;
 3. **sql**: the same cube from the same flags, as one hand-written DuckDB statement (``GROUPING SETS``),
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import tempfile
 import threading
 import time
@@ -226,6 +228,10 @@ def main() -> None:
     keep = (lambda members: engine.materialise(members, "ppks_members")) if args.materialise_members else None
     found = candidates(everyone, households, ranks, load_rules("national"), as_of=AS_OF, keep=keep)
     flags_file = engine.write_parquet(flags_from_candidates(found), scratch / "flags.parquet")
+    if (
+        keep is not None
+    ):  # the rules' table is done with: kept, it costs the cube 13 s of CPU (DuckDB's memory)
+        engine.execute_sql("DROP TABLE ppks_members")
     times["flags"] = time.perf_counter() - started
     print(f"  flags: {times['flags']:.1f} s, peak so far {peak_gib():.2f} GiB", flush=True)
 
@@ -252,6 +258,7 @@ def main() -> None:
     flagged = int(engine.execute_sql(f"SELECT count(*) FROM read_parquet('{flags_file}')")[0][0])
     households_n = int(engine.execute_sql(f"SELECT count(*) FROM read_parquet('{deciles}')")[0][0])
     engine.close()
+    shutil.rmtree(scratch)
 
     protection = ""
     if not args.skip_protection:
