@@ -1,4 +1,4 @@
-"""The analytics engine on DuckDB: materialising an expression (and materialising it again)."""
+"""The analytics engine on DuckDB: materialising an expression (and materialising it again), releasing it."""
 
 from __future__ import annotations
 
@@ -17,5 +17,9 @@ def test_materialise_keeps_the_result_and_can_be_replaced() -> None:
         assert engine.to_arrow(again).to_pylist() == [{"a": 4, "b": 8}]
         strange = engine.materialise(source.filter(source.a < 2), 'odd "name"')
         assert engine.to_arrow(strange)["a"].to_pylist() == [1]
+        engine.release('odd "name"')
+        tables = {name for (name,) in engine.execute_sql("SELECT table_name FROM duckdb_tables()")}
+        assert tables == {"kept"}
+        engine.release("never kept")  # nothing to free: not an error
     finally:
         engine.close()

@@ -148,6 +148,14 @@ class Engine:
         self.write_parquet(expr, scratch / "data")
         return self.read_parquet(scratch / "data", name)
 
+    def release(self, name: str) -> None:
+        """Free what :meth:`materialise` kept under ``name`` once nothing reads it any more: the temporary
+        table on DuckDB (its memory is the engine's, which later queries of the same job want). On Spark
+        the kept files stay until :meth:`close`."""
+        if self.backend == "duckdb":
+            quoted = '"' + name.replace('"', '""') + '"'
+            self.con.raw_sql(f"DROP TABLE IF EXISTS {quoted}")
+
     def execute_sql(self, sql: str) -> list[tuple]:
         """Hand-written SQL on DuckDB (benchmarks compare Ibis against it); every row of the answer."""
         if self.backend != "duckdb":

@@ -142,7 +142,9 @@ def _find(
         keep=lambda members: engine.materialise(members, "ppks_members"),  # read by every rule
     )
     found = found.join(_areas(persons, households), "person_id")
-    return engine.write_parquet(found, folder / "found.parquet")
+    written = engine.write_parquet(found, folder / "found.parquet")
+    engine.release("ppks_members")  # the cube that follows needs the memory (13 s of CPU at 10 M households)
+    return written
 
 
 def _areas(persons: ir.Table, households: ir.Table) -> ir.Table:
