@@ -389,13 +389,14 @@ def _inklusi_value(attributes: Sequence[Mapping[str, Any]], code: str) -> tuple[
 def _location(reader: _Reader, data: Mapping[str, Any], path: str) -> Location:
     latitude, longitude = data.get("latitude"), data.get("longitude")
     for name, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+        where = f"{path}.{name}"
         if value is not None and not (finite(value) and -limit <= value <= limit):
             reader.error(
-                f"{path}.{name}",
+                where,
                 "directory.coordinate",
                 msg(
                     "Record {index} ({id}): {field} must lie between -{limit} and {limit}",
-                    index=reader.index, id=reader.label, field=f"{path}.{name}", limit=limit,
+                    index=reader.index, id=reader.label, field=where, limit=limit,
                 ),
             )  # fmt: skip
     area_code = None

@@ -112,7 +112,7 @@ def search(
     limit: int = 50,
 ) -> list[Offer]:
     """Active services to refer to: of an ATENSI service type, available in an area (one of their service
-    areas contains it, or they have none), whose name, description or organisation contains ``text``;
+    areas contains it, or they have none), whose name, description, eligibility or organisation contains ``text``;
     by name."""
     with ctx.transaction(readonly=True) as conn:
         ids, _total = store.search(
@@ -312,7 +312,8 @@ def _resolve_areas(ctx: Context, drafts: Sequence[Draft]) -> dict[int, list[Serv
                 continue
             if code in areas:
                 continue  # the same area twice
-            areas[code] = ServiceArea(claim.id, code, claim.name or names.get(code))
+            given = claim.name if claim.name not in (None, code) else None
+            areas[code] = ServiceArea(claim.id, code, given or names.get(code))
         for location in _nested_locations(draft):
             if location.area_code and location.area_code not in names:
                 _record_error(

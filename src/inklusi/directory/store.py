@@ -333,6 +333,7 @@ def _filtered(
                         S.c.name,
                         S.c.alternate_name,
                         S.c.description,
+                        S.c.eligibility_description,
                         ORG.c.name,
                         ORG.c.alternate_name,
                     )
