@@ -136,7 +136,7 @@ def check_record(record: object, index: int, prefix: str = "") -> list[Issue]:
     record_id = record_label(record)
     issues = []
     errors: Iterator[ValidationError] = service_validator().iter_errors(record)
-    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])[:MAX_ISSUES_PER_RECORD]:
+    for error in errors:
         field, code, text = _problem(error, index, record_id)
         issues.append(Issue(f"{prefix}[{index}].{field}", code, text))
-    return issues
+    return sorted(issues, key=lambda issue: issue.field)[:MAX_ISSUES_PER_RECORD]
