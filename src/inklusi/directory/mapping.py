@@ -29,9 +29,7 @@ from uuid import UUID
 from inklusi.directory.model import (
     AREA_CODE,
     AREA_URI,
-    ATENSI_TAXONOMY_ID,
     CAPACITY,
-    INKLUSI_TAXONOMY_ID,
     Location,
     LocationType,
     Organisation,
@@ -39,75 +37,19 @@ from inklusi.directory.model import (
     ServiceArea,
     ServiceAtLocation,
     Status,
-    atensi_term_id,
     derived_id,
-    inklusi_term_id,
 )
+from inklusi.directory.taxonomy import atensi_attribute, inklusi_attribute, inklusi_value, term_of
 from inklusi.errors import Issue
 from inklusi.i18n import Text, msg
 from inklusi.ppks.model import ServiceType
-from inklusi.ppks.taxonomy import taxonomy
 from inklusi.wilayah.model import level_of
 
 MAX_AGE = 150
 MAX_CAPACITY = 1_000_000
-ATENSI_SOURCE = "ATENSI: Asistensi Rehabilitasi Sosial (Permensos 16/2020)"
 
 
 # --- out ---------------------------------------------------------------------------------------------
-
-
-def _taxonomy(taxonomy_id: UUID, name: str, description: str) -> dict[str, Any]:
-    return {"id": str(taxonomy_id), "name": name, "description": description}
-
-
-def _atensi_attribute(service: Service, service_type: ServiceType) -> dict[str, Any]:
-    names = {s.code: s.name for s in taxonomy().services}
-    term_id = atensi_term_id(service_type)
-    return {
-        "id": str(derived_id(service.id, "attribute:atensi")),
-        "link_id": str(service.id),
-        "link_type": "service_type",
-        "link_entity": "service",
-        "taxonomy_term_id": str(term_id),
-        "taxonomy_term": {
-            "id": str(term_id),
-            "code": service_type.value,
-            "name": names[service_type].id,
-            "description": names[service_type].en,
-            "taxonomy": "ATENSI",
-            "language": "id",
-            "taxonomy_id": str(ATENSI_TAXONOMY_ID),
-            "taxonomy_detail": _taxonomy(
-                ATENSI_TAXONOMY_ID, "ATENSI", f"{ATENSI_SOURCE}: the ten social rehabilitation service types"
-            ),
-        },
-    }
-
-
-def _inklusi_attribute(owner: UUID, entity: str, code: str, value: str, description: str) -> dict[str, Any]:
-    term_id = inklusi_term_id(code)
-    return {
-        "id": str(derived_id(owner, f"attribute:{code}")),
-        "link_id": str(owner),
-        "link_type": code,
-        "link_entity": entity,
-        "value": value,
-        "taxonomy_term_id": str(term_id),
-        "taxonomy_term": {
-            "id": str(term_id),
-            "code": code,
-            "name": code,
-            "description": description,
-            "taxonomy": "Inklusi",
-            "taxonomy_id": str(INKLUSI_TAXONOMY_ID),
-            "taxonomy_detail": _taxonomy(
-                INKLUSI_TAXONOMY_ID,
-                "Inklusi",
-                "What the Inklusi service directory records beyond HSDS fields",
-            ),
-        },
-    }
 
 
 def _present(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -142,7 +84,7 @@ def location_to_hsds(location: Location, organisation_id: UUID | None = None) ->
         ]
     if location.area_code:
         found["attributes"] = [
-            _inklusi_attribute(
+            inklusi_attribute(
                 location.id, "location", AREA_CODE, location.area_code, "Kemendagri area code of the location"
             )
         ]
@@ -155,10 +97,10 @@ def to_hsds(service: Service, area_names: Mapping[str, str] | None = None) -> di
     organisation = service.organisation
     attributes = []
     if service.service_type is not None:
-        attributes.append(_atensi_attribute(service, service.service_type))
+        attributes.append(atensi_attribute(service.id, service.service_type))
     if service.capacity is not None:
         attributes.append(
-            _inklusi_attribute(
+            inklusi_attribute(
                 service.id,
                 "service",
                 CAPACITY,
@@ -328,31 +270,13 @@ def _text(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _term(attribute: Mapping[str, Any]) -> tuple[str | None, str | None, bool, bool]:
-    """An attribute's term: (code, term id, is ATENSI, is Inklusi's)."""
-    term = attribute.get("taxonomy_term") or {}
-    term_id = attribute.get("taxonomy_term_id") or term.get("id")
-    code = term.get("code")
-    detail = term.get("taxonomy_detail") or {}
-    taxonomy_name = " ".join(str(v) for v in (term.get("taxonomy"), detail.get("name")) if v).lower()
-    taxonomy_id = term.get("taxonomy_id") or detail.get("id")
-    atensi = taxonomy_id == str(ATENSI_TAXONOMY_ID) or "atensi" in taxonomy_name
-    inklusi = taxonomy_id == str(INKLUSI_TAXONOMY_ID) or taxonomy_name == "inklusi"
-    for known in ServiceType:
-        if term_id == str(atensi_term_id(known)):
-            return known.value, term_id, True, False
-    for known_code in (CAPACITY, AREA_CODE):
-        if term_id == str(inklusi_term_id(known_code)):
-            return known_code, term_id, False, True
-    return code, term_id, atensi, inklusi
-
-
 def _service_type(reader: _Reader, attributes: Sequence[Mapping[str, Any]]) -> ServiceType | None:
     found: list[ServiceType] = []
     for position, attribute in enumerate(attributes):
-        code, _term_id, atensi, _inklusi = _term(attribute)
-        if not atensi:
+        term = term_of(attribute)
+        if not term.atensi:
             continue
+        code = term.code
         try:
             found.append(ServiceType(code or ""))
         except ValueError:
@@ -378,14 +302,6 @@ def _service_type(reader: _Reader, attributes: Sequence[Mapping[str, Any]]) -> S
     return found[0] if found else None
 
 
-def _inklusi_value(attributes: Sequence[Mapping[str, Any]], code: str) -> tuple[int, str] | None:
-    for position, attribute in enumerate(attributes):
-        found, _term_id, _atensi, inklusi = _term(attribute)
-        if inklusi and found == code:
-            return position, str(attribute.get("value") or "").strip()
-    return None
-
-
 def _location(reader: _Reader, data: Mapping[str, Any], path: str) -> Location:
     latitude, longitude = data.get("latitude"), data.get("longitude")
     for name, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
@@ -400,7 +316,7 @@ def _location(reader: _Reader, data: Mapping[str, Any], path: str) -> Location:
                 ),
             )  # fmt: skip
     area_code = None
-    if (value := _inklusi_value(data.get("attributes") or [], AREA_CODE)) is not None:
+    if (value := inklusi_value(data.get("attributes") or [], AREA_CODE)) is not None:
         position, area_code = value
         if level_of(area_code) is None:
             reader.error(
@@ -534,7 +450,7 @@ def from_hsds(record: Mapping[str, Any], index: int, label: str, prefix: str = "
         )  # fmt: skip
     attributes = record.get("attributes") or []
     capacity = None
-    if (found := _inklusi_value(attributes, CAPACITY)) is not None:
+    if (found := inklusi_value(attributes, CAPACITY)) is not None:
         position, value = found
         number = float(value) if _is_number(value) else math.nan
         capacity = reader.whole_number(number, f"attributes[{position}].value", MAX_CAPACITY)

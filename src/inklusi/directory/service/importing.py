@@ -1,16 +1,6 @@
-"""Use cases of the service directory (Open Referral HSDS 3).
-
-- ``offer``, ``search``: what choosing a referral target needs (the cases slice calls these); ``listing``
-  and ``hsds_service`` for the API and the page. Reading the directory needs no permission beyond a login
-  (the edges ask for one): it holds no personal data, and reads are not audited.
-- ``export_hsds``: every service as an HSDS 3 service object (valid against the shipped schemas).
-- ``import_hsds``: services from an HSDS document (a list of services, an HSDS API page with
-  ``contents``, or one service), each record checked against the shipped schemas and then against what
-  the directory needs (``mapping``); valid records go in, upserted by their HSDS ids in one transaction,
-  invalid ones are reported per record and field (``directory:manage``, audited).
-- ``link_organisation``: which Inklusi organisation answers referrals to a directory organisation's
-  services (``directory:manage``, audited).
-"""
+"""Importing an HSDS 3 document: every record checked against the shipped schemas (``validation``) and what
+the directory needs (``mapping``); the valid ones written in one transaction, upserted by their HSDS ids;
+every problem reported with its record and field; audited."""
 
 from __future__ import annotations
 
@@ -22,7 +12,6 @@ from uuid import UUID
 
 from sqlalchemy.engine import Connection
 
-from inklusi.access import service as access
 from inklusi.access.model import Permission, Principal
 from inklusi.audit import events
 from inklusi.audit import service as audit
@@ -31,163 +20,21 @@ from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.directory import store
-from inklusi.directory.mapping import Draft, from_hsds, to_hsds
+from inklusi.directory.mapping import Draft, from_hsds
 from inklusi.directory.model import (
     Location,
-    Offer,
     Organisation,
     Service,
     ServiceArea,
     ServiceAtLocation,
-    Status,
 )
 from inklusi.directory.validation import check_record, record_label
-from inklusi.errors import Invalid, Issue, NotFound
+from inklusi.errors import Invalid, Issue
 from inklusi.i18n import msg
-from inklusi.ppks.model import ServiceType
 from inklusi.wilayah import service as wilayah
-from inklusi.wilayah.model import NameQuery, ancestor_codes, level_of, search_key
+from inklusi.wilayah.model import NameQuery, search_key
 
 MAX_RECORDS = 10_000
-MAX_PAGE = 200
-OFFERED = (Status.active.value,)  # what search() offers for a referral
-
-
-# --- reading -------------------------------------------------------------------------------------------
-
-
-def _offers(conn: Connection, services: Sequence[Service]) -> list[Offer]:
-    links = store.organisation_links(conn, [s.id for s in services])
-    return [
-        Offer(
-            id=s.id,
-            name=s.name,
-            service_type=s.service_type.value if s.service_type else None,
-            organisation_name=s.organisation.name,
-            organisation_id=links.get(s.id),
-            area_codes=tuple(a.area_code for a in s.areas),
-            capacity=s.capacity,
-            status=s.status.value,
-        )
-        for s in services
-    ]
-
-
-def offer(ctx: Context, service_id: UUID) -> Offer | None:
-    """One service as a referral target (None: no such service)."""
-    with ctx.transaction(readonly=True) as conn:
-        found = _offers(conn, store.services(conn, [service_id]))
-    return found[0] if found else None
-
-
-def _area_filter(area_code: str | None) -> list[str] | None:
-    if area_code is None:
-        return None
-    if level_of(area_code) is None:
-        text = msg("{code} is not an area code (PP, PP.RR, PP.RR.DD or PP.RR.DD.VVVV)", code=area_code)
-        raise Invalid(text, [Issue("area", "area.malformed", text)])
-    return [*ancestor_codes(area_code), area_code]
-
-
-def _type_filter(service_type: str | None) -> str | None:
-    if service_type is None:
-        return None
-    try:
-        return ServiceType(service_type).value
-    except ValueError:
-        text = msg(
-            "{code} is not an ATENSI service type; use one of: {known}",
-            code=service_type,
-            known=", ".join(t.value for t in ServiceType),
-        )
-        raise Invalid(text, [Issue("service_type", "directory.service_type", text)]) from None
-
-
-def search(
-    ctx: Context,
-    *,
-    service_type: str | None = None,
-    area_code: str | None = None,
-    text: str | None = None,
-    limit: int = 50,
-) -> list[Offer]:
-    """Active services to refer to: of an ATENSI service type, available in an area (one of their service
-    areas contains it, or they have none), whose name, description, eligibility or organisation contains ``text``;
-    by name."""
-    with ctx.transaction(readonly=True) as conn:
-        ids, _total = store.search(
-            conn,
-            service_type=_type_filter(service_type),
-            area_codes=_area_filter(area_code),
-            text=(text or "").strip() or None,
-            statuses=OFFERED,
-            limit=max(1, min(limit, MAX_PAGE)),
-        )
-        return _offers(conn, store.services(conn, ids))
-
-
-@dataclass(frozen=True)
-class Listing:
-    """A page of the directory: services of every status, with their organisation's Inklusi link."""
-
-    total: int
-    page: int
-    per_page: int
-    services: tuple[Service, ...]
-    answered_by: Mapping[UUID, UUID | None]  # service id -> Inklusi organisation answering referrals
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def listing(
-    ctx: Context,
-    *,
-    service_type: str | None = None,
-    area_code: str | None = None,
-    text: str | None = None,
-    page: int = 1,
-    per_page: int = 25,
-) -> Listing:
-    """A page of services (every status), filtered like :func:`search`."""
-    per_page = max(1, min(per_page, MAX_PAGE))
-    page = max(1, page)
-    with ctx.transaction(readonly=True) as conn:
-        ids, total = store.search(
-            conn,
-            service_type=_type_filter(service_type),
-            area_codes=_area_filter(area_code),
-            text=(text or "").strip() or None,
-            limit=per_page,
-            offset=(page - 1) * per_page,
-        )
-        services = store.services(conn, ids)
-        links = store.organisation_links(conn, ids)
-    return Listing(total, page, per_page, tuple(services), links)
-
-
-def as_hsds(found: Service) -> dict[str, Any]:
-    """A service as an HSDS 3 service object."""
-    return to_hsds(found)
-
-
-def hsds_service(ctx: Context, service_id: UUID) -> dict[str, Any]:
-    """One service as an HSDS 3 service object."""
-    with ctx.transaction(readonly=True) as conn:
-        found = store.services(conn, [service_id])
-    if not found:
-        raise NotFound(msg("No service {id} in the directory", id=str(service_id)))
-    return to_hsds(found[0])
-
-
-def export_hsds(ctx: Context) -> list[dict[str, Any]]:
-    """Every service of the directory as an HSDS 3 service object, by name."""
-    with ctx.transaction(readonly=True) as conn:
-        return [to_hsds(found) for found in store.services(conn)]
-
-
-# --- importing -----------------------------------------------------------------------------------------
 
 
 def require_manage(principal: Principal) -> None:
@@ -507,28 +354,3 @@ def import_hsds(
 def _issue_order(issue: Issue) -> tuple[int, str]:
     index = issue.field[1 : issue.field.index("]")] if issue.field.startswith("[") else ""
     return (int(index) if index.isdigit() else -1, issue.field)
-
-
-# --- organisations -------------------------------------------------------------------------------------
-
-
-def link_organisation(
-    ctx: Context, principal: Principal, directory_organisation_id: UUID, organisation_id: UUID | None
-) -> None:
-    """Say which Inklusi organisation answers referrals to the services of a directory organisation
-    (None: none, the provider does not use Inklusi). Audited."""
-    principal.require(Permission.directory_manage)
-    if organisation_id is not None and organisation_id not in access.organisation_names(ctx):
-        text = msg("No organisation {id}", id=str(organisation_id))
-        raise Invalid(text, [Issue("organisation_id", "organisation.unknown", text)])
-    with ctx.transaction() as conn:
-        if not store.link_organisation(conn, directory_organisation_id, organisation_id, utcnow()):
-            raise NotFound(msg("No organisation {id} in the directory", id=str(directory_organisation_id)))
-        event = Event(
-            kind=events.DIRECTORY_LINK,
-            actor=principal.actor,
-            purpose=Purpose.administration,
-            object_id=str(directory_organisation_id),
-            detail={"organisation_id": str(organisation_id) if organisation_id else None},
-        )
-        audit.record(ctx, conn, event)
