@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from inklusi.cli import app
 from inklusi.directory.validation import validator_for
-from tests.conftest import bearer, login
+from tests.browser import PHONE, assert_fits, serving
+from tests.conftest import ADMIN_PASSWORD, bearer, login
 from tests.directory.conftest import FOUNDATION_FILE, foundation_document, seed, seeded_id
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, user
 
@@ -153,3 +155,21 @@ def test_the_page_lists_services_with_filters_in_both_languages(client, ctx):
     assert download.status_code == 200 and len(json.loads(download.text)) == 3
     client.cookies.clear()
     assert client.get("/directory", follow_redirects=False).status_code == 303  # to the login page
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # one browser run: the page reads the same service on both
+def test_the_page_reads_well_on_a_phone(page, settings, ctx):
+    """A filled directory in Chromium: filters by service type, no console error, fits a phone."""
+    seed(ctx)
+    with serving(settings) as url:
+        page.goto(url + "/login?next=/directory")
+        page.get_by_label("Nama pengguna").fill("admin")
+        page.get_by_label("Kata sandi").fill(ADMIN_PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url("**/directory")
+        page.get_by_label("Jenis layanan (ATENSI)").select_option("family_support")
+        page.get_by_role("button", name="Tampilkan").click()
+        page.wait_for_url("**service_type=family_support**")
+        rows = page.locator("table.results tbody tr")
+        assert rows.count() == 1 and "Rumah singgah Cibeunying" in rows.first.inner_text()
+        assert_fits(page, PHONE)
