@@ -28,6 +28,8 @@ from inklusi.audit.model import Purpose
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.db import schema_revisions
+from inklusi.directory import api as directory_api
+from inklusi.directory import web as directory_web
 from inklusi.errors import HttpError, InklusiError
 from inklusi.i18n import Text
 from inklusi.instrument import api as instrument_api
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         welfare_api,
         linkage_api,
         ppks_api,
+        directory_api,
         audit_api,
     )
     for module in api_modules:
@@ -127,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         linkage_web,
         welfare_web,
         ppks_web,
+        directory_web,
         audit_web,
     )
     for module in web_modules:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from importlib import import_module
 
-SLICES_WITH_TABLES = ("wilayah", "access", "audit", "registry", "instrument", "welfare", "linkage", "ppks")
+SLICES_WITH_TABLES = (
+    "wilayah", "access", "audit", "registry", "instrument", "welfare", "linkage", "ppks", "directory",
+)  # fmt: skip
 
 
 def import_all_tables() -> None:

@@ -146,6 +146,10 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/ppks/flags/{flag_id}/reject"): Rule(
         PPKS_VERIFY, NOT_FOUND, request=lambda _: {"json": {"reason": "not so"}}
     ),
+    # the service directory (HSDS): read by any logged-in user, imported with directory:manage
+    ("GET", "/services"): Rule("login"),
+    ("GET", "/services/{service_id}"): Rule("login", NOT_FOUND),
+    ("POST", "/services/import"): Rule(Permission.directory_manage, request=lambda _: {"json": []}),
     ("GET", "/audit/verify"): Rule(AUDIT),
     ("GET", "/audit/entries"): Rule(AUDIT),
 }
@@ -242,7 +246,7 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "person_id": ids["person"],
         "request_id": ids["change_request"],
     }
-    for name in ("job_id", "batch_id", "pair_id", "entity_id", "record_id", "flag_id"):
+    for name in ("job_id", "batch_id", "pair_id", "entity_id", "record_id", "flag_id", "service_id"):
         values[name] = MISSING
     return API + path.format(**values)
 

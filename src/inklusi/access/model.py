@@ -35,6 +35,8 @@ class Permission(StrEnum):
     ppks_persons = "ppks:persons"
     ppks_sensitive = "ppks:sensitive"
     ppks_verify = "ppks:verify"
+    # The service directory (HSDS): editing and importing it (reading it needs only a login).
+    directory_manage = "directory:manage"
 
 
 # Permissions about the system as a whole, not about data in an area: a grant of one of these limited to an
@@ -55,6 +57,7 @@ REFUSALS: dict[Permission, Text] = {
     Permission.ppks_persons: msg("You may not see the people flagged as vulnerable (PPKS)"),
     Permission.ppks_sensitive: msg("You may not see sensitive PPKS categories"),
     Permission.ppks_verify: msg("You may not verify or reject PPKS flags"),
+    Permission.directory_manage: msg("You may not change the service directory"),
 }
 
 

@@ -340,6 +340,23 @@ PPKS_SUMMARY_EXPORT = _kind(
 )  # fmt: skip
 
 
+# --- Directory: the service directory (HSDS) -----------------------------------------------------------
+
+DIRECTORY_IMPORT = _kind(
+    "directory.import", "directory", msg("Services were imported into the service directory"),
+    Purpose.administration,
+    source="the file's name (none: a document sent to the API)", received="how many records it held",
+    created="services created", updated="services changed", unchanged="services already so",
+    rejected="records refused (each reported with its problems)",
+)  # fmt: skip
+DIRECTORY_LINK = _kind(
+    "directory.link", "directory_organisation",
+    msg("A directory organisation was linked to the Inklusi organisation that answers its referrals"),
+    Purpose.administration,
+    organisation_id="the Inklusi organisation (none: the link was removed)",
+)  # fmt: skip
+
+
 def describe(action: str) -> Text | None:
     """What an action of the log means, for the auditor's pages (None: not in the catalogue)."""
     kind = CATALOGUE.get(action)

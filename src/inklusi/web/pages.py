@@ -31,6 +31,7 @@ TEMPLATE_PACKAGES = (
     "inklusi.linkage",
     "inklusi.welfare",
     "inklusi.ppks",
+    "inklusi.directory",
 )
 LANGUAGE_COOKIE = "inklusi_lang"
 
