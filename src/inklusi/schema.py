@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from importlib import import_module
 
-SLICES_WITH_TABLES = ("wilayah", "access", "audit", "registry", "instrument", "welfare", "linkage", "ppks")
+SLICES_WITH_TABLES = (
+    "wilayah",
+    "access",
+    "audit",
+    "registry",
+    "instrument",
+    "welfare",
+    "linkage",
+    "ppks",
+    "cases",
+)
 
 
 def import_all_tables() -> None:

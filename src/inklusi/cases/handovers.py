@@ -24,6 +24,7 @@ from inklusi.errors import Issue
 from inklusi.i18n import msg
 
 ADULT_AGE = 18
+RESPOND_DAYS = 7  # a referral's respond_by, unless the referrer sets another day
 MAX_SCOPE = 2000
 MAX_NAME = 200
 

@@ -101,7 +101,7 @@ class PlanStatus(StrEnum):
     superseded = "superseded"  # an approved plan replaced by a later approved one
 
 
-# --- Errors that name the guard ---------------------------------------------------------------------------
+# --- Errors that name the guard -----------------------------------------------------------------------------
 
 
 def _guard_issue(field: str, guard: str, text: Text) -> Issue:
@@ -140,7 +140,7 @@ def reason_required(reason: str | None, guard: str = "reason_required", field: s
     return text
 
 
-# --- The state machine -------------------------------------------------------------------------------------
+# --- The state machine --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -221,17 +221,15 @@ def decide(state: CaseState, request: TransitionRequest, actor: ActorFacts, now:
 
 
 def may_record_plan(state: CaseState) -> None:
-    """A plan is drafted during assessment (or replaces the proposal waiting in planning), and never
-    without an assessment."""
+    """A plan is drafted during assessment (a returned plan sends the case back there), and never without
+    an assessment."""
     if not state.assessed:
         raise GuardRefused(
             "assessment_required", msg("No plan without an assessment: record one first"), "plan"
         )
-    if state.phase not in (Phase.assessment, Phase.planning):
+    if state.phase is not Phase.assessment:
         raise GuardRefused(
-            "phase",
-            msg("A plan is drafted in assessment or planning, not in {phase}", phase=state.phase.value),
-            "plan",
+            "phase", msg("A plan is drafted in assessment, not in {phase}", phase=state.phase.value), "plan"
         )
 
 
@@ -249,7 +247,7 @@ def may_record(state: CaseState, what: str, phases: tuple[Phase, ...]) -> None:
         )
 
 
-# --- Relations and views -----------------------------------------------------------------------------------
+# --- Relations and views ------------------------------------------------------------------------------------
 
 
 class Relation(StrEnum):
