@@ -14,6 +14,7 @@ from rich.table import Table
 
 from inklusi.access.cli import orgs, users
 from inklusi.audit.cli import audit
+from inklusi.cases.cli import cases
 from inklusi.console import DEMO_DATA_DIR, console, reporting_errors, say, settings, showing_steps
 from inklusi.i18n import DEFAULT_LANGUAGE, msg, translations
 from inklusi.instrument.cli import import_files, imports, instrument, show_import
@@ -44,6 +45,7 @@ app.command("import")(import_files)
 app.add_typer(welfare, name="welfare")
 app.add_typer(linkage, name="linkage")
 app.add_typer(ppks, name="ppks")
+app.add_typer(cases, name="cases")
 app.command("synth")(synth)
 
 

@@ -7,7 +7,7 @@ picture."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 import numpy as np
@@ -50,7 +50,7 @@ class ReferralCard:
     to_organisation: Named
     status: ReferralStatus
     created_at: datetime
-    respond_by: object
+    respond_by: date
     overdue: bool
 
 

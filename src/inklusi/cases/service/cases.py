@@ -5,7 +5,7 @@ the view given; every write with its own entry, in its transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from uuid import UUID
 
@@ -80,9 +80,7 @@ def open_case(
     now = utcnow()
     with ctx.transaction() as conn:
         if intake is not None:
-            registered = registry.register_persons_outside_in(
-                ctx, conn, principal, [intake], source=INTAKE_SOURCE
-            )
+            registered = _register(ctx, conn, principal, intake)
             person_id, area = registered.person_ids[0], intake.area_code
         else:
             assert person_id is not None
@@ -139,6 +137,17 @@ def open_case(
             organisation=str(principal.organisation_id),
         )
     return CaseRef(case_id, Phase.intake, 1)
+
+
+def _register(
+    ctx: Context, conn: Connection, principal: Principal, intake: OutsidePerson
+) -> registry.RegisteredOutside:
+    """The person registered outside any household; their problems named ``intake.<field>``."""
+    try:
+        return registry.register_persons_outside_in(ctx, conn, principal, [intake], source=INTAKE_SOURCE)
+    except Invalid as error:
+        issues = [replace(i, field="intake." + i.field.removeprefix("[0].")) for i in error.issues]
+        raise Invalid(error.text, issues) from None
 
 
 def case_view(
