@@ -25,6 +25,7 @@ from inklusi.audit import service as audit
 from inklusi.audit import web as audit_web
 from inklusi.audit.events import Event
 from inklusi.audit.model import Purpose
+from inklusi.cases import api as cases_api
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.db import schema_revisions
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         linkage_api,
         ppks_api,
         directory_api,
+        cases_api,
         audit_api,
     )
     for module in api_modules:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from inklusi.access.cli import orgs, users
 from inklusi.audit.cli import audit
+from inklusi.cases.cli import cases
 from inklusi.console import DEMO_DATA_DIR, console, reporting_errors, say, settings, showing_steps
 from inklusi.directory.cli import directory
 from inklusi.i18n import DEFAULT_LANGUAGE, msg, translations
@@ -46,6 +47,7 @@ app.add_typer(welfare, name="welfare")
 app.add_typer(linkage, name="linkage")
 app.add_typer(ppks, name="ppks")
 app.add_typer(directory, name="directory")
+app.add_typer(cases, name="cases")
 app.command("synth")(synth)
 
 

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     ppks_threshold_personal: int = Field(
         5, ge=1, description="Smallest count of any other PPKS category published in the aggregates"
     )
+    cases_break_glass_hours: int = Field(
+        4, ge=1, le=72, description="Longest break-the-glass access to a case, in hours (and the default)"
+    )
     audit_anchor_file: Path | None = Field(
         None,
         description="Where `inklusi audit verify` publishes the chain's head and checks it next time "

@@ -5,8 +5,17 @@ from __future__ import annotations
 from importlib import import_module
 
 SLICES_WITH_TABLES = (
-    "wilayah", "access", "audit", "registry", "instrument", "welfare", "linkage", "ppks", "directory",
-)  # fmt: skip
+    "wilayah",
+    "access",
+    "audit",
+    "registry",
+    "instrument",
+    "welfare",
+    "linkage",
+    "ppks",
+    "cases",
+    "directory",
+)
 
 
 def import_all_tables() -> None:

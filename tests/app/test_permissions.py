@@ -14,10 +14,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from inklusi.access import service as access
 from inklusi.access.model import OrganisationKind, Permission, Principal
 from inklusi.demo import USERS
+from inklusi.ppks.model import ServiceType
 from inklusi.registry import service as registry
 from tests.conftest import ADMIN_PASSWORD
 from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE, SYSTEM, household
@@ -32,6 +34,7 @@ READ, WRITE, AUDIT, USERS_MANAGE = (
     Permission.users_manage,
 )
 PPKS_READ, PPKS_PERSONS, PPKS_VERIFY = Permission.ppks_read, Permission.ppks_persons, Permission.ppks_verify
+CASES_READ, CASES_WRITE = Permission.cases_read, Permission.cases_write
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,18 @@ def _upload(_ids):
 
 
 NOT_FOUND = ok(404)  # an id that does not exist: callers without the permission may get 403 or 404
+TODAY = date.today().isoformat()
+_ASSESSMENT = {
+    "needs": [{"service_type": s.value, "level": "none"} for s in ServiceType],
+    "risk_level": "low",
+    "categories": ["poor"],
+}
+
+
+def _body(body: dict) -> Callable[[dict[str, str]], dict]:
+    return lambda _ids: {"json": body}
+
+
 _WRONG = {"username": "nobody-here", "password": "wrong-password", "new_password": "another-password"}
 EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): Rule("public"),
@@ -150,6 +165,58 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/services"): Rule("login"),
     ("GET", "/services/{service_id}"): Rule("login", NOT_FOUND),
     ("POST", "/services/import"): Rule(Permission.directory_manage, request=lambda _: {"json": []}),
+    # Cases (the relations and views per role: tests/cases/test_case_permissions.py): ids that do not exist
+    ("POST", "/cases"): Rule(CASES_WRITE, NOT_FOUND, request=_body({"person_id": MISSING})),
+    ("GET", "/cases"): Rule(CASES_READ),
+    ("GET", "/cases/inbox"): Rule(CASES_READ),
+    ("GET", "/cases/dashboard"): Rule(CASES_READ),
+    ("GET", "/cases/dashboard/area"): Rule(
+        PPKS_READ, on="area", outside=403, request=lambda ids: {"params": {"area": ids["area"]}}
+    ),
+    ("GET", "/cases/{case_id}"): Rule(CASES_READ, NOT_FOUND),
+    ("GET", "/cases/{case_id}/assessment-draft"): Rule(CASES_WRITE, NOT_FOUND),
+    ("GET", "/cases/{case_id}/workers"): Rule(CASES_WRITE, NOT_FOUND),
+    ("GET", "/cases/{case_id}/access-log"): Rule(CASES_READ, NOT_FOUND),
+    ("POST", "/cases/{case_id}/transitions"): Rule(
+        CASES_WRITE, NOT_FOUND, request=_body({"transition": "assess"})
+    ),
+    ("POST", "/cases/{case_id}/assessments"): Rule(CASES_WRITE, NOT_FOUND, request=_body(_ASSESSMENT)),
+    ("POST", "/cases/{case_id}/plans"): Rule(
+        CASES_WRITE, NOT_FOUND, request=_body({"goals": ["a living"], "items": []})
+    ),
+    ("POST", "/cases/{case_id}/services"): Rule(
+        CASES_WRITE, NOT_FOUND, request=_body({"service_type": "social_care", "delivered_on": TODAY})
+    ),
+    ("POST", "/cases/{case_id}/outcomes"): Rule(
+        CASES_WRITE, NOT_FOUND, request=_body({"kind": "other", "recorded_on": TODAY})
+    ),
+    ("POST", "/cases/{case_id}/notes"): Rule(CASES_WRITE, NOT_FOUND, request=_body({"text": "a visit"})),
+    ("POST", "/cases/{case_id}/assignment"): Rule(CASES_WRITE, NOT_FOUND, request=_body({"user_id": None})),
+    ("POST", "/cases/{case_id}/follow-up"): Rule(CASES_WRITE, NOT_FOUND, request=_body({"on": None})),
+    ("POST", "/cases/{case_id}/referrals"): Rule(
+        CASES_WRITE,
+        NOT_FOUND,
+        request=_body({"to_organisation_id": MISSING, "service_type": "social_care", "reason": "r"}),
+    ),
+    ("POST", "/cases/{case_id}/transfers"): Rule(
+        CASES_WRITE, NOT_FOUND, request=_body({"to_organisation_id": MISSING, "reason": "r"})
+    ),
+    ("POST", "/cases/{case_id}/consents"): Rule(
+        CASES_WRITE, NOT_FOUND, request=_body({"purpose": "referral", "scope": "s", "given_on": TODAY})
+    ),
+    ("POST", "/cases/{case_id}/break-glass"): Rule(
+        Permission.cases_break_glass, NOT_FOUND, request=_body({"reason": "an emergency"})
+    ),
+    ("POST", "/referrals/{referral_id}/accept"): Rule(CASES_WRITE, NOT_FOUND),
+    ("POST", "/referrals/{referral_id}/complete"): Rule(CASES_WRITE, NOT_FOUND),
+    ("POST", "/referrals/{referral_id}/reject"): Rule(CASES_WRITE, NOT_FOUND, request=_body({"reason": "r"})),
+    ("POST", "/referrals/{referral_id}/revoke"): Rule(CASES_WRITE, NOT_FOUND, request=_body({"reason": "r"})),
+    ("POST", "/transfers/{transfer_id}/accept"): Rule(CASES_WRITE, NOT_FOUND),
+    ("POST", "/transfers/{transfer_id}/cancel"): Rule(CASES_WRITE, NOT_FOUND),
+    ("POST", "/transfers/{transfer_id}/refuse"): Rule(CASES_WRITE, NOT_FOUND, request=_body({"reason": "r"})),
+    ("POST", "/consents/{consent_id}/withdraw"): Rule(CASES_WRITE, NOT_FOUND),
+    # a person's cases: to those who may read the person in the registry (and hold a case permission)
+    ("GET", "/persons/{person_id}/cases"): Rule(CASES_READ, on="person"),
     ("GET", "/audit/verify"): Rule(AUDIT),
     ("GET", "/audit/entries"): Rule(AUDIT),
 }
@@ -246,7 +313,19 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "person_id": ids["person"],
         "request_id": ids["change_request"],
     }
-    for name in ("job_id", "batch_id", "pair_id", "entity_id", "record_id", "flag_id", "service_id"):
+    for name in (
+        "job_id",
+        "batch_id",
+        "pair_id",
+        "entity_id",
+        "record_id",
+        "flag_id",
+        "case_id",
+        "referral_id",
+        "transfer_id",
+        "consent_id",
+        "service_id",
+    ):
         values[name] = MISSING
     return API + path.format(**values)
 

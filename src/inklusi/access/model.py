@@ -37,6 +37,15 @@ class Permission(StrEnum):
     ppks_verify = "ppks:verify"
     # The service directory (HSDS): editing and importing it (reading it needs only a login).
     directory_manage = "directory:manage"
+    # Case management (docs/cases.md): the cases one has a relation to; working them; supervising them over
+    # an area; approving one's own proposal; referring or transferring without consent (with a reason);
+    # time-limited access to a case one has no relation to (with a reason).
+    cases_read = "cases:read"
+    cases_write = "cases:write"
+    cases_supervise = "cases:supervise"
+    cases_approve_own = "cases:approve_own"
+    cases_consent_override = "cases:consent_override"
+    cases_break_glass = "cases:break_glass"
 
 
 # Permissions about the system as a whole, not about data in an area: a grant of one of these limited to an
@@ -58,6 +67,12 @@ REFUSALS: dict[Permission, Text] = {
     Permission.ppks_sensitive: msg("You may not see sensitive PPKS categories"),
     Permission.ppks_verify: msg("You may not verify or reject PPKS flags"),
     Permission.directory_manage: msg("You may not change the service directory"),
+    Permission.cases_read: msg("You may not see cases"),
+    Permission.cases_write: msg("You may not work on cases"),
+    Permission.cases_supervise: msg("You may not supervise cases"),
+    Permission.cases_approve_own: msg("You may not approve your own proposal"),
+    Permission.cases_consent_override: msg("You may not refer or transfer a case without consent"),
+    Permission.cases_break_glass: msg("You may not open a case by breaking the glass"),
 }
 
 

@@ -383,3 +383,46 @@ def display_names(ctx: Context, user_ids: set[UUID]) -> dict[UUID, str]:
 def display_names_in(conn: Connection, user_ids: set[UUID]) -> dict[UUID, str]:
     """:func:`display_names` inside the caller's transaction (a page read in one transaction)."""
     return store.display_names(conn, user_ids) if user_ids else {}
+
+
+# --- For other slices: organisations and users by id, inside the caller's transaction (cases) -----------
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: UUID
+    name: str
+    kind: OrganisationKind
+    home_area_code: str | None
+
+
+def organisations_in(conn: Connection, ids: set[UUID]) -> dict[UUID, Organisation]:
+    """The organisations among ``ids`` that exist, by id (names and kinds: no permission needed)."""
+    if not ids:
+        return {}
+    return {
+        row["id"]: Organisation(row["id"], row["name"], OrganisationKind(row["kind"]), row["home_area_code"])
+        for row in store.organisations_by_ids(conn, ids)
+    }
+
+
+def principal_by_id_in(conn: Connection, user_id: UUID) -> Principal | None:
+    """The principal an active user acts as (their organisation and grants), or None."""
+    user = store.user_by_id(conn, user_id)
+    return _principal(conn, user) if user is not None and user["active"] else None
+
+
+def organisation_principals_in(conn: Connection, organisation_id: UUID) -> list[Principal]:
+    """The active users of an organisation, by display name, with their grants."""
+    return [_principal(conn, user) for user in store.users_of_organisation(conn, organisation_id)]
+
+
+def principal_of(ctx: Context, username: str) -> Principal:
+    """The principal an active user acts as, for the command line acting on their behalf (whoever runs it
+    holds the installation's files already)."""
+    with ctx.transaction(readonly=True) as conn:
+        user = store.user_by_username(conn, username.strip().lower())
+        if user is None or not user["active"]:
+            text = msg("User {username} does not exist", username=username)
+            raise Invalid(text, [Issue("user", "user.unknown", text)])
+        return _principal(conn, user)

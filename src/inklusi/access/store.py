@@ -51,6 +51,20 @@ def organisation_by_name(conn: Connection, name: str) -> RowMapping | None:
     return conn.execute(select(organisation).where(organisation.c.name == name)).mappings().first()
 
 
+def organisations_by_ids(conn: Connection, ids: set[UUID]) -> list[RowMapping]:
+    stmt = select(organisation).where(organisation.c.id.in_(ids))
+    return list(conn.execute(stmt).mappings())
+
+
+def users_of_organisation(conn: Connection, organisation_id: UUID) -> list[RowMapping]:
+    stmt = (
+        select(user_account)
+        .where(user_account.c.organisation_id == organisation_id, user_account.c.active.is_(True))
+        .order_by(user_account.c.display_name)
+    )
+    return list(conn.execute(stmt).mappings())
+
+
 def insert_user(conn: Connection, row: dict[str, object]) -> None:
     conn.execute(insert(user_account).values(row))
 

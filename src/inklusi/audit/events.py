@@ -339,6 +339,69 @@ PPKS_SUMMARY_EXPORT = _kind(
     suppressed="of them, how many suppressed (written as the marker)",
 )  # fmt: skip
 
+# --- Cases: case management (a sensitive category is never named in a detail: see docs/cases.md) ----------
+
+_CASE = Purpose.case_management
+CASE_OPEN = _kind(
+    "case.open", "case", msg("A case was opened"), _CASE,
+    person="the person's id", intake="whether the person was registered at intake",
+    categories="its categories (sensitive ones: only the word sensitive)", organisation="the owner",
+)  # fmt: skip
+CASE_READ = _kind(
+    "case.read", "case", msg("A case was read"),
+    view="what the reader was shown: full, referral or summary", relations="the reader's relations to it",
+    sensitive="whether sensitive categories and notes were shown", part="the part read, if not the page",
+)  # fmt: skip
+CASE_LIST = _kind(
+    "case.list", "case", msg("A list of cases was read"),
+    list="which list (inbox, cases, person)", cases="the cases shown (ids)",
+)  # fmt: skip
+CASE_TRANSITION = _kind(
+    "case.transition", "case", msg("A case moved to another phase"), _CASE,
+    transition="the transition", from_phase="the phase left", to_phase="the phase reached",
+    reason="the reason given", version="the case's version after it",
+)  # fmt: skip
+CASE_RECORD = _kind(
+    "case.record", "case", msg("Something was recorded in a case"), _CASE,
+    record="assessment, plan, service, outcome, note or follow_up", id="the record's id",
+    service_type="the service type (services)", referral="the referral it was recorded under",
+    categories="an assessment's categories (sensitive ones: only the word sensitive)",
+)  # fmt: skip
+CASE_ASSIGN = _kind(
+    "case.assign", "case", msg("A case was assigned to a worker"), _CASE,
+    assigned="the worker now (none: nobody)", previous="the worker before",
+)  # fmt: skip
+CASE_REFERRAL = _kind(
+    "case.referral", "case", msg("A referral of a case was made or answered"), _CASE,
+    referral="the referral", step="refer, accept, reject, complete or revoke",
+    to_organisation="the receiving organisation", service_type="the service asked for",
+    consent="the consent it rests on", override_reason="why it was made without consent",
+    reason="the reason given",
+)  # fmt: skip
+CASE_TRANSFER = _kind(
+    "case.transfer", "case", msg("A transfer of a case was proposed or answered"), _CASE,
+    transfer="the transfer", step="propose, accept, refuse or cancel",
+    to_organisation="the receiving organisation", consent="the consent it rests on",
+    override_reason="why it was proposed without consent", reason="the reason given",
+)  # fmt: skip
+CASE_CONSENT = _kind(
+    "case.consent", "case", msg("A consent was recorded or withdrawn"), _CASE,
+    consent="the consent", step="record or withdraw", purpose="its purpose",
+    given_by="self or guardian",
+)  # fmt: skip
+CASE_GLASS = _kind(
+    "case.glass", "case", msg("A case was opened by breaking the glass"), _CASE,
+    reason="the reason given", hours="for how many hours", expires_at="when the access ends",
+)  # fmt: skip
+CASE_ACCESS_LOG = _kind(
+    "case.access_log", "case", msg("Who viewed a case was read"), _CASE,
+    entries="how many entries were shown",
+)  # fmt: skip
+CASE_DASHBOARD = _kind(
+    "case.dashboard", "area", msg("The case figures of an organisation or area were read"), _CASE,
+    organisation="the organisation (organisation figures)", protected="whether the figures were protected",
+)  # fmt: skip
+
 
 # --- Directory: the service directory (HSDS) -----------------------------------------------------------
 

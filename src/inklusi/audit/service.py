@@ -166,6 +166,13 @@ def recent(
     return found
 
 
+def entries_about_in(conn: Connection, object_type: str, object_id: str, *, limit: int = 500) -> list[Entry]:
+    """The newest entries about one object, inside the caller's transaction, for a slice that shows an
+    object's own history to the people it allows (a case's "who viewed this" for its owner organisation):
+    the caller decides who may read them and records that read; no ``audit:read`` is asked for."""
+    return store.recent(conn, limit=limit, object_type=object_type, object_id=object_id)
+
+
 # --- Reading the log from the web pages (issue 11 #5); every read is itself recorded ----------------
 
 EXPORT_LIMIT = 100_000

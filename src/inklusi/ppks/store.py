@@ -134,6 +134,18 @@ def candidates_in(
     return list(conn.execute(page).mappings()), int(total)
 
 
+def live_categories_of(conn: Connection, person_id: UUID) -> list[str]:
+    """The categories of a person's current candidate and verified flags."""
+    f, v = ppks_flag, ppks_flag_version
+    stmt = (
+        select(f.c.category)
+        .join(v, v.c.flag_id == f.c.id)
+        .where(f.c.person_id == person_id, v.c.valid_to.is_(None), v.c.status.in_(("candidate", "verified")))
+        .order_by(f.c.category)
+    )
+    return list(conn.scalars(stmt))
+
+
 def flag(conn: Connection, flag_id: UUID) -> RowMapping | None:
     """A flag's current version (no scope: the service checks the area and the category)."""
     return conn.execute(_current().where(ppks_flag.c.id == flag_id)).mappings().first()

@@ -204,6 +204,13 @@ def _with_card(flag: FlagView, card: PersonCard | None, today: date) -> FlagView
     )
 
 
+def person_categories_in(conn: Connection, person_id: UUID) -> tuple[str, ...]:
+    """The categories a person is flagged in now (candidate or verified), inside the caller's transaction,
+    for another slice that decides who may see them and audits the read (a case's assessment, prefilled
+    from the flags: the cases slice)."""
+    return tuple(store.live_categories_of(conn, person_id))
+
+
 def verify(ctx: Context, principal: Principal, flag_id: UUID, *, note: str | None = None) -> FlagView:
     """Confirm a flag after a visit or a check: kept whatever later runs find."""
     return _decide(ctx, principal, flag_id, FlagStatus.verified, (note or "").strip() or None)

@@ -6,10 +6,17 @@ What this package exports is the registry's interface to the other slices (the i
 its submodules): besides the use cases of the registry's own edges, applying an enumeration round
 (instrument), the analytics snapshot and a household read inside the caller's audited transaction
 (welfare), the export to record linkage and the resolution of its entities (linkage), a page of persons'
-names for another slice's list (ppks).
+names for another slice's list (ppks); for case management (cases): the cards of the persons a case
+relates its reader to, following merges, and an intake's registration inside the case's transaction.
 """
 
-from inklusi.registry.service.cards import MAX_CARDS, person_cards, person_cards_in
+from inklusi.registry.service.cards import (
+    MAX_CARDS,
+    person_cards,
+    person_cards_in,
+    related_person_cards_in,
+    survivors_in,
+)
 from inklusi.registry.service.change_requests import (
     change_request_queue,
     decide_change_request,
@@ -26,6 +33,7 @@ from inklusi.registry.service.outside import (
     RegisteredOutside,
     read_outside_file,
     register_persons_outside,
+    register_persons_outside_in,
 )
 from inklusi.registry.service.reads import (
     HouseholdView,
@@ -74,8 +82,11 @@ __all__ = [
     "rebuild_name_index",
     "register_household",
     "register_persons_outside",
+    "register_persons_outside_in",
+    "related_person_cards_in",
     "resolve",
     "submit_change_request",
+    "survivors_in",
     "update_household",
     "update_person",
     "view_household",

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from sqlalchemy.engine import Connection
 
-from inklusi.access.model import Permission, Principal
+from inklusi.access.model import Permission, Principal, Scope
 from inklusi.audit import events
 from inklusi.audit import service as audit
 from inklusi.audit.events import Event
@@ -24,7 +24,7 @@ from inklusi.context import Context
 from inklusi.errors import Invalid, Issue
 from inklusi.i18n import msg
 from inklusi.registry.model import PersonCard
-from inklusi.registry.store import search
+from inklusi.registry.store import resolution, search
 from inklusi.wilayah.nik import Sex
 
 MAX_CARDS = 1000
@@ -58,7 +58,19 @@ def person_cards_in(
         raise Invalid(text, [Issue("person_ids", "too_many", text)])
     if not asked:
         return {}
-    found = {
+    found = _cards(conn, asked, scope)
+    event = Event(
+        kind=events.PERSON_LIST,
+        actor=principal.actor,
+        purpose=purpose,
+        detail={"persons": [str(i) for i in asked if i in found], "asked": len(asked)},
+    )
+    audit.record(ctx, conn, event)
+    return found
+
+
+def _cards(conn: Connection, person_ids: list[UUID], scope: Scope) -> dict[UUID, PersonCard]:
+    return {
         hit.person_id: PersonCard(
             person_id=hit.person_id,
             name=hit.name,
@@ -68,13 +80,28 @@ def person_cards_in(
             village_code=hit.village_code,
             living_situation=hit.living_situation,
         )
-        for hit in search.persons_by_ids(conn, asked, scope)
+        for hit in search.persons_by_ids(conn, person_ids, scope)
     }
-    event = Event(
-        kind=events.PERSON_LIST,
-        actor=principal.actor,
-        purpose=purpose,
-        detail={"persons": [str(i) for i in asked if i in found], "asked": len(asked)},
-    )
-    audit.record(ctx, conn, event)
-    return found
+
+
+EVERYWHERE = Scope(national=True, areas=())
+
+
+def related_person_cards_in(conn: Connection, person_ids: Iterable[UUID]) -> dict[UUID, PersonCard]:
+    """The cards of persons another slice's own rule lets its caller see whatever their registry scope
+    (a case's relation: the cases slice decides and audits the read), inside the caller's transaction, by
+    the id asked for. A person whom record linkage resolved into another is answered with that person's
+    card (its ``person_id`` says whom), so a case follows a merge; an id that is not a current person is
+    left out."""
+    asked = list(dict.fromkeys(person_ids))
+    if not asked:
+        return {}
+    into = resolution.resolved_now(conn, "person", asked)
+    cards = _cards(conn, list({into.get(i, i) for i in asked}), EVERYWHERE)
+    return {i: cards[into.get(i, i)] for i in asked if into.get(i, i) in cards}
+
+
+def survivors_in(conn: Connection, person_ids: Iterable[UUID]) -> dict[UUID, UUID]:
+    """For the persons among ``person_ids`` that record linkage resolved into another person now: that
+    person (ids only, inside the caller's transaction)."""
+    return resolution.resolved_now(conn, "person", list(dict.fromkeys(person_ids)))

@@ -67,6 +67,34 @@ def register_persons_outside(
     """Register persons outside any household, all or nothing; one audit entry names the batch.
 
     Needs ``registry:write`` over every record's area (403 naming the first area refused)."""
+    with ctx.transaction() as conn:
+        return register_persons_outside_in(
+            ctx,
+            conn,
+            principal,
+            records,
+            source=source,
+            batch_id=batch_id,
+            valid_from=valid_from,
+            chunk_size=chunk_size,
+            progress=progress,
+        )
+
+
+def register_persons_outside_in(
+    ctx: Context,
+    conn: Connection,
+    principal: Principal,
+    records: Iterable[OutsidePerson],
+    *,
+    source: str,
+    batch_id: UUID | None = None,
+    valid_from: datetime | None = None,
+    chunk_size: int = 1000,
+    progress: Callable[[int], None] = lambda _n: None,
+) -> RegisteredOutside:
+    """:func:`register_persons_outside` inside the caller's transaction (a case's intake registers the
+    person and opens the case together), with its own audit entry."""
     if not source.strip() or len(source) > SOURCE_LENGTH:
         text = msg("Name the source in 1 to {n} characters", n=SOURCE_LENGTH)
         raise Invalid(text, [Issue("source", "source.length", text)])
@@ -76,28 +104,27 @@ def register_persons_outside(
     remaining = iter(records)
     done, person_ids, areas = 0, list[UUID](), set[str]()
     warnings: list[Issue] = []
-    with ctx.transaction() as conn:
-        while chunk := list(islice(remaining, chunk_size)):
-            issues = _chunk_issues(conn, chunk, done, today)
-            warnings += raise_if_errors(issues, msg("The registration was refused: nothing was written"))
-            chunk_areas = {record.area_code for record in chunk}
-            for area in sorted(chunk_areas):
-                require_write(principal, area)
-            person_ids += _write(conn, chunk, written, now)
-            areas |= chunk_areas
-            done += len(chunk)
-            progress(done)
-        audit_write(
-            ctx,
-            conn,
-            principal,
-            events.PERSON_OUTSIDE_REGISTER,
-            batch_id,
-            next(iter(areas)) if len(areas) == 1 else None,
-            source=source,
-            persons=done,
-            areas=sorted(areas),
-        )
+    while chunk := list(islice(remaining, chunk_size)):
+        issues = _chunk_issues(conn, chunk, done, today)
+        warnings += raise_if_errors(issues, msg("The registration was refused: nothing was written"))
+        chunk_areas = {record.area_code for record in chunk}
+        for area in sorted(chunk_areas):
+            require_write(principal, area)
+        person_ids += _write(conn, chunk, written, now)
+        areas |= chunk_areas
+        done += len(chunk)
+        progress(done)
+    audit_write(
+        ctx,
+        conn,
+        principal,
+        events.PERSON_OUTSIDE_REGISTER,
+        batch_id,
+        next(iter(areas)) if len(areas) == 1 else None,
+        source=source,
+        persons=done,
+        areas=sorted(areas),
+    )
     return RegisteredOutside(batch_id, tuple(person_ids), tuple(warnings))
 
 

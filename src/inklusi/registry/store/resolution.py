@@ -78,6 +78,18 @@ def resolved_into_at(conn: Connection, kind: str, record_id: UUID, at: datetime 
     return conn.execute(stmt.limit(1)).scalar_one_or_none()
 
 
+def resolved_now(conn: Connection, kind: str, record_ids: list[UUID]) -> dict[UUID, UUID]:
+    """For the records among ``record_ids`` resolved into another now: that record."""
+    r = record_resolution
+    found: dict[UUID, UUID] = {}
+    for part in _chunks(record_ids):
+        stmt = select(r.c.record_id, r.c.resolved_into).where(
+            r.c.kind == kind, r.c.record_id.in_(part), r.c.valid_to.is_(None)
+        )
+        found |= dict(conn.execute(stmt).all())
+    return found
+
+
 def registered_at(conn: Connection, kind: str, record_ids: list[UUID]) -> dict[UUID, datetime]:
     """When each record was first registered (its identity row's ``created_at``)."""
     table = IDENTITY[kind]
