@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from inklusi.access import service as access
 from inklusi.access.model import Principal
+from inklusi.cases import service as cases
 from inklusi.context import Context
 from inklusi.i18n import msg
 from inklusi.ppks import service as ppks
@@ -48,5 +49,7 @@ def identify_and_verify_demo(
             ppks.reject(ctx, principal, flag.id, reason="Kunjungan rumah: tidak sesuai (demo)")
             rejected += 1
     progress(msg("Identifying again: the stored aggregates count the decisions"))
-    again = ppks.identify(ctx, Principal.system("demo"), progress=progress)
+    again = ppks.identify(
+        ctx, Principal.system("demo"), services=cases.delivered_services(ctx), progress=progress
+    )
     return DemoPpks(run, worker[0], verified, rejected, again)

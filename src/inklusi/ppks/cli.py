@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
@@ -158,14 +159,24 @@ def identify(
 ) -> None:
     """Run the PPKS rules over the registry (with the latest welfare deciles): new candidates, candidates
     whose evidence went away retired; verified and rejected flags are kept."""
+    from inklusi.cases import service as cases
     from inklusi.ppks import service
 
     with open_context() as ctx, reporting_errors():
+        # the services recorded in cases meet needs as the registry's programmes do
+        run_on = partial(
+            service.identify,
+            ctx,
+            _system(),
+            rules=rules,
+            backend=backend,
+            services=cases.delivered_services(ctx),
+        )
         if as_json:
-            run = service.identify(ctx, _system(), rules=rules, backend=backend)
+            run = run_on()
         else:
             with showing_steps() as step:
-                run = service.identify(ctx, _system(), rules=rules, backend=backend, progress=step)
+                run = run_on(progress=step)
     summary = {
         "run": str(run.id),
         "rules": run.rules,

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from inklusi.access.model import Permission, Principal
 from inklusi.analytics.engine import Backend, Engine, read_arrow
@@ -68,10 +69,14 @@ def identify(
     rules: RuleSet | str = "national",
     backend: Backend | None = None,
     thresholds: Thresholds | None = None,
+    services: pa.Table | None = None,
     progress: Progress = lambda _text, _done=0, _total=None: None,
 ) -> RunSummary:
     """Run the rules over the current registry as a new identification run, then compute, protect and
-    store its aggregates (``thresholds``: default from the settings); returns what it changed."""
+    store its aggregates (``thresholds``: default from the settings; ``services``: the ATENSI services
+    recorded for people, ``person_id`` and ``service_type``, which meet needs: the case management's
+    ``delivered_services``, passed by the edges, since cases builds on this slice); returns what it
+    changed."""
     require_identify(principal)
     rule_set = load_rules(rules) if isinstance(rules, str) else rules
     run_id, started = new_id(), utcnow()
@@ -103,6 +108,7 @@ def identify(
                 flags,
                 thresholds=thresholds or summarising.thresholds_of(ctx),
                 progress=progress,
+                services=services,
             )
         finally:
             engine.close()

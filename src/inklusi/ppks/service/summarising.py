@@ -87,8 +87,11 @@ def publish_run(
     *,
     thresholds: Thresholds,
     progress: Progress,
+    services: pa.Table | None = None,
 ) -> int:
-    """Compute the run's cube, protect it and store it; returns the cells stored."""
+    """Compute the run's cube, protect it and store it; returns the cells stored. ``services``:
+    ``person_id``, ``service_type`` of the ATENSI services recorded for people (case management), which
+    meet needs as the programmes do."""
     progress(msg("Computing the PPKS aggregates"))
     # people outside households carry their area (village or district) as the cube reads it
     persons = engine.read_parquet(snapshot.persons).rename(village_code="area_code")
@@ -103,6 +106,7 @@ def publish_run(
         profile,
         as_of=snapshot.taken_at.date(),
         programmes=snapshot_programmes(persons, engine.read_parquet(snapshot.families), profile),
+        services=engine.table(services, "ppks_services") if services is not None and len(services) else None,
     )
     cube = engine.to_arrow(rollup(engine.materialise(village_cube(rows), "ppks_villages")))
     progress(msg("Protecting the published figures (small cells suppressed)"))
