@@ -261,3 +261,27 @@ def test_api_and_command_line(client, ctx, settings, crafted):
     assert {t["slice"] for t in json.loads(listed.output)["tables"]} >= {"level", "child_area"}
     wrong = CliRunner().invoke(app, ["ppks", "summary", "--area", "99"], env=env)
     assert wrong.exit_code == 1 and "99" in wrong.output
+
+
+def test_services_recorded_in_cases_meet_needs_in_the_stored_picture(ctx, crafted):
+    """A service of every type the category needs, recorded for the Bandung head (case management's
+    ``delivered_services``), leaves them without an unmet need; one type alone leaves a need unmet."""
+    before = service.identify(ctx, SYSTEM, thresholds=EXACT)
+    assert before.cells > 0
+
+    def figures() -> tuple[int | None, int | None]:
+        provinces = service.summary(ctx, SYSTEM)
+        unmet, unserved = (
+            provinces.table("child_area", m).get(DISABILITY, "32") for m in ("unmet_need", "unserved")
+        )
+        return (unmet.value if unmet else 0), (unserved.value if unserved else 0)
+
+    assert figures()[0] == 1
+    head = str(crafted.bandung_head)
+    one = pa.table({"person_id": [head], "service_type": ["physical_therapy"]})
+    service.identify(ctx, SYSTEM, thresholds=EXACT, services=one)
+    assert figures() == (1, 0)  # served, a need still unmet
+    needed = ["physical_therapy", "accessibility_support", "vocational_training", "social_assistance"]
+    every = pa.table({"person_id": [head] * len(needed), "service_type": needed})
+    service.identify(ctx, SYSTEM, thresholds=EXACT, services=every)
+    assert figures() == (0, 0)
