@@ -29,7 +29,7 @@ from inklusi.ppks.model import ServiceType
 from inklusi.registry.model import OutsidePerson, PersonData
 from inklusi.wilayah.nik import Sex
 from tests.cases.conftest import BANDUNG, opened
-from tests.factories import BANDUNG_VILLAGE
+from tests.factories import BANDUNG_VILLAGE, JAKARTA_VILLAGE
 
 T = TransitionName
 
@@ -164,12 +164,20 @@ def test_a_stale_version_is_a_conflict_and_nothing_changes(world):
 def test_intake_registers_a_person_outside_any_household_with_the_case(world):
     ctx = world.ctx
     newcomer = OutsidePerson(PersonData(name="Joko Susilo", sex=Sex.male), BANDUNG_VILLAGE, 1)
-    with pytest.raises(Forbidden):  # registering in the registry needs registry:write there
-        service.open_case(ctx, world["worker"], intake=newcomer, categories=["homeless"])
+    in_jakarta = OutsidePerson(PersonData(name="Joko Susilo", sex=Sex.male), JAKARTA_VILLAGE, 1)
+    # registering needs registry:register (case workers) or registry:write over the area
+    with pytest.raises(Forbidden):
+        service.open_case(ctx, world["worker"], intake=in_jakarta, categories=["homeless"])
+    with pytest.raises(Forbidden):  # neither a case permission nor registry:register
+        service.open_case(ctx, world["planner"], intake=newcomer, categories=["homeless"])
     with ctx.transaction() as conn:
         assert conn.execute(select(case_file.c.id)).all() == []
-    ref = service.open_case(ctx, world["admin2"], intake=newcomer, categories=["homeless"])
-    case = service.case_view(ctx, world["admin2"], ref.id)
+    registered = [
+        e for e in audit.recent(ctx, Principal.system(), limit=50) if e.action == "person.register_outside"
+    ]
+    assert registered == []  # nothing was half-written
+    ref = service.open_case(ctx, world["worker"], intake=newcomer, categories=["homeless"])
+    case = service.case_view(ctx, world["worker"], ref.id)
     assert case.person.name == "Joko Susilo" and case.area_code == BANDUNG_VILLAGE
     entries = audit.recent(ctx, Principal.system(), limit=20)
     assert {"person.register_outside", "case.open"} <= {e.action for e in entries}

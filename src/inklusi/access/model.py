@@ -27,6 +27,9 @@ class OrganisationKind(StrEnum):
 class Permission(StrEnum):
     registry_read = "registry:read"
     registry_write = "registry:write"
+    # Registering a person not yet known outside any household (a case's intake, an outreach list), without
+    # the rest of registry:write (imports, reviews of change requests and duplicates).
+    registry_register = "registry:register"
     audit_read = AUDIT_READ  # the audit core names it itself: it depends on no other slice
     users_manage = "users:manage"
     # Vulnerable groups (PPKS): the taxonomy and suppressed aggregates; named candidates in an area;
@@ -56,6 +59,7 @@ NATIONWIDE_ONLY = frozenset({Permission.audit_read, Permission.users_manage})
 REFUSALS: dict[Permission, Text] = {
     Permission.registry_read: msg("You may not read the registry"),
     Permission.registry_write: msg("You may not change the registry"),
+    Permission.registry_register: msg("You may not register people in the registry"),
     Permission.audit_read: msg(
         "You lack the permission {permission}", permission=Permission.audit_read.value
     ),

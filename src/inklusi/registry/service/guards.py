@@ -82,6 +82,13 @@ def require_write(principal: Principal, village_code: str) -> None:
         raise Forbidden(msg("You may not change the registry in area {code}", code=village_code))
 
 
+def require_register(principal: Principal, area_code: str) -> None:
+    """Registering a person outside households: ``registry:write`` or ``registry:register`` over the area."""
+    allowed = (Permission.registry_write, Permission.registry_register)
+    if not any(principal.can(permission, area_code) for permission in allowed):
+        raise Forbidden(msg("You may not register people in area {code}", code=area_code))
+
+
 def provenance(
     principal: Principal, source: str, batch_id: UUID | None, valid_from: datetime, now: datetime
 ) -> dict[str, object]:

@@ -37,7 +37,7 @@ from inklusi.registry.service.guards import (
     moment,
     provenance,
     raise_if_errors,
-    require_write,
+    require_register,
 )
 from inklusi.registry.store import versions as store
 from inklusi.wilayah import service as wilayah
@@ -66,7 +66,8 @@ def register_persons_outside(
 ) -> RegisteredOutside:
     """Register persons outside any household, all or nothing; one audit entry names the batch.
 
-    Needs ``registry:write`` over every record's area (403 naming the first area refused)."""
+    Needs ``registry:write`` or ``registry:register`` over every record's area (403 naming the first area
+    refused)."""
     with ctx.transaction() as conn:
         return register_persons_outside_in(
             ctx,
@@ -109,7 +110,7 @@ def register_persons_outside_in(
         warnings += raise_if_errors(issues, msg("The registration was refused: nothing was written"))
         chunk_areas = {record.area_code for record in chunk}
         for area in sorted(chunk_areas):
-            require_write(principal, area)
+            require_register(principal, area)
         person_ids += _write(conn, chunk, written, now)
         areas |= chunk_areas
         done += len(chunk)
