@@ -16,9 +16,11 @@ from inklusi.cases import service
 from inklusi.cases.handovers import Consent, ConsentPurpose, GivenBy, ReferralStatus, TransferStatus
 from inklusi.cases.model import Phase, Relation, TransitionName, View
 from inklusi.cases.records import Outcome, OutcomeKind, ServiceRecord
+from inklusi.directory import service as directory
 from inklusi.errors import Conflict, Forbidden, Invalid, NotFound
 from inklusi.ppks.model import ServiceType
 from tests.cases.conftest import consent, opened
+from tests.factories import SYSTEM
 
 TRAINING = ServiceType.vocational_training
 
@@ -266,3 +268,41 @@ def test_a_child_consents_through_a_guardian_and_a_withdrawn_consent_stops_count
             consent_id=consent_id,
         )
     assert refused.value.issues[0].code == "guard.consent_invalid"
+
+
+def test_a_referral_to_a_directory_service_must_name_its_organisation_and_type(world):
+    """The target chosen from the directory: the service exists, is active, is offered by the receiving
+    organisation (the directory organisation linked to it) and is of the type asked; else 422 naming it."""
+    from tests.directory.conftest import SENTRA, seed, seeded_id
+
+    ctx = world.ctx
+    seed(ctx)
+    directory.link_organisation(ctx, SYSTEM, SENTRA.id, world.orgs["sentra"])
+    case_id = in_intervention(world)
+    consent(world, case_id, "sentra")
+    therapy = seeded_id("therapy")  # the centre's psychosocial therapy
+    closed, psychosocial = seeded_id("closed"), ServiceType.psychosocial_therapy
+    refused = {
+        "unknown": {"directory_service_id": seeded_id("nothing")},
+        "organisation": {"directory_service_id": therapy, "to_organisation_id": world.orgs["yayasan"]},
+        "service_type": {"directory_service_id": therapy, "service_type": TRAINING},
+        "inactive": {"directory_service_id": closed, "service_type": ServiceType.social_assistance},
+    }
+    for code, extra in refused.items():
+        arguments = {"to_organisation_id": world.orgs["sentra"], "service_type": psychosocial}
+        with pytest.raises(Invalid) as problem:
+            service.refer(ctx, world["worker"], case_id, reason="therapy", **(arguments | extra))
+        assert (problem.value.issues[0].field, problem.value.issues[0].code) == (
+            "directory_service_id",
+            f"directory.{code}",
+        )
+    referral = service.refer(
+        ctx,
+        world["worker"],
+        case_id,
+        to_organisation_id=world.orgs["sentra"],
+        service_type=ServiceType.psychosocial_therapy,
+        reason="therapy",
+        directory_service_id=therapy,
+    )
+    assert referral.directory_service_id == therapy and referral.status is ReferralStatus.pending

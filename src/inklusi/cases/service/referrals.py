@@ -26,12 +26,38 @@ from inklusi.cases.service.views import ReferralView
 from inklusi.cases.store import handovers as store
 from inklusi.context import Context
 from inklusi.db import utcnow
+from inklusi.directory import service as directory
 from inklusi.errors import Invalid, Issue, NotFound
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.ppks.model import ServiceType
 
 NOT_REFERRING = (Phase.termination, Phase.closed)  # no new referral while termination waits, nor once closed
+
+
+def _check_offer(ctx: Context, service_id: UUID, organisation_id: UUID, service_type: ServiceType) -> None:
+    """The directory's service exists, is offered by the receiving organisation and is of the type asked."""
+    offer = directory.offer(ctx, service_id)
+    field = "directory_service_id"
+    if offer is None:
+        text = msg("No service {id} in the directory", id=str(service_id))
+        raise Invalid(text, [Issue(field, "directory.unknown", text)])
+    if offer.status != "active":
+        text = msg(
+            "The directory's service {name} is not active ({status})", name=offer.name, status=offer.status
+        )
+        raise Invalid(text, [Issue(field, "directory.inactive", text)])
+    if offer.organisation_id != organisation_id:
+        text = msg("The directory's service {name} is not offered by that organisation", name=offer.name)
+        raise Invalid(text, [Issue(field, "directory.organisation", text)])
+    if offer.service_type is not None and offer.service_type != service_type.value:
+        text = msg(
+            "The directory's service {name} offers {offered}, not {asked}",
+            name=offer.name,
+            offered=offer.service_type,
+            asked=service_type.value,
+        )
+        raise Invalid(text, [Issue(field, "directory.service_type", text)])
 
 
 def refer(
@@ -49,7 +75,9 @@ def refer(
 ) -> ReferralView:
     """Refer the case to an organisation for one service. Refused without a valid consent for purpose
     ``referral`` and that organisation, unless the principal holds ``cases:consent_override`` and gives
-    ``override_reason`` (audited). ``respond_by`` defaults to seven days from today."""
+    ``override_reason`` (audited). ``respond_by`` defaults to seven days from today. A
+    ``directory_service_id`` must be a service of the directory offered by ``to_organisation_id`` and of
+    ``service_type``."""
     reason = reason_required(reason, "reason_required", "reason")
     now = utcnow()
     today = now.date()
@@ -57,6 +85,8 @@ def refer(
     if respond_by < today:
         text = msg("{day} has passed", day=respond_by)
         raise Invalid(text, [Issue("respond_by", "date.past", text)])
+    if directory_service_id is not None:
+        _check_offer(ctx, directory_service_id, to_organisation_id, service_type)
     with ctx.transaction() as conn:
         standing = standing_in(conn, principal, case_id, now, lock=True)
         standing.require_work()
