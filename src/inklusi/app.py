@@ -26,6 +26,7 @@ from inklusi.audit import web as audit_web
 from inklusi.audit.events import Event
 from inklusi.audit.model import Purpose
 from inklusi.cases import api as cases_api
+from inklusi.cases import web as cases_web
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.db import schema_revisions
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         welfare_web,
         ppks_web,
         directory_web,
+        cases_web,
         audit_web,
     )
     for module in web_modules:

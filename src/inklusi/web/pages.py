@@ -32,6 +32,7 @@ TEMPLATE_PACKAGES = (
     "inklusi.welfare",
     "inklusi.ppks",
     "inklusi.directory",
+    "inklusi.cases",
 )
 LANGUAGE_COOKIE = "inklusi_lang"
 

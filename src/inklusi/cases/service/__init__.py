@@ -17,7 +17,8 @@ transaction. Guards that refuse a step name themselves (409, 403 for who may, 42
   ``record_consent``, ``withdraw_consent``;
 - access: ``break_glass``, ``access_log``;
 - caseloads: ``inbox``, ``organisation_dashboard``, ``area_dashboard``; ``delivered_services`` for the
-  PPKS needs picture.
+  PPKS needs picture;
+- pages: ``case_screen`` (the case with what the viewer may do on it now, for the web pages).
 """
 
 from inklusi.cases.service.caseload import (
@@ -48,6 +49,7 @@ from inklusi.cases.service.cases import (
 )
 from inklusi.cases.service.consents import record_consent, withdraw_consent
 from inklusi.cases.service.glass import AccessEntry, access_log, break_glass
+from inklusi.cases.service.pages import CaseScreen, TransitionOption, case_screen
 from inklusi.cases.service.recording import (
     add_note,
     assessment_draft,
@@ -94,6 +96,7 @@ __all__ = [
     "AssessmentView",
     "CasePage",
     "CaseRef",
+    "CaseScreen",
     "CaseSummary",
     "CaseView",
     "ConsentView",
@@ -115,6 +118,7 @@ __all__ = [
     "ServiceView",
     "TransferCard",
     "TransferView",
+    "TransitionOption",
     "TransitionView",
     "accept_referral",
     "accept_transfer",
@@ -126,6 +130,7 @@ __all__ = [
     "assignable_workers",
     "break_glass",
     "cancel_transfer",
+    "case_screen",
     "case_view",
     "cases_of_person",
     "complete_referral",
