@@ -29,6 +29,8 @@ from inklusi.wilayah.cli import areas, nik
 if TYPE_CHECKING:
     from typer._click.core import Command  # Typer's own copy of Click
 
+    from inklusi.demo.cases import DemoCases
+
 app = typer.Typer(
     help="Inklusi — the socio-economic registry.",
     no_args_is_help=True,
@@ -175,6 +177,8 @@ def run_demo(
                 cells=flags.again.cells,
             )
         )
+    if report.cases is not None:
+        show_demo_cases(report.cases)
     if report.linkage_skipped is not None:
         say(msg("Record linkage skipped: {reason}", reason=report.linkage_skipped.render(language)))
     if report.linkage is not None:
@@ -200,13 +204,23 @@ def run_demo(
             )
         )
     table = Table(
-        msg("User").render(language), msg("Password").render(language), msg("Roles").render(language)
+        msg("User").render(language),
+        msg("Password").render(language),
+        msg("Roles").render(language),
+        msg("Organisation").render(language),
     )
-    table.add_row("admin", report.admin_password, "admin@nasional")
+    table.add_row("admin", report.admin_password, "admin@nasional", "")
     for user in report.users:
         roles = ", ".join(f"{role}@{area or 'nasional'}" for role, area in user.grants)
-        table.add_row(user.username, demo.DEMO_PASSWORD, roles)
+        table.add_row(user.username, demo.DEMO_PASSWORD, roles, user.organisation)
     console.print(table)
+    say(
+        msg(
+            "Case management: log in as a case worker or supervisor above ({users}) and open /cases; the "
+            "service directory is at /directory.",
+            users=", ".join(user.username for user in report.users if _works_cases(user.grants)),
+        )
+    )
     folder = str(data_dir.resolve())
     say(msg("To use the command line on this demo registry, point it at its data folder:"))
     console.print(f"  export INKLUSI_DATA_DIR={shlex.quote(folder)}", style="bold", soft_wrap=True)
@@ -224,6 +238,47 @@ def run_demo(
         from inklusi.app import create_app
 
         uvicorn.run(create_app(current), host=host, port=port)
+
+
+def _works_cases(grants: tuple[tuple[str, str | None], ...]) -> bool:
+    return any(role in ("case_worker", "case_supervisor") for role, _area in grants)
+
+
+def show_demo_cases(worked: DemoCases) -> None:
+    """What the demo's case management did: the cases worked, and the paths to look at."""
+    phases = ", ".join(f"{case.person} ({case.phase})" for case in worked.cases)
+    say(
+        msg(
+            "Case management (/cases): {cases} cases worked by {organisations} organisations (a ministry "
+            "centre, a Dinas Sosial, two foundations), their {services} services in the directory "
+            "(/directory): {phases}.",
+            cases=len(worked.cases),
+            organisations=worked.organisations,
+            services=worked.services,
+            phases=phases,
+        )
+    )
+    if worked.referred is not None and worked.income is not None:
+        say(
+            msg(
+                "  {person}: referred for vocational training (chosen from the directory), completed, with "
+                "the income before and after: Rp {before:,} → Rp {after:,} a month.",
+                person=worked.referred,
+                before=worked.income[0],
+                after=worked.income[1],
+            )
+        )
+    if worked.refused is not None:
+        say(msg("  {person}: a transfer to the ministry centre, refused.", person=worked.refused))
+    if worked.waiting is not None:
+        say(
+            msg(
+                "  {person}, a child (consent through a guardian, {guardian}): the plan waits for a "
+                "supervisor's approval.",
+                person=worked.waiting,
+                guardian=worked.guardian or "—",
+            )
+        )
 
 
 def commands(command: Command, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Command]]:

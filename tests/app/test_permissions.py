@@ -249,7 +249,9 @@ def _callers(ctx, client) -> list[Caller]:
     callers = [Caller("nobody", None, {})]
     accounts = [("admin", ADMIN_PASSWORD)]
     for demo in USERS:
-        org = access.create_organisation(ctx, SYSTEM, demo.organisation, OrganisationKind.regional)
+        org = access.organisation_id(ctx, demo.organisation) or access.create_organisation(
+            ctx, SYSTEM, demo.organisation, OrganisationKind.regional
+        )  # the demo's case workers share their organisations
         password = f"{demo.username}-password"
         access.create_user(
             ctx,

@@ -13,9 +13,15 @@ from pathlib import Path
 import httpx2 as httpx
 import pyarrow.parquet as pq
 
-from inklusi.demo import DEMO_PASSWORD
+from inklusi.demo import DEMO_PASSWORD, USERS
 from inklusi.demo.outside import OUTREACH
 from tests.browser import free_port
+
+
+def printed_logins(output: str) -> dict[str, str]:
+    """Username -> password of every row of the printed users' table."""
+    rows = [line.strip().split("│")[1:-1] for line in output.splitlines() if line.startswith("│")]
+    return {cells[0].strip(): cells[1].strip() for cells in rows if len(cells) == 4}  # user, password, …
 
 
 def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
@@ -105,12 +111,14 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
             ).fetchone()[0]
         said = re.search(r"(\d+) people outside households registered", " ".join(output.split()))
         generated = pq.read_metadata(population / "outside_households.parquet").num_rows
-        assert said and int(said.group(1)) == outside == generated + len(OUTREACH)  # + the demo's list
+        assert said and int(said.group(1)) == generated + len(OUTREACH)  # + the demo's list
+        assert outside == int(said.group(1)) + 1  # and the ministry centre's resident (demo.cases)
         assert sources and all(source.startswith("demo-") for source in sources), sources
         assert registered < records and runs == 0  # linkage of the registry was skipped (60 households)
         for username in ("admin", "dinsos.jabar", "pendamping.bandung", "auditor"):
             assert username in output
         assert DEMO_PASSWORD in output
+        grants = {user.username: user.grants for user in USERS}
         for _ in range(100):
             try:
                 health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
@@ -124,11 +132,55 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
         )
         assert token.status_code == 200
         assert httpx.get(f"http://127.0.0.1:{port}/login").status_code == 200
+        # case management (issue 15): its paths named, /cases, and every login printed works
+        flat = " ".join(output.split())
+        assert "✓ Case management: working the demo's cases" in output
+        assert "Case management (/cases): 7 cases worked by 4 organisations" in flat, output
+        income = "Asep Saepudin: referred for vocational training (chosen from the directory), completed"
+        assert f"{income}, with the income before and after: Rp 300,000 → Rp 2,250,000 a month." in flat
+        assert "Entis Sutisna: a transfer to the ministry centre, refused." in flat
+        assert "Ujang, a child (consent through a guardian, Imas Masitoh): the plan waits for a" in flat
+        workers = re.search(r"log in as a case worker or supervisor above \((.*?)\) and open /cases", flat)
+        assert workers and "supervisor.bandung" in workers.group(1).split(", ")
+        printed = printed_logins(output)
+        assert set(printed) == {"admin", *(user.username for user in USERS)}, printed
+        for username, password in printed.items():
+            if username == "admin":
+                continue  # a generated password: changed at the first login
+            answer = httpx.post(
+                f"http://127.0.0.1:{port}/api/v1/auth/token",
+                data={"username": username, "password": password},
+            )
+            assert answer.status_code == 200, (username, answer.text)
+            if any(role.startswith("case_") for role, _area in grants[username]):
+                headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+                inbox = httpx.get(f"http://127.0.0.1:{port}/api/v1/cases/inbox", headers=headers)
+                assert inbox.status_code == 200, (username, inbox.text)
+        # the cases were worked before the last PPKS identification, which counts their services: a cell
+        # published in both runs with as many people flagged and fewer without any service
+        with sqlite3.connect(demo_dir / "inklusi.db") as db:
+            first, last = (row[0] for row in db.execute("SELECT id FROM ppks_run ORDER BY started_at"))
+            served = db.execute(
+                "SELECT a.area_code, a.category, a.slice, a.key FROM ppks_cell a"
+                " JOIN ppks_cell b ON b.run_id = ? AND (b.area_code, b.measure, b.slice, b.category, b.key)"
+                " = (a.area_code, a.measure, a.slice, a.category, a.key)"
+                " JOIN ppks_cell fa ON (fa.run_id, fa.measure, fa.area_code, fa.slice, fa.category, fa.key)"
+                " = (a.run_id, 'flagged', a.area_code, a.slice, a.category, a.key)"
+                " JOIN ppks_cell fb ON (fb.run_id, fb.measure, fb.area_code, fb.slice, fb.category, fb.key)"
+                " = (b.run_id, 'flagged', a.area_code, a.slice, a.category, a.key)"
+                " WHERE a.run_id = ? AND a.measure = 'unserved' AND b.value < a.value"
+                " AND fa.value = fb.value",
+                (last, first),
+            ).fetchall()
+        assert ("ID", "homeless", "sex", "male") in served, served  # Asep's services
     finally:
         process.terminate()
         process.wait(timeout=30)
     again = subprocess.run([*command[:-2], "--no-serve"], env=env, capture_output=True, text=True, check=True)
     assert f"0 households added; the registry holds {added.group(2)}." in again.stdout
+    assert "Case management (/cases)" not in again.stdout  # the cases were kept
+    with sqlite3.connect(demo_dir / "inklusi.db") as db:
+        assert db.execute("SELECT count(*) FROM case_file").fetchone()[0] == 7
     assert "listed twice" not in again.stdout  # nothing generated the second time
     assert "Lists without identity numbers" not in again.stdout
     assert Path(tmp_path / "demo" / "secrets" / "audit.key").exists()

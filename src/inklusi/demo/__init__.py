@@ -8,8 +8,10 @@ noisy second listing of some of the same people and de-duplicates the registry, 
 pairs in the stewards' review queue; links a small scenario of lists without identity numbers (a table
 apart from the registry) and scores the result against its truth; trains the national proxy-means model
 on a synthetic survey and ranks every household into deciles; identifies PPKS candidates (vulnerable
-groups) and lets the case worker verify a few; then serves. Safe to run again: what
-exists is kept.
+groups) and lets the case worker verify a few; adds case management (a ministry centre, the Dinas Sosial of
+Kota Bandung and two foundations with their workers and supervisors, their services in the directory, and
+cases along several paths: ``demo.cases``) before the PPKS rules run again, so that the stored picture counts
+the services the cases recorded; then serves. Safe to run again: what exists is kept.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from inklusi.access import service as access
 from inklusi.access.model import OrganisationKind, Principal
 from inklusi.config import Settings
 from inklusi.context import Context
+from inklusi.demo import cases as case_management
+from inklusi.demo.cases import DemoCases, prepare_cases
 from inklusi.demo.linkage import DemoLinkage, WeakListsResult, evaluate_weak_lists, prepare_demo
 from inklusi.demo.outside import register_outside
-from inklusi.demo.ppks import DemoPpks, identify_and_verify_demo
+from inklusi.demo.ppks import DemoPpks, identify_again, identify_and_verify_demo
 from inklusi.demo.welfare import DemoRanking, train_and_rank_demo
 from inklusi.errors import Invalid
 from inklusi.i18n import Text, msg
@@ -61,6 +65,7 @@ ORGANISATIONS = (
     ("Dinas Sosial Provinsi Jawa Barat", OrganisationKind.regional, "32"),
     ("Yayasan Peduli Sesama Bandung", OrganisationKind.ngo, "32.73"),
     ("Inspektorat Jenderal", OrganisationKind.central, None),
+    *case_management.ORGANISATIONS,  # a ministry centre, a Dinas Sosial, a foundation (livelihoods)
 )
 USERS = (
     DemoUser("perencana", "Perencana Pusat", "Kementerian Sosial RI", (("planner", None),)),
@@ -75,6 +80,7 @@ USERS = (
         (("case_worker", "32.73"),),
     ),
     DemoUser("auditor", "Auditor", "Inspektorat Jenderal", (("auditor", None),)),
+    *(DemoUser(*user) for user in case_management.USERS),  # case workers and supervisors
 )
 CASE_WORKER = "pendamping.bandung"
 
@@ -93,6 +99,7 @@ class DemoReport:
     weak_lists: WeakListsResult | None = None  # linkage without identity numbers, on a table apart
     outside: int = 0  # people registered outside any household (outreach, a panti's intake)
     ppks: DemoPpks | None = None  # None when the flags existed already
+    cases: DemoCases | None = None  # None when the demo's cases existed already
 
 
 @dataclass(frozen=True)
@@ -139,8 +146,18 @@ def prepare(
         if not welfare_service.list_runs(ctx):
             ranking = train_and_rank_demo(ctx, Principal.system("demo"), progress=step)
         flags = None
+        worked: list[DemoCases | None] = []  # what work_cases did
+
+        def work_cases() -> None:
+            worked.append(prepare_cases(ctx, progress=step))
+
         if ranking is not None:  # a new ranking: identify on it (a registry kept as it was keeps its flags)
-            flags = identify_and_verify_demo(ctx, (CASE_WORKER, DEMO_PASSWORD), progress=step)
+            credentials = (CASE_WORKER, DEMO_PASSWORD)
+            flags = identify_and_verify_demo(ctx, credentials, progress=step, between=work_cases)
+        else:
+            work_cases()
+            if worked[0] is not None:  # cases new to a registry kept from an older demo: count their services
+                identify_again(ctx, progress=step)
         total = registry.count_households(ctx)
     finally:
         ctx.close()
@@ -158,6 +175,7 @@ def prepare(
         weak,
         outside,
         flags,
+        worked[0],
     )
 
 

@@ -1,7 +1,8 @@
 """PPKS in ``inklusi demo``: after the welfare ranking, run the identification rules over the registry and
 let the demo's case worker (Kota Bandung) verify a few candidates and reject one, as after home visits,
-through the PPKS service like any caller (scoped and audited as that worker); then run the rules again, as
-a later round would, so that the stored aggregates count the decisions and have a previous run."""
+through the PPKS service like any caller (scoped and audited as that worker); then (after ``between``: the
+demo's case management, whose recorded services meet needs) run the rules again, as a later round would, so
+that the stored aggregates count the decisions and the services and have a previous run."""
 
 from __future__ import annotations
 
@@ -34,8 +35,10 @@ def identify_and_verify_demo(
     worker: tuple[str, str],
     *,
     progress: Callable[..., None] = lambda _text, _done=0, _total=None: None,
+    between: Callable[[], object] = lambda: None,
 ) -> DemoPpks:
-    """Identify candidates, then ``worker`` (username, password) decides the first few of their area."""
+    """Identify candidates, then ``worker`` (username, password) decides the first few of their area;
+    ``between`` runs before the rules run again."""
     run = ppks.identify(ctx, Principal.system("demo"), progress=progress)
     progress(msg("A case worker verifies a few PPKS candidates after home visits"))
     principal = access.authenticate(ctx, *worker)
@@ -48,8 +51,15 @@ def identify_and_verify_demo(
         else:
             ppks.reject(ctx, principal, flag.id, reason="Kunjungan rumah: tidak sesuai (demo)")
             rejected += 1
+    between()
+    return DemoPpks(run, worker[0], verified, rejected, identify_again(ctx, progress=progress))
+
+
+def identify_again(
+    ctx: Context, *, progress: Callable[..., None] = lambda _text, _done=0, _total=None: None
+) -> ppks.RunSummary:
+    """Run the rules again, counting the services the cases recorded as meeting needs."""
     progress(msg("Identifying again: the stored aggregates count the decisions"))
-    again = ppks.identify(
+    return ppks.identify(
         ctx, Principal.system("demo"), services=cases.delivered_services(ctx), progress=progress
     )
-    return DemoPpks(run, worker[0], verified, rejected, again)
