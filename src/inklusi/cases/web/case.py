@@ -67,6 +67,8 @@ def show_case(
         consent_choices=consent_choices(case, "transfer", page, language),
         workers={str(w.id): w.name for w in screen.workers},
         today=date.today(),
+        today_value=date.today().isoformat(),  # the value of a date field (HTML's is ISO 8601)
+        follow_up_value=case.follow_up_on.isoformat() if case.follow_up_on else "",
         reasoned={t.name.value for t in screen.transitions if t.reason_required},
     )
 

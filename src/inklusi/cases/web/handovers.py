@@ -63,7 +63,7 @@ def show_refer(
         "labels": page,
         "consent_choices": consent_choices(case, "referral", page, language),
         "basis_form": "refer",
-        "respond_by": date.today() + timedelta(days=RESPOND_DAYS),
+        "respond_by": (date.today() + timedelta(days=RESPOND_DAYS)).isoformat(),  # a date field's value
     }
     if request.headers.get("HX-Request") and problems is None:
         return render(request, "cases/_targets.html", problems=None, **context)
