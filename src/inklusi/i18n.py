@@ -38,16 +38,11 @@ class Text:
 
     def render(self, language: str = DEFAULT_LANGUAGE) -> str:
         """The message in ``language``; a date among its parameters reads like every other date a person
-        sees in that language (:func:`format_day`)."""
+        sees in that language (:func:`format_day`), a message among them is rendered in it too."""
         text = translations(language).gettext(self.msgid)
         if not self.params:
             return text
-        shown = {
-            name: format_day(value, language)
-            if isinstance(value, date) and not isinstance(value, datetime)
-            else value
-            for name, value in self.params.items()
-        }
+        shown = {name: _shown(value, language) for name, value in self.params.items()}
         return text.format(**shown)
 
     def both(self) -> dict[str, str]:
@@ -56,6 +51,15 @@ class Text:
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+def _shown(value: object, language: str) -> object:
+    """A parameter as a message shows it: a date like every other date, a message in the same language."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return format_day(value, language)
+    if isinstance(value, Text):
+        return value.render(language)
+    return value
 
 
 def msg(msgid: str, **params: object) -> Text:

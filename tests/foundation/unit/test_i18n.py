@@ -66,3 +66,14 @@ def test_a_date_in_a_message_reads_like_every_other_date_in_that_language():
     )
     assert "9 Apr 1993" in text.render("id") and "19 Feb 1984" in text.render("id")
     assert "1993-04-09" not in text.render("id")
+
+
+def test_a_message_among_the_parameters_is_shown_in_the_same_language() -> None:
+    refusal = msg(
+        "No valid consent of the person for this {purpose} to {organisation}: record one, or "
+        "override it with a reason",
+        purpose=msg("transfer"),
+        organisation="LKS Harapan",
+    )
+    assert "untuk pengalihan ini ke LKS Harapan" in refusal.render("id")
+    assert "for this transfer to LKS Harapan" in refusal.render("en")

@@ -22,9 +22,17 @@ from inklusi.cases.store import handovers as store
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.errors import Forbidden, Invalid, Issue, NotFound
-from inklusi.i18n import msg
+from inklusi.i18n import Text, msg
 from inklusi.ids import new_id
 from inklusi.registry import service as registry
+
+# What a refusal calls the handover it refuses ("this referral", "this transfer"), in the reader's language.
+PURPOSE_WORDS: dict[ConsentPurpose, Text] = {
+    ConsentPurpose.referral: msg("referral"),
+    ConsentPurpose.transfer: msg("transfer"),
+    ConsentPurpose.data_sharing: msg("data sharing"),
+    ConsentPurpose.assessment: msg("assessment"),
+}
 
 
 def consent_of(row: RowMapping) -> Consent:
@@ -155,7 +163,7 @@ def handover_basis(
                 msg(
                     "Consent {id} does not cover this {purpose} today",
                     id=str(consent_id),
-                    purpose=purpose.value,
+                    purpose=PURPOSE_WORDS[purpose],
                 ),
                 "consent_id",
             )
@@ -168,7 +176,7 @@ def handover_basis(
             msg(
                 "No valid consent of the person for this {purpose} to {organisation}: record one, or "
                 "override it with a reason",
-                purpose=purpose.value,
+                purpose=PURPOSE_WORDS[purpose],
                 organisation=organisations[recipient].name,
             ),
             "consent_id",
