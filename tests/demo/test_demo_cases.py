@@ -4,6 +4,7 @@ both databases)."""
 
 from __future__ import annotations
 
+import json
 from uuid import UUID
 
 from inklusi import demo
@@ -15,7 +16,9 @@ from inklusi.cases.records import OutcomeKind
 from inklusi.demo import cases as demo_cases
 from inklusi.demo.outside import register_outside
 from inklusi.directory import service as directory
+from inklusi.directory.validation import validator_for
 from inklusi.ppks.model import ServiceType
+from tests.directory.conftest import ORIGINALS
 
 
 def _world(ctx, tmp_path) -> demo_cases.DemoCases | None:
@@ -118,3 +121,14 @@ def test_the_demos_directory_names_who_answers_referrals(ctx, tmp_path):
     assert offers["lansia-care"].organisation_id is None  # a provider that does not use Inklusi
     found = directory.search(ctx, service_type="vocational_training", area_code="32.73.01.1001")
     assert [offer.name for offer in found] == ["Pelatihan mebel dari kayu bekas"]
+    # the HSDS export of the demo's directory is valid against the HSDS 3 schemas: the copies the package
+    # ships and, where the shared folder is at hand, the files Open Referral publishes
+    exported = directory.export_hsds(ctx)
+    assert len(exported) == len(services)
+    validators = [validator_for("service.json")]
+    if ORIGINALS.is_dir():
+        files = ORIGINALS.glob("*.json")
+        originals = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in files}
+        validators.append(validator_for("service.json", originals))
+    for validator in validators:
+        assert [list(validator.iter_errors(record)) for record in exported] == [[]] * len(exported)
