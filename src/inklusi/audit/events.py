@@ -268,6 +268,11 @@ WELFARE_RANK_READ = _kind(
 WELFARE_RANK_HISTORY = _kind(
     "welfare.rank.history", "household", msg("A household's welfare ranks over time were read")
 )  # fmt: skip
+WELFARE_DECILES_EXPORT = _kind(
+    "welfare.deciles.export", "area", msg("The ranked households of an area were exported"),
+    Purpose.programme_targeting,
+    run="the ranking run", format="csv or xlsx", households="how many households the file lists",
+)  # fmt: skip
 
 # --- Linkage: duplicates and entities --------------------------------------------------------------------
 

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from uuid import UUID
 
 import pyarrow as pa
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, case, func, insert, select
 from sqlalchemy.engine import Connection, RowMapping
 
 from inklusi.access.model import Scope
-from inklusi.access.scope_sql import in_scope
+from inklusi.access.scope_sql import in_area, in_scope
 from inklusi.db import bulk_insert
 from inklusi.welfare.tables import household_rank, welfare_model, welfare_run
 
@@ -171,6 +171,64 @@ def decile_counts(conn: Connection, run_id: UUID, scope: Scope) -> list[tuple[in
         .order_by(r.c.national_decile)
     )
     return [(int(d), int(h), int(p)) for d, h, p in conn.execute(stmt)]
+
+
+# --- Reads by area (the planner pages) ----------------------------------------------------------------
+
+
+def _within(column, scope: Scope, area: str | None):
+    return and_(in_scope(column, scope), in_area(column, area)) if area else in_scope(column, scope)
+
+
+def decile_counts_by_area(
+    conn: Connection, run_id: UUID, scope: Scope, area: str | None, length: int
+) -> list[tuple[str, int, int, int]]:
+    """(child area code: the first ``length`` characters of the village code, national decile, households,
+    people) of a run inside ``area`` (None: the nation) and the scope."""
+    r = household_rank
+    child = func.substr(r.c.village_code, 1, length)
+    stmt = (
+        select(child, r.c.national_decile, func.count(), func.sum(r.c.people))
+        .where(r.c.run_id == run_id, _within(r.c.village_code, scope, area))
+        .group_by(child, r.c.national_decile)
+    )
+    return [(str(c), int(d), int(h), int(p)) for c, d, h, p in conn.execute(stmt)]
+
+
+def movements_by_area(
+    conn: Connection, from_run: UUID, to_run: UUID, scope: Scope, area: str | None, length: int
+) -> list[tuple[str, int, int, int]]:
+    """(child area code of the household's village in ``to_run``, households that moved to a poorer
+    national decile, to a richer one, stayed) for the households ranked in both runs."""
+    a, b = household_rank.alias("a"), household_rank.alias("b")
+    child = func.substr(b.c.village_code, 1, length)
+    poorer = func.sum(case((b.c.national_decile < a.c.national_decile, 1), else_=0))
+    richer = func.sum(case((b.c.national_decile > a.c.national_decile, 1), else_=0))
+    same = func.sum(case((b.c.national_decile == a.c.national_decile, 1), else_=0))
+    stmt = (
+        select(child, poorer, richer, same)
+        .select_from(a.join(b, and_(a.c.household_id == b.c.household_id, b.c.run_id == to_run)))
+        .where(a.c.run_id == from_run, _within(b.c.village_code, scope, area))
+        .group_by(child)
+    )
+    return [(str(c), int(d or 0), int(u or 0), int(s or 0)) for c, d, u, s in conn.execute(stmt)]
+
+
+def count_ranked(conn: Connection, run_id: UUID, scope: Scope, area: str) -> int:
+    r = household_rank
+    stmt = select(func.count()).where(r.c.run_id == run_id, _within(r.c.village_code, scope, area))
+    return int(conn.execute(stmt).scalar_one())
+
+
+def ranked_in_area(conn: Connection, run_id: UUID, scope: Scope, area: str) -> list[RowMapping]:
+    """The ranked households of an area in a run, poorest first (score, then household id)."""
+    r = household_rank
+    stmt = (
+        select(r)
+        .where(r.c.run_id == run_id, _within(r.c.village_code, scope, area))
+        .order_by(r.c.score, r.c.household_id)
+    )
+    return list(conn.execute(stmt).mappings())
 
 
 def run_row(

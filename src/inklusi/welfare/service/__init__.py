@@ -9,6 +9,14 @@ report movements between rankings, and the demo's train-and-rank.
   covering the household's village (otherwise "not found") and is audited in the same transaction.
 """
 
+# The planner's pages: reads by area, the export of an area's ranked households, a run and its report
+from inklusi.welfare.service.areas import (
+    AreaDeciles,
+    AreaMovements,
+    decile_distribution,
+    export_ranked,
+    movements_by_area,
+)
 from inklusi.welfare.service.models import (
     design_of,
     engine_for,
@@ -31,22 +39,39 @@ from inklusi.welfare.service.reads import (
     movements,
     rank_history,
 )
+from inklusi.welfare.service.reports import (
+    RunDetails,
+    candidate_metrics,
+    report_available,
+    run_details,
+    run_report,
+)
 
 __all__ = [
+    "AreaDeciles",
+    "AreaMovements",
     "DecileFile",
+    "RunDetails",
+    "candidate_metrics",
+    "decile_distribution",
     "decile_summary",
     "design_of",
     "engine_for",
     "explain_household",
     "export_deciles",
+    "export_ranked",
     "fit_survey",
     "get_run",
     "household_rank",
     "list_models",
     "list_runs",
     "movements",
+    "movements_by_area",
     "rank_history",
     "rank_registry",
+    "report_available",
+    "run_details",
+    "run_report",
     "targeting_report",
     "train_model",
 ]
