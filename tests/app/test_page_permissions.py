@@ -89,6 +89,14 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/linkage/entities/{entity_id}/unmerge"): Page(WRITE, NOT_FOUND, form=posted(records=MISSING)),
     # the welfare part of a household page: "not ranked" for a household the reader may not see
     ("GET", "/households/{household_id}/welfare"): Page(READ),
+    # the welfare planner's pages (aggregates inside the caller's scope; no ranking here: "none yet"), a
+    # run that does not exist, and the export of an area's households (no ranking to export here)
+    ("GET", "/welfare"): Page(READ),
+    ("GET", "/welfare/runs/{run_id}"): Page(READ, NOT_FOUND),
+    ("GET", "/welfare/runs/{run_id}/report"): Page(READ, NOT_FOUND),
+    ("GET", "/welfare/deciles"): Page(READ),
+    ("GET", "/welfare/movements"): Page(READ),
+    ("GET", "/welfare/deciles/export"): Page(READ, NOT_FOUND),
     ("GET", "/ppks/candidates"): Page(PPKS_PERSONS),
     ("POST", "/ppks/flags/{flag_id}/verify"): Page(PPKS_VERIFY, NOT_FOUND, form=EMPTY),
     ("POST", "/ppks/flags/{flag_id}/reject"): Page(PPKS_VERIFY, NOT_FOUND, form=posted(reason="no")),
@@ -213,6 +221,7 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "referral_id",
         "transfer_id",
         "consent_id",
+        "run_id",
     ):
         values[name] = MISSING
     return path.format(**values)
