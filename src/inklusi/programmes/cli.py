@@ -18,7 +18,7 @@ from inklusi.i18n import msg
 if TYPE_CHECKING:
     from inklusi.programmes.service import FolderEvaluation
 
-# The service pulls in Ibis and the welfare models: imported when a command runs (`inklusi --help` stays fast).
+# The service pulls in Ibis and the welfare models: imported when a command runs (a fast `inklusi --help`).
 
 app = typer.Typer(help="Social assistance programmes: simulation and evaluation.", no_args_is_help=True)
 
@@ -94,13 +94,14 @@ def evaluate(
         msg("Poorest 40 % covered"),
     ):
         table.add_column(heading.render(language))
-    for row in result.as_dict()["programmes"]:  # type: ignore[union-attr]
+    for outcome in result.simulation.outcomes:
+        measured = outcome.measured_coverage_poorest or {}
         table.add_row(
-            str(row["programme"]),
-            f"{row['beneficiaries']:,}",
-            f"{row['cost']:,.0f}",
-            f"{_share(row['expected_inclusion_error'])} / {_share(row['inclusion_error'])}",
-            f"{_share(row['expected_exclusion_error'])} / {_share(row['exclusion_error'])}",
-            _share(row["coverage_poorest_40"]),
+            outcome.programme,
+            f"{outcome.beneficiaries:,}",
+            f"{outcome.cost:,.0f}",
+            f"{_share(outcome.expected_inclusion_error)} / {_share(outcome.measured_inclusion_error)}",
+            f"{_share(outcome.expected_exclusion_error)} / {_share(outcome.measured_exclusion_error)}",
+            _share(measured.get(40)),
         )
     console.print(table)
