@@ -30,6 +30,8 @@ from inklusi.welfare.service.ranking import (
     export_deciles,
     get_run,
     list_runs,
+    poverty_curve,
+    poverty_curve_of,
     rank_registry,
 )
 from inklusi.welfare.service.reads import (
@@ -67,6 +69,8 @@ __all__ = [
     "list_runs",
     "movements",
     "movements_by_area",
+    "poverty_curve",
+    "poverty_curve_of",
     "rank_history",
     "rank_registry",
     "report_available",
