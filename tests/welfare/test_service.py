@@ -65,6 +65,16 @@ def test_every_household_is_ranked_with_the_model_version(ctx, ranked):
     )  # equal people, up to households
 
 
+def test_training_keeps_the_targeting_report_for_the_run_page(ctx, ranked):
+    """Made from training's own out-of-fold predictions (no second training when a page asks for it)."""
+    model, run = ranked
+    details = service.run_details(ctx, SYSTEM, run.id)
+    assert service.report_available(ctx, details)
+    html = service.run_report(ctx, SYSTEM, run.id)
+    assert html.startswith("<!doctype html>") and "Targeting report" in html
+    assert model.metrics["chosen"] in html
+
+
 def test_a_household_rank_is_scoped_and_audited(ctx, ranked):
     _model, run = ranked
     household_id = some_household(ctx, run.id)

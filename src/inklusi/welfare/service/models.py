@@ -144,6 +144,9 @@ def train_model(
         "metrics": dumps(metrics_document(trained, design_of(spec), sample)),
         "artifact": dumps(model_to_json(trained.model)),
     }
+    # the targeting report is made now, from the out-of-fold predictions in hand, and kept with the model
+    # (a page shows it later without the survey, which may be gone by then)
+    keep_report(ctx, row["version"], report_of(spec, Path(survey).name, trained, sample))
     with ctx.transaction() as conn:
         store.insert_model(conn, row)
         detail = {"version": row["version"], "kind": row["kind"], "fingerprint": data_print}
@@ -193,7 +196,12 @@ def targeting_report(
     """The targeting report (HTML) of a specification's candidates on a survey, out of fold."""
     spec = load_spec(spec) if isinstance(spec, str) else spec
     trained, sample = fit_survey(spec, survey, persons, weight=weight, reference_date=reference_date)
-    title = f"Targeting report: {spec.key} on {Path(survey).name}"
+    return report_of(spec, Path(survey).name, trained, sample)
+
+
+def report_of(spec: Spec, survey_name: str, trained: Trained, sample: Sample) -> str:
+    """The targeting report (HTML) of trained candidates on their survey sample."""
+    title = f"Targeting report: {spec.key} on {survey_name}"
     area_column = design_of(spec).area_column
     areas = sample.frame.get(area_column) if area_column is not None else None
     warnings = leak_warnings({c.kind.value: c.metrics.r2 for c in trained.candidates})
@@ -202,6 +210,19 @@ def targeting_report(
             title, sample, trained.candidates, trained.chosen, areas, spec.selection.coverage, warnings
         )
     )
+
+
+def report_path(ctx: Context, version: str) -> Path:
+    """Where the targeting report of a model version is kept (under the data folder)."""
+    return ctx.settings.data_dir / "welfare" / "reports" / f"{version}.html"
+
+
+def keep_report(ctx: Context, version: str, html: str) -> None:
+    path = report_path(ctx, version)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_text(html, encoding="utf-8")
+    partial.replace(path)
 
 
 def run_info(row) -> RunInfo:

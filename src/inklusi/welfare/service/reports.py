@@ -1,17 +1,14 @@
 """A ranking run as a planner reads it: the run, its model and the model's out-of-fold metrics (stored with
 the model), and the model's targeting report (:mod:`inklusi.welfare.report`).
 
-The report needs the survey the model was trained on (every candidate is cross-validated again, with the
-stored specification and its seed, so it shows the figures of training): it is made the first time it is
-asked for, while the training files are where training read them and still have the fingerprint stored with
-the model, and kept under the data folder (``welfare/reports/<model version>.html``). Without them there is
-no report, only the stored metrics. Runs, models and metrics hold no personal data; the pages ask for
+The report is made when the model is trained, from the out-of-fold predictions training has in hand, and
+kept under the data folder (``welfare/reports/<model version>.html``); a model trained before reports were
+kept has only its stored metrics. Runs, models and metrics hold no personal data; the pages ask for
 ``registry:read`` like the rest of the welfare pages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from uuid import UUID
 
 from inklusi.access.model import Permission, Principal
@@ -20,11 +17,8 @@ from inklusi.errors import NotFound
 from inklusi.i18n import msg
 from inklusi.welfare import store
 from inklusi.welfare.model import ModelInfo, RunInfo
-from inklusi.welfare.service.models import model_info, run_info, targeting_report
+from inklusi.welfare.service.models import model_info, report_path, run_info
 from inklusi.welfare.spec import Spec
-from inklusi.welfare.training import fingerprint
-
-PERSONS_FILE = "persons.parquet"
 
 
 @dataclass(frozen=True)
@@ -53,52 +47,20 @@ def run_details(ctx: Context, principal: Principal, run_id: UUID) -> RunDetails:
     )
 
 
-def _cached(ctx: Context, details: RunDetails) -> Path:
-    return ctx.settings.data_dir / "welfare" / "reports" / f"{details.model.version}.html"
-
-
-def _training_files(details: RunDetails) -> tuple[Path, Path | None] | None:
-    """The survey (and its persons file, next to it) if they still have the fingerprint of training."""
-    survey = Path(details.training_file)
-    if not survey.is_file():
-        return None
-    persons = survey.parent / PERSONS_FILE
-    for candidate in ((survey, persons), (survey, None)):
-        if candidate[1] is not None and not candidate[1].is_file():
-            continue
-        paths = tuple(p for p in candidate if p is not None)
-        if fingerprint(*paths) == details.model.training_fingerprint:
-            return candidate
-    return None
-
-
 def report_available(ctx: Context, details: RunDetails) -> bool:
-    return _cached(ctx, details).is_file() or _training_files(details) is not None
+    return report_path(ctx, details.model.version).is_file()
 
 
 def run_report(ctx: Context, principal: Principal, run_id: UUID) -> str:
-    """The targeting report of the run's model (HTML), made once and kept; ``NotFound`` when the training
-    data is no longer there as it was."""
+    """The targeting report of the run's model (HTML), made when the model was trained; ``NotFound`` for
+    a model trained before reports were kept (or whose data folder lost it)."""
     details = run_details(ctx, principal, run_id)
-    cached = _cached(ctx, details)
-    if cached.is_file():
-        return cached.read_text(encoding="utf-8")
-    files = _training_files(details)
-    if files is None:
+    path = report_path(ctx, details.model.version)
+    if not path.is_file():
         raise NotFound(
-            msg(
-                "The survey model {version} was trained on is no longer at {path} as it was: no report",
-                version=details.model.version,
-                path=details.training_file,
-            )
+            msg("No targeting report was kept for the model {version}", version=details.model.version)
         )
-    survey, persons = files
-    html = targeting_report(survey, persons, spec=details.spec)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".part")
-    partial.write_text(html, encoding="utf-8")
-    partial.replace(cached)
-    return html
+    return path.read_text(encoding="utf-8")
 
 
 def candidate_metrics(details: RunDetails) -> list[dict[str, object]]:
