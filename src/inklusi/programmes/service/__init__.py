@@ -1,5 +1,7 @@
 """Use cases of the programmes slice (docs/programmes.md).
 
+- ``evaluate_folder``: programmes evaluated on a synthetic population folder against its truth.
+
 - ``list_programmes``, ``get_programme``, ``save_programme``: the shipped and stored specifications
   (``programmes:read``; storing: ``programmes:manage``, a new version when the spec changed; audited).
 - ``simulate_registry``: programmes simulated together on the current registry (snapshot, the latest welfare
@@ -16,6 +18,7 @@
 """
 
 from inklusi.programmes.service.catalogue import get_programme, list_programmes, save_programme
+from inklusi.programmes.service.evaluating import FolderEvaluation, evaluate_folder
 from inklusi.programmes.service.fkp import get_meeting, list_meetings, record_meeting
 from inklusi.programmes.service.grievances import (
     decide_grievance,
@@ -48,6 +51,7 @@ __all__ = [
     "EntryView",
     "Export",
     "ExportFormat",
+    "FolderEvaluation",
     "GrievanceInfo",
     "GrievanceView",
     "ListInfo",
@@ -57,6 +61,7 @@ __all__ = [
     "ScenarioInfo",
     "VillageCount",
     "decide_grievance",
+    "evaluate_folder",
     "export_list",
     "freeze",
     "get_grievance",
