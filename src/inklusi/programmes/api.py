@@ -22,11 +22,8 @@ from inklusi.programmes.schemas import (
     GrievanceRequest,
     MeetingRequest,
     SimulateRequest,
-    grievance_view_out,
-    meeting_out,
-    programme_out,
-    simulation_out,
 )
+from inklusi.programmes.service import GrievanceView, MeetingInfo, ProgrammeInfo, RegistrySimulation
 from inklusi.programmes.spec import ProgrammeSpec, parse_programme, parse_yaml
 
 router = APIRouter(tags=["programmes"])
@@ -38,6 +35,49 @@ SPEC_BODY: dict[str, Any] = {
         "content": {"application/json": {"schema": {"type": "object"}}, "application/yaml": {"schema": {}}},
     }
 }
+
+
+def programme_out(info: ProgrammeInfo) -> dict[str, Any]:
+    data = {k: v for k, v in info.__dict__.items() if k != "spec"}
+    return {**data, "key": info.key, "spec": info.spec.model_dump(mode="json")}
+
+
+def simulation_out(result: RegistrySimulation) -> dict[str, Any]:
+    return {
+        **result.simulation.as_dict(),
+        "welfare_run_id": result.welfare_run_id,
+        "registry_at": result.registry_at,
+        "scenario_ids": result.scenario_ids,
+    }
+
+
+def meeting_out(meeting: MeetingInfo) -> dict[str, Any]:
+    data = asdict(meeting)
+    data["attendance"] = [{"name": n, "role": r} for n, r in meeting.attendance]
+    return data
+
+
+def grievance_view_out(view: GrievanceView) -> dict[str, Any]:
+    explanation = None
+    if view.explanation is not None:
+        e = view.explanation
+        explanation = {
+            "score": e.score,
+            "baseline": e.baseline,
+            "national_decile": e.rank.national_decile,
+            "national_percentile": e.rank.national_percentile,
+            "data_changed": e.data_changed,
+            "contributions": [
+                {"proxy": c.proxy, "label": c.label, "value": c.value, "contribution": c.contribution,
+                 "percent": c.percent, "text": c.describe()}
+                for c in e.contributions
+            ],
+        }  # fmt: skip
+    return {
+        **asdict(view.grievance),
+        "explanation": explanation,
+        "entry": asdict(view.entry) if view.entry else None,
+    }
 
 
 def _spec(ctx, principal, named: str | dict[str, Any]) -> ProgrammeSpec:
@@ -57,8 +97,8 @@ async def save_programme(request: Request, ctx: ContextDep, principal: Principal
     """Store a specification (a new version when it changed)."""
     body = await request.body()
     if len(body) > MAX_SPEC_BYTES:
-        text = msg("The document is larger than {n} MB", n=0.25)
-        raise Invalid(text, [Issue("body", "too_large", text)])
+        too_large = msg("The document is larger than {n} MB", n=0.25)
+        raise Invalid(too_large, [Issue("body", "too_large", too_large)])
     text = body.decode("utf-8", errors="replace")
     if "json" in request.headers.get("content-type", ""):
         try:

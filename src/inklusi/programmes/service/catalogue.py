@@ -104,8 +104,9 @@ def store_in(ctx: Context, conn: Connection, principal: Principal, spec: Program
     if newest is not None or (spec.name in shipped and _content(shipped[spec.name]) != _content(spec)):
         version = max(spec.version, base + 1)
     stored = spec.model_copy(update={"version": version})
+    programme_id = new_id()
     row = {
-        "id": new_id(),
+        "id": programme_id,
         "name": stored.name,
         "version": version,
         "spec": stored.model_dump_json(),
@@ -119,11 +120,11 @@ def store_in(ctx: Context, conn: Connection, principal: Principal, spec: Program
         kind=events.PROGRAMME_SAVE,
         actor=principal.actor,
         purpose=Purpose.programme_targeting,
-        object_id=str(row["id"]),
+        object_id=str(programme_id),
         detail={"name": stored.name, "version": version},
     )
     audit.record(ctx, conn, event)
-    written = store.programme_by_id(conn, row["id"])
+    written = store.programme_by_id(conn, programme_id)
     assert written is not None  # inserted in this transaction
     return _stored(written, shipped)
 

@@ -235,7 +235,7 @@ def _names(ctx: Context, principal: Principal, heads: dict[str, str]) -> dict[st
         ctx, principal, person_ids=[UUID(p) for p in heads.values()], purpose=Purpose.programme_targeting
     )
     names = dict(zip(found["person_id"].to_pylist(), found["name"].to_pylist(), strict=True))
-    return {household: names.get(person) for household, person in heads.items() if person in names}
+    return {household: str(names[person]) for household, person in heads.items() if names.get(person)}
 
 
 def _taken(programme: str, cycle: str) -> Conflict:
