@@ -127,8 +127,9 @@ def freeze(
     if as_json:
         _echo(asdict(frozen))
         return
+    cost = f"{frozen.cost:,.0f}"
     say(msg("List {id} frozen: {households} households, cost {cost}", id=str(frozen.id),
-            households=frozen.households, cost=f"{frozen.cost:,.0f}"))  # fmt: skip
+            households=frozen.households, cost=cost))  # fmt: skip
 
 
 @app.command("lists")
