@@ -62,9 +62,7 @@ class Permission(StrEnum):
 # Permissions about the system as a whole, not about data in an area: a grant of one of these limited to an
 # area gives nothing (an auditor reads the whole log, a user administrator manages every account).
 # Programmes are simulated and their lists frozen over the whole registry: programmes:manage too.
-NATIONWIDE_ONLY = frozenset(
-    {Permission.audit_read, Permission.users_manage, Permission.programmes_manage}
-)
+NATIONWIDE_ONLY = frozenset({Permission.audit_read, Permission.users_manage, Permission.programmes_manage})
 
 # What :meth:`Principal.require` says when it refuses: one message per permission.
 REFUSALS: dict[Permission, Text] = {

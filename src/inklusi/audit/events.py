@@ -477,7 +477,6 @@ GRIEVANCE_DECIDE = _kind(
 )  # fmt: skip
 
 
-
 def describe(action: str) -> Text | None:
     """What an action of the log means, for the auditor's pages (None: not in the catalogue)."""
     kind = CATALOGUE.get(action)
