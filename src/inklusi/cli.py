@@ -21,7 +21,7 @@ from inklusi.i18n import DEFAULT_LANGUAGE, msg, translations
 from inklusi.instrument.cli import import_files, imports, instrument, show_import
 from inklusi.linkage.cli import TRAINING_PATHS, linkage
 from inklusi.ppks.cli import ppks
-from inklusi.programmes.cli import app as programmes
+from inklusi.programmes.cli import programmes
 from inklusi.registry.cli import registry
 from inklusi.synth.cli import synth
 from inklusi.welfare.cli import welfare
