@@ -3,7 +3,8 @@ compared, beneficiary lists with their exports and each village's FKP meeting pa
 Every page goes through the programmes service (permissions, scope, audit); forms post with the CSRF token
 and show a refusal in the form itself.
 
-The routes of fixed paths (``/programmes/compare``, ``/programmes/lists``) come before ``/programmes/{name}``."""
+The routes of fixed paths (``/programmes/compare``, ``/programmes/lists``) come before
+``/programmes/{name}``."""
 
 from fastapi import APIRouter
 
