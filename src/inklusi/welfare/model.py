@@ -160,6 +160,55 @@ def measure(
     return Metrics(float(r2), spearman, errors, len(actual))
 
 
+# --- The poverty curve ----------------------------------------------------------------------------
+
+PERCENTILES = 100
+
+
+def isotonic_decreasing(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weighted least-squares non-increasing fit of ``values`` (pool adjacent violators)."""
+    blocks: list[list[float]] = []  # [mean, weight, length]
+    for value, weight in zip(values.tolist(), weights.tolist(), strict=True):
+        blocks.append([value, weight, 1])
+        while len(blocks) > 1 and blocks[-2][0] < blocks[-1][0]:
+            mean, weight_, length = blocks.pop()
+            last = blocks[-1]
+            total = last[1] + weight_
+            last[0] = (last[0] * last[1] + mean * weight_) / total if total > 0 else (last[0] + mean) / 2
+            last[1], last[2] = total, last[2] + length
+    return np.concatenate([np.full(int(length), mean) for mean, _w, length in blocks]) if blocks else values
+
+
+def poverty_curve(
+    observed: np.ndarray,
+    predicted: np.ndarray,
+    poverty_line: np.ndarray,
+    weights: np.ndarray,
+    people: np.ndarray,
+    ids: np.ndarray,
+) -> np.ndarray:
+    """The probability of being poor at each predicted national percentile (index 0 = percentile 1).
+
+    Survey households are put in percentiles of their (out-of-fold) ``predicted`` welfare by the decile
+    rule with 100 groups over ``people`` weights; in each percentile the share of households (``weights``:
+    households represented) whose ``observed`` welfare is below their ``poverty_line`` (both logs) is the
+    raw probability; a weighted non-increasing fit smooths it, and percentiles no survey household fell in
+    take the value interpolated between their neighbours."""
+    order = np.lexsort((ids, predicted))
+    before = np.cumsum(people[order]) - people[order]
+    percentile = np.empty(len(order), dtype=np.int64)
+    percentile[order] = (PERCENTILES * before) // max(float(people.sum()), 1e-300)
+    percentile = np.clip(percentile, 0, PERCENTILES - 1)
+    poor = (observed < poverty_line).astype(float)
+    mass = np.bincount(percentile, weights=weights, minlength=PERCENTILES)
+    hits = np.bincount(percentile, weights=weights * poor, minlength=PERCENTILES)
+    occupied = np.flatnonzero(mass > 0)
+    if len(occupied) == 0:
+        return np.zeros(PERCENTILES)
+    fitted = isotonic_decreasing(hits[occupied] / mass[occupied], mass[occupied])
+    return np.interp(np.arange(PERCENTILES), occupied, fitted)
+
+
 # --- What a ranking holds --------------------------------------------------------------------------
 
 

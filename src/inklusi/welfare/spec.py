@@ -128,6 +128,14 @@ class Boosting(Strict):
     l2: float = 1.0
 
 
+class PovertyLine(Strict):
+    """Rupiah per capita per month below which a household is poor (BPS, March 2024); urban = a kelurahan
+    (the village code's tenth character is 1), as the location proxies read it."""
+
+    urban: float = Field(601_871.0, gt=0)
+    rural: float = Field(556_874.0, gt=0)
+
+
 class Spec(Strict):
     name: str
     version: int = 1
@@ -137,6 +145,7 @@ class Spec(Strict):
     region: Region = Region()
     selection: Selection = Selection()
     boosting: Boosting = Boosting()
+    poverty_line: PovertyLine = PovertyLine()
 
     @model_validator(mode="after")
     def _unique(self) -> Spec:

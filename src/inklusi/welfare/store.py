@@ -105,13 +105,18 @@ def insert_ranks(conn: Connection, run_id: UUID, batches: Iterable[pa.RecordBatc
     return written
 
 
-def national_deciles(conn: Connection, run_id: UUID, rows: int) -> Iterable[list[tuple[UUID, int]]]:
-    """Every household's national decile in a run, ``rows`` at a time (a server-side cursor)."""
+def national_deciles(
+    conn: Connection, run_id: UUID, rows: int, columns: tuple[str, ...] = ()
+) -> Iterable[list[tuple]]:
+    """Every household's (id, national decile, *columns) in a run, ``rows`` at a time (a server-side
+    cursor)."""
     r = household_rank
-    stmt = select(r.c.household_id, r.c.national_decile).where(r.c.run_id == run_id)
+    stmt = select(r.c.household_id, r.c.national_decile, *(r.c[c] for c in columns)).where(
+        r.c.run_id == run_id
+    )
     result = conn.execute(stmt, execution_options={"yield_per": rows})
     for part in result.partitions():
-        yield [(row[0], int(row[1])) for row in part]
+        yield [(row[0], int(row[1]), *row[2:]) for row in part]
 
 
 def household_rank_in_scope(

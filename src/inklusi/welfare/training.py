@@ -26,7 +26,7 @@ import pyarrow as pa
 from inklusi.errors import Invalid
 from inklusi.i18n import Text, msg
 from inklusi.welfare.linear import GroupedModel, LinearModel
-from inklusi.welfare.model import COVERAGES, LEAK_R2, Metrics, ModelKind, measure
+from inklusi.welfare.model import COVERAGES, LEAK_R2, Metrics, ModelKind, measure, poverty_curve
 from inklusi.welfare.trees import TreeModel
 
 Frame = dict[str, np.ndarray]
@@ -58,6 +58,7 @@ class Sample:
     weights: np.ndarray  # survey weights (fitting)
     people: np.ndarray  # survey weight × members (measuring: deciles are of people)
     ids: np.ndarray
+    poverty_line: np.ndarray | None = None  # log poverty line of each household (urban or rural)
 
     def __len__(self) -> int:
         return len(self.target)
@@ -69,6 +70,7 @@ class Sample:
             self.weights[rows],
             self.people[rows],
             self.ids[rows],
+            None if self.poverty_line is None else self.poverty_line[rows],
         )
 
 
@@ -134,6 +136,7 @@ def sample_from_arrow(
     weight: str | None = None,
     people: str | None = "people",
     id_column: str | None = "household_id",
+    poverty_lines: tuple[float, float] | None = None,
 ) -> Sample:
     """Arrays for fitting, with rows lacking a positive welfare value dropped."""
     y, keep = log_per_capita(
@@ -160,7 +163,12 @@ def sample_from_arrow(
     keep &= np.isfinite(w) & (w > 0)
     if keep.sum() < max(2 * design.folds, 20):
         raise Invalid(msg("Too few households with a welfare value to train on: {n}", n=int(keep.sum())))
-    sample = Sample(frame, y, w, w * np.maximum(members, 1), ids)
+    lines = None
+    if poverty_lines is not None and "village_code" in table.column_names:
+        villages = table["village_code"].fill_null("").to_pylist()
+        urban = np.array([len(v) > 9 and v[9] == "1" for v in villages], dtype=bool)
+        lines = np.log(np.where(urban, poverty_lines[0], poverty_lines[1]))
+    sample = Sample(frame, y, w, w * np.maximum(members, 1), ids, lines)
     return sample.subset(np.flatnonzero(keep))
 
 
@@ -300,13 +308,30 @@ def version_name(spec_key: str, kind: ModelKind, data_print: str, at: datetime |
     return f"{spec_key}-{kind.value}-{at:%Y%m%dT%H%M%SZ}-{data_print[:6]}"
 
 
-def metrics_document(trained: Trained, design: Design) -> dict[str, object]:
-    return {
+def metrics_document(trained: Trained, design: Design, sample: Sample | None = None) -> dict[str, object]:
+    document: dict[str, object] = {
         "chosen": trained.chosen.value,
         "selection_coverage": design.coverage,
         "folds": design.folds,
         "candidates": {c.kind.value: c.metrics.as_dict() for c in trained.candidates},
     }
+    curve = oof_poverty_curve(trained, sample) if sample is not None else None
+    if curve is not None:
+        document["poverty"] = [
+            {"percentile": k + 1, "poor_probability": float(p)} for k, p in enumerate(curve)
+        ]
+    return document
+
+
+def oof_poverty_curve(trained: Trained, sample: Sample) -> np.ndarray | None:
+    """The chosen candidate's out-of-fold poverty curve (:func:`inklusi.welfare.model.poverty_curve`):
+    100 probabilities, or None when the sample has no poverty lines (no village codes)."""
+    if sample.poverty_line is None:
+        return None
+    predicted = trained.result(trained.chosen).out_of_fold
+    return poverty_curve(
+        sample.target, predicted, sample.poverty_line, sample.weights, sample.people, sample.ids
+    )
 
 
 def dumps(data: object) -> str:

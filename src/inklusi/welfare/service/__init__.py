@@ -22,6 +22,8 @@ from inklusi.welfare.service.ranking import (
     export_deciles,
     get_run,
     list_runs,
+    poverty_curve,
+    poverty_curve_of,
     rank_registry,
 )
 from inklusi.welfare.service.reads import (
@@ -45,6 +47,8 @@ __all__ = [
     "list_models",
     "list_runs",
     "movements",
+    "poverty_curve",
+    "poverty_curve_of",
     "rank_history",
     "rank_registry",
     "targeting_report",

@@ -105,6 +105,7 @@ def fit_survey(
         target_is_log=not spec.target.log,
         per_capita_by=spec.target.per_capita_by,
         weight=weight if weight in arrow.column_names else None,
+        poverty_lines=(spec.poverty_line.urban, spec.poverty_line.rural),
     )
     return train(sample, design, candidates or spec.selection.candidates), sample
 
@@ -140,7 +141,7 @@ def train_model(
         "training_fingerprint": data_print,
         "training_households": len(sample),
         "spec": spec.model_dump_json(by_alias=True),
-        "metrics": dumps(metrics_document(trained, design_of(spec))),
+        "metrics": dumps(metrics_document(trained, design_of(spec), sample)),
         "artifact": dumps(model_to_json(trained.model)),
     }
     with ctx.transaction() as conn:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from inklusi.audit.events import Event
 from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Forbidden, NotFound
+from inklusi.errors import Forbidden, Invalid, Issue, NotFound
 from inklusi.i18n import Text, msg
 from inklusi.ids import new_id
 from inklusi.registry import service as registry
@@ -35,6 +36,8 @@ from inklusi.welfare.service.models import (
     require_ranking,
     run_info,
 )
+from inklusi.welfare.spec import Spec
+from inklusi.welfare.training import Sample, Trained, oof_poverty_curve
 
 RANK_BATCH_ROWS = 50_000
 
@@ -115,25 +118,79 @@ def _counted(batches: Iterable, step: Text, total: int, progress: Callable[..., 
 @dataclass(frozen=True)
 class DecileFile:
     run: RunInfo
-    path: Path  # Parquet: household_id (text), national_decile
+    path: Path  # Parquet: household_id (text), national_decile (+ the columns asked for)
 
 
-def export_deciles(ctx: Context, principal: Principal, path: Path) -> DecileFile | None:
+EXTRA_COLUMNS = {
+    "score": pa.float64(),
+    "national_percentile": pa.int16(),
+    "province_decile": pa.int16(),
+    "regency_decile": pa.int16(),
+    "people": pa.int16(),
+    "village_code": pa.string(),
+}
+
+
+def export_deciles(
+    ctx: Context, principal: Principal, path: Path, *, columns: Sequence[str] = ()
+) -> DecileFile | None:
     """The latest run's national decile of every household ranked, as Parquet (``None``: no run yet), for
-    analytics over the registry snapshot (PPKS identification). Needs ``registry:read`` nationwide; the
-    caller's own audit entry names the run it read."""
+    analytics over the registry snapshot (PPKS identification, programme simulation). ``columns`` adds
+    more of the rank (``score``, ``national_percentile``, ``province_decile``, ``regency_decile``,
+    ``people``, ``village_code``). Needs ``registry:read`` nationwide; the caller's own audit entry names
+    the run it read."""
     if not principal.can(Permission.registry_read, None):
         raise Forbidden(msg("Exporting the welfare deciles needs nationwide read access"))
-    schema = pa.schema([("household_id", pa.string()), ("national_decile", pa.int16())])
+    unknown = [c for c in columns if c not in EXTRA_COLUMNS]
+    if unknown:
+        raise Invalid(msg("No such rank column: {names}", names=", ".join(unknown)))
+    extra = tuple(dict.fromkeys(columns))
+    fields = [("household_id", pa.string()), ("national_decile", pa.int16())]
+    schema = pa.schema(fields + [(c, EXTRA_COLUMNS[c]) for c in extra])
     with ctx.transaction(readonly=True) as conn:
         row = store.latest_run(conn)
         if row is None:
             return None
         with pq.ParquetWriter(path, schema) as writer:
-            for part in store.national_deciles(conn, row["id"], RANK_BATCH_ROWS):
-                columns = {"household_id": [str(h) for h, _ in part], "national_decile": [d for _, d in part]}
-                writer.write_table(pa.table(columns, schema=schema))
+            for part in store.national_deciles(conn, row["id"], RANK_BATCH_ROWS, extra):
+                data = {"household_id": [str(r[0]) for r in part], "national_decile": [r[1] for r in part]}
+                data |= {c: [r[2 + i] for r in part] for i, c in enumerate(extra)}
+                writer.write_table(pa.table(data, schema=schema))
     return DecileFile(run_info(row), path)
+
+
+def poverty_curve_of(trained: Trained, sample: Sample, spec: Spec) -> pa.Table:
+    """The chosen model's out-of-fold poverty curve on its survey (national_percentile int16,
+    poor_probability float64), for a simulation outside the registry (``inklusi programmes evaluate``)."""
+    curve = oof_poverty_curve(trained, sample)
+    if curve is None:
+        text = msg("The survey of {spec} has no village codes: no poverty line to apply", spec=spec.key)
+        raise Invalid(text, [Issue("village_code", "column.missing", text)])
+    return _curve_table([float(p) for p in curve])
+
+
+def poverty_curve(ctx: Context, run_id: UUID | None = None) -> pa.Table | None:
+    """The poverty curve of the model a run (default: the latest) was ranked with, or None when that
+    model was trained before models kept one. Not personal data: survey-level probabilities."""
+    with ctx.transaction(readonly=True) as conn:
+        run = store.run_by_id(conn, run_id) if run_id else store.latest_run(conn)
+        if run is None:
+            raise NotFound(msg("No welfare ranking has been run yet"))
+        model = store.model_by_id(conn, run["model_id"])
+    points = json.loads(model["metrics"]).get("poverty") if model is not None else None
+    if not points:
+        return None
+    ordered = sorted(points, key=lambda p: int(p["percentile"]))
+    return _curve_table([float(p["poor_probability"]) for p in ordered])
+
+
+def _curve_table(probabilities: list[float]) -> pa.Table:
+    return pa.table(
+        {
+            "national_percentile": pa.array(range(1, len(probabilities) + 1), pa.int16()),
+            "poor_probability": pa.array(probabilities, pa.float64()),
+        }
+    )
 
 
 def get_run(ctx: Context, run_id: UUID | None = None) -> RunInfo:
