@@ -140,13 +140,16 @@ def coverage_map(outcome: Outcome, names: Mapping[str, str], language: Language,
 
 
 def decile_bars(outcome: Outcome, language: Language, ident: str) -> Markup:
+    rows = sorted(outcome.get("by_decile") or (), key=lambda r: (r["decile"] is None, r["decile"] or 0))
     bars = [
         charts.Bar(
-            msg("Decile {d}", d=row["decile"]).render(language),
+            msg("Decile {d}", d=row["decile"]).render(language)
+            if row["decile"] is not None
+            else msg("Not ranked").render(language),
             int(row.get("beneficiaries") or 0),
-            key=str(row["decile"]),
+            key=str(row["decile"] or "unranked"),
         )
-        for row in sorted(outcome.get("by_decile") or (), key=lambda r: r["decile"])
+        for row in rows
     ]
     return Markup(
         charts.bar_table(
