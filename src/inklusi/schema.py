@@ -15,6 +15,7 @@ SLICES_WITH_TABLES = (
     "ppks",
     "cases",
     "directory",
+    "programmes",
 )
 
 

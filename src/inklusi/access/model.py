@@ -49,11 +49,22 @@ class Permission(StrEnum):
     cases_approve_own = "cases:approve_own"
     cases_consent_override = "cases:consent_override"
     cases_break_glass = "cases:break_glass"
+    # Social programmes (docs/programmes.md): seeing programmes, scenarios and list summaries; storing
+    # specs, simulating, saving scenarios and freezing beneficiary lists (nationwide); recording FKP
+    # (village deliberation) meetings over a list in the grant's area; submitting and deciding grievances.
+    programmes_read = "programmes:read"
+    programmes_manage = "programmes:manage"
+    programmes_validate = "programmes:validate"
+    grievances_submit = "grievances:submit"
+    grievances_decide = "grievances:decide"
 
 
 # Permissions about the system as a whole, not about data in an area: a grant of one of these limited to an
 # area gives nothing (an auditor reads the whole log, a user administrator manages every account).
-NATIONWIDE_ONLY = frozenset({Permission.audit_read, Permission.users_manage})
+# Programmes are simulated and their lists frozen over the whole registry: programmes:manage too.
+NATIONWIDE_ONLY = frozenset(
+    {Permission.audit_read, Permission.users_manage, Permission.programmes_manage}
+)
 
 # What :meth:`Principal.require` says when it refuses: one message per permission.
 REFUSALS: dict[Permission, Text] = {
@@ -77,6 +88,11 @@ REFUSALS: dict[Permission, Text] = {
     Permission.cases_approve_own: msg("You may not approve your own proposal"),
     Permission.cases_consent_override: msg("You may not refer or transfer a case without consent"),
     Permission.cases_break_glass: msg("You may not open a case by breaking the glass"),
+    Permission.programmes_read: msg("You may not see social programmes"),
+    Permission.programmes_manage: msg("You may not simulate programmes or freeze beneficiary lists"),
+    Permission.programmes_validate: msg("You may not record village deliberation (FKP) meetings"),
+    Permission.grievances_submit: msg("You may not submit grievances"),
+    Permission.grievances_decide: msg("You may not decide grievances"),
 }
 
 

@@ -338,6 +338,11 @@ PPKS_SUMMARY_EXPORT = _kind(
     run="the identification run whose publication was read", figures="how many figures the file holds",
     suppressed="of them, how many suppressed (written as the marker)",
 )  # fmt: skip
+PPKS_FLAGS_EXPORT = _kind(
+    "ppks.flags.export", "ppks_flag", msg("The current PPKS flags were exported for programme targeting"),
+    Purpose.programme_targeting,
+    flags="how many flags (candidate or verified, of people in households)",
+)  # fmt: skip
 
 # --- Cases: case management (a sensitive category is never named in a detail: see docs/cases.md) ----------
 
@@ -418,6 +423,59 @@ DIRECTORY_LINK = _kind(
     Purpose.administration,
     organisation_id="the Inklusi organisation (none: the link was removed)",
 )  # fmt: skip
+
+# --- Programmes: simulations, beneficiary lists, FKP meetings, grievances (docs/programmes.md) -----------
+
+_TARGETING = Purpose.programme_targeting
+PROGRAMME_SAVE = _kind(
+    "programme.save", "programme", msg("A programme's specification was stored"), _TARGETING,
+    name="the programme's name", version="the version stored",
+)  # fmt: skip
+PROGRAMME_SIMULATE = _kind(
+    "programme.simulate", "programme_simulation", msg("Programmes were simulated over the registry"),
+    _TARGETING,
+    programmes="the programmes (name-version) and their budgets", welfare_run="the welfare run read",
+    registry_at="the registry's snapshot moment", scenarios="the scenarios saved (ids), if any",
+    beneficiaries="beneficiary households per programme",
+)  # fmt: skip
+PROGRAMME_FREEZE = _kind(
+    "programme.freeze", "beneficiary_list", msg("A beneficiary list was frozen"), _TARGETING,
+    scenario="the scenario it was made from", programme="the programme (name-version)",
+    cycle="the cycle it is for", households="how many households", cost="its yearly cost",
+    welfare_run="the welfare run read", registry_at="the registry's snapshot moment",
+)  # fmt: skip
+PROGRAMME_LIST_READ = _kind(
+    "programme.list_read", "beneficiary_list", msg("The named households of a beneficiary list were read"),
+    village="the village read", households="the households shown (ids)",
+)  # fmt: skip
+PROGRAMME_LIST_EXPORT = _kind(
+    "programme.list_export", "beneficiary_list", msg("A beneficiary list was exported"), _TARGETING,
+    format="csv, xlsx or parquet", area="the area asked for (none: every area in the reader's scope)",
+    rows="how many households the file holds",
+)  # fmt: skip
+FKP_MEETING = _kind(
+    "fkp.meeting", "fkp_meeting", msg("A village deliberation (FKP) meeting over a list was recorded"),
+    _TARGETING,
+    list="the beneficiary list", village="the village", attendees="how many attended",
+    decisions="how many decisions per kind (confirm, remove, add)",
+    change_requests="the change requests it submitted (ids)", grievances="the grievances it opened (ids)",
+)  # fmt: skip
+GRIEVANCE_SUBMIT = _kind(
+    "grievance.submit", "grievance", msg("A grievance was submitted"), _TARGETING,
+    household="the household it is about", kind="ranking, exclusion or inclusion",
+    list="the beneficiary list it names, if any", meeting="the FKP meeting it came from, if any",
+)  # fmt: skip
+GRIEVANCE_READ = _kind(
+    "grievance.read", "grievance", msg("A grievance was read"), _TARGETING,
+    household="the household it is about", queue="true when a queue of grievances was listed",
+    grievances="the grievances listed (ids), for a queue",
+)  # fmt: skip
+GRIEVANCE_DECIDE = _kind(
+    "grievance.decide", "grievance", msg("A grievance was decided"), _TARGETING,
+    household="the household it is about", decision="upheld or dismissed",
+    reassessment="whether the household must be re-assessed",
+)  # fmt: skip
+
 
 
 def describe(action: str) -> Text | None:

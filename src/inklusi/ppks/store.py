@@ -173,6 +173,18 @@ def live_flags(conn: Connection, rows: int = 100_000) -> Iterator[Sequence[Row]]
     yield from conn.execute(stmt, execution_options={"yield_per": rows}).partitions()
 
 
+def household_flags(conn: Connection, rows: int = 100_000) -> Iterator[Sequence[Row]]:
+    """``person_id``, ``household_id``, ``category`` of every current candidate or verified flag of a
+    person in a household, in parts (for programme eligibility)."""
+    f, v = ppks_flag, ppks_flag_version
+    stmt = (
+        select(f.c.person_id, v.c.household_id, f.c.category)
+        .join(v, and_(v.c.flag_id == f.c.id, v.c.valid_to.is_(None)))
+        .where(v.c.status.in_(LIVE), v.c.household_id.is_not(None))
+    )
+    yield from conn.execute(stmt, execution_options={"yield_per": rows}).partitions()
+
+
 def insert_publication(conn: Connection, row: dict[str, object]) -> None:
     conn.execute(insert(ppks_publication).values(**row))
 

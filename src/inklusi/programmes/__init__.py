@@ -1,0 +1,1 @@
+"""Social programmes: specifications, simulations over the registry, beneficiary lists, FKP and grievances."""

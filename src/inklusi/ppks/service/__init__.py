@@ -12,10 +12,13 @@
 - ``summary``: an area's who/where/what tables from the latest run's stored publication (``ppks:read``
   over the area; sensitive categories and the ``all`` rows only with ``ppks:sensitive`` over it); every
   ``identify`` computes, protects and stores them (``summarising.publish_run``).
+- ``export_flags``: the current flags of people in households as a table, for programme eligibility
+  (nationwide ``registry:read`` and ``ppks:read``; audited).
 """
 
 from inklusi.ppks.service.dashboards import Dashboard, Export, dashboard, export_dashboard
 from inklusi.ppks.service.evaluating import DecileSource, Evaluation, evaluate_folder
+from inklusi.ppks.service.exporting import FLAGS_SCHEMA, export_flags
 from inklusi.ppks.service.flags import (
     CandidatePage,
     FlagView,
@@ -31,6 +34,7 @@ from inklusi.ppks.service.summarising import summary, thresholds_of
 from inklusi.ppks.summary import Cell, Summary, SummaryTable
 
 __all__ = [
+    "FLAGS_SCHEMA",
     "CandidatePage",
     "Cell",
     "Dashboard",
@@ -46,6 +50,7 @@ __all__ = [
     "dashboard",
     "evaluate_folder",
     "export_dashboard",
+    "export_flags",
     "identify",
     "person_categories_in",
     "reject",

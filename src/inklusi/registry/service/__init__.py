@@ -7,7 +7,8 @@ its submodules): besides the use cases of the registry's own edges, applying an 
 (instrument), the analytics snapshot and a household read inside the caller's audited transaction
 (welfare), the export to record linkage and the resolution of its entities (linkage), a page of persons'
 names for another slice's list (ppks); for case management (cases): the cards of the persons a case
-relates its reader to, following merges, and an intake's registration inside the case's transaction.
+relates its reader to, following merges, and an intake's registration inside the case's transaction; for
+programmes: a change request inside the transaction that records a village deliberation (FKP) meeting.
 """
 
 from inklusi.registry.service.cards import (
@@ -23,6 +24,7 @@ from inklusi.registry.service.change_requests import (
     get_change_request,
     may_decide,
     submit_change_request,
+    submit_change_request_in,
 )
 from inklusi.registry.service.changes import move_person, update_household, update_person
 from inklusi.registry.service.finding import browse_area, find_persons, query_kind, rebuild_name_index
@@ -86,6 +88,7 @@ __all__ = [
     "related_person_cards_in",
     "resolve",
     "submit_change_request",
+    "submit_change_request_in",
     "survivors_in",
     "update_household",
     "update_person",

@@ -52,45 +52,63 @@ def submit_change_request(
     evidence: str,
 ) -> ChangeRequest:
     """Propose ``changes`` (field → new value, as a form or JSON gives them) to a household or person."""
+    with ctx.transaction() as conn:
+        return submit_change_request_in(
+            ctx, conn, principal, target_type, target_id, changes, reason=reason, evidence=evidence
+        )
+
+
+def submit_change_request_in(
+    ctx: Context,
+    conn: Connection,
+    principal: Principal,
+    target_type: str,
+    target_id: UUID,
+    changes: Mapping[str, object],
+    *,
+    reason: str,
+    evidence: str,
+) -> ChangeRequest:
+    """:func:`submit_change_request` inside the caller's transaction (a village deliberation's decisions
+    become requests in the transaction that records the meeting), with its own audit entry."""
     now = utcnow()
     issues = _required_text(reason=reason, evidence=evidence)
     typed, parse_issues = parse_changes(target_type, changes)
-    with ctx.transaction() as conn:
-        household_id, village, current = _target(conn, principal, target_type, target_id)
-        if target_type == "household":
-            _, check_issues = revised_dwelling(ctx, current, typed)
-        else:
-            _, check_issues = revised_person(current, typed, now.date())
-        raise_if_errors(issues + parse_issues + check_issues, msg("The change request was not submitted"))
-        differing = {k: v for k, v in typed.items() if getattr(current, k) != v}
-        if not differing:
-            raise Invalid(msg("The request changes nothing: every value is already in the registry"))
-        row = {
-            "id": new_id(),
-            "target_type": target_type,
-            "target_id": target_id,
-            "household_id": household_id,
-            "village_code": village,
-            "changes": _as_json(target_type, differing),
-            "reason": reason.strip(),
-            "evidence": evidence.strip(),
-            "status": RequestStatus.submitted.value,
-            "submitted_by": principal.user_id,
-            "submitted_by_name": principal.display_name,
-            "organisation_id": principal.organisation_id,
-            "submitted_at": now,
-        }
-        requests.insert(conn, row)
-        _audit(
-            ctx,
-            conn,
-            principal,
-            events.CHANGE_REQUEST_SUBMIT,
-            row["id"],
-            village,
-            fields=sorted(differing),
-        )
-        return requests.written(conn, row["id"])
+    household_id, village, current = _target(conn, principal, target_type, target_id)
+    if target_type == "household":
+        _, check_issues = revised_dwelling(ctx, current, typed)
+    else:
+        _, check_issues = revised_person(current, typed, now.date())
+    raise_if_errors(issues + parse_issues + check_issues, msg("The change request was not submitted"))
+    differing = {k: v for k, v in typed.items() if getattr(current, k) != v}
+    if not differing:
+        raise Invalid(msg("The request changes nothing: every value is already in the registry"))
+    row = {
+        "id": new_id(),
+        "target_type": target_type,
+        "target_id": target_id,
+        "household_id": household_id,
+        "village_code": village,
+        "changes": _as_json(target_type, differing),
+        "reason": reason.strip(),
+        "evidence": evidence.strip(),
+        "status": RequestStatus.submitted.value,
+        "submitted_by": principal.user_id,
+        "submitted_by_name": principal.display_name,
+        "organisation_id": principal.organisation_id,
+        "submitted_at": now,
+    }
+    requests.insert(conn, row)
+    _audit(
+        ctx,
+        conn,
+        principal,
+        events.CHANGE_REQUEST_SUBMIT,
+        row["id"],
+        village,
+        fields=sorted(differing),
+    )
+    return requests.written(conn, row["id"])
 
 
 def change_request_queue(
