@@ -20,7 +20,10 @@ def chart(**overrides) -> str:
         "ident": "curve",
         "y_max": 1.0,
     }
-    series = [Series("Poorest 10 %", ((0, 0.0), (50, 0.5), (100, 1.0))), Series("<b>", ((0, 0.0), (100, 0.25)))]
+    series = [
+        Series("Poorest 10 %", ((0, 0.0), (50, 0.5), (100, 1.0))),
+        Series("<b>", ((0, 0.0), (100, 0.25))),
+    ]
     return line_chart(series, **(arguments | overrides))
 
 
@@ -75,7 +78,9 @@ OUTCOME = {
 
 def test_the_key_figures_of_an_outcome():
     shown = {f.key: f.value for f in figures(OUTCOME, "en")}
-    assert shown["budget"] == "no limit" and shown["beneficiaries"] == "80" and shown["cost"] == "Rp 192,000,000"
+    assert (
+        shown["budget"] == "no limit" and shown["beneficiaries"] == "80" and shown["cost"] == "Rp 192,000,000"
+    )
     assert shown["expected_inclusion_error"] == "25.0 %" and "expected_exclusion_error" not in shown
     assert shown["coverage_40"] == "50.0 %" and coverage(OUTCOME, 10) == 0.9
     assert {f.key: f.value for f in figures(OUTCOME, "id")}["budget"] == "tanpa batas"

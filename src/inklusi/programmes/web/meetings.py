@@ -18,6 +18,7 @@ from inklusi.access.model import Permission, Principal
 from inklusi.errors import Conflict, Invalid, Issue
 from inklusi.i18n import Language, msg
 from inklusi.programmes import service
+from inklusi.programmes.service import DecisionInput
 from inklusi.programmes.web.forms import FormDep, Posted, Problems
 from inklusi.programmes.web.results import rupiah
 from inklusi.registry import labels
@@ -103,7 +104,7 @@ def read_meeting(posted: Posted, households: list[UUID]) -> dict[str, Any]:
         field, value = posted.text(f"field.{household_id}"), posted.text(f"value.{household_id}", 500)
         changes = {field: value} if field and value else None
         reason = posted.text(f"reason.{household_id}", 2000)
-        decisions.append(service.DecisionInput(household_id, decision, reason, changes))  # type: ignore[arg-type]
+        decisions.append(DecisionInput(household_id, decision, reason, changes))  # type: ignore[arg-type]
     for i in range(ADDED_ROWS):
         raw = posted.text(f"add_household.{i}")
         if not raw:
@@ -115,7 +116,7 @@ def read_meeting(posted: Posted, households: list[UUID]) -> dict[str, Any]:
                 Issue(f"add_household.{i}", "invalid", msg("{value} is not a household id", value=raw))
             )
             continue
-        decisions.append(service.DecisionInput(added, "add", posted.text(f"add_reason.{i}", 2000), None))
+        decisions.append(DecisionInput(added, "add", posted.text(f"add_reason.{i}", 2000), None))
     posted.check()
     return {
         "held_on": held_on,
