@@ -5,7 +5,6 @@ were made with); storing one that changes nothing returns the version already th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from sqlalchemy.engine import Connection, RowMapping
@@ -22,14 +21,10 @@ from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.programmes import store
 from inklusi.programmes.service.views import ProgrammeInfo
-
-if TYPE_CHECKING:
-    from inklusi.programmes.spec import ProgrammeSpec
+from inklusi.programmes.spec import ProgrammeSpec, load_programme, shipped_programmes, spec_from_json
 
 
 def _shipped() -> dict[str, ProgrammeSpec]:
-    from inklusi.programmes.spec import load_programme, shipped_programmes
-
     loaded = (load_programme(name) for name in shipped_programmes())
     return {spec.name: spec for spec in loaded}
 
@@ -40,8 +35,6 @@ def _content(spec: ProgrammeSpec) -> str:
 
 
 def _stored(row: RowMapping, shipped: dict[str, ProgrammeSpec]) -> ProgrammeInfo:
-    from inklusi.programmes.spec import spec_from_json
-
     return ProgrammeInfo(
         name=row["name"],
         version=row["version"],

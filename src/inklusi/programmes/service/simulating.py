@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import pyarrow as pa
@@ -44,17 +44,17 @@ from inklusi.ppks import service as ppks
 from inklusi.ppks import taxonomy
 from inklusi.ppks.model import Sensitivity
 from inklusi.programmes import store
+from inklusi.programmes.expr import household_frame
+from inklusi.programmes.model import Simulation
 from inklusi.programmes.service import catalogue
 from inklusi.programmes.service.lists import list_info
 from inklusi.programmes.service.views import ListInfo, RegistrySimulation, ScenarioInfo
+from inklusi.programmes.simulation import simulate
+from inklusi.programmes.spec import ProgrammeSpec
 from inklusi.registry import service as registry
 from inklusi.welfare import service as welfare
 
-if TYPE_CHECKING:
-    from inklusi.programmes.model import Simulation
-    from inklusi.programmes.spec import ProgrammeSpec
-
-RANK_COLUMNS = ("score", "national_percentile", "national_decile", "province_decile", "regency_decile")
+RANK_COLUMNS = ("score", "national_percentile", "province_decile", "regency_decile")
 HEAD = 1  # relationship to the head of the family (Regsosek 403)
 MAX_NAME = 120
 
@@ -95,9 +95,6 @@ def _run(
 ) -> tuple[Simulation, UUID | None, datetime, Path]:
     """Simulate ``specs`` on a fresh snapshot in ``folder``: (simulation, welfare run, snapshot moment,
     the snapshot's persons file)."""
-    from inklusi.programmes.expr import household_frame
-    from inklusi.programmes.simulation import simulate
-
     snapshot = registry.export_snapshot(ctx, principal, folder / "snapshot")
     deciles = welfare.export_deciles(ctx, principal, folder / "ranks.parquet", columns=RANK_COLUMNS)
     poverty = welfare.poverty_curve(ctx, deciles.run.id) if deciles is not None else None
