@@ -51,6 +51,7 @@ def lists_page(request: Request, principal: PagePrincipal) -> Response:
 @router.post("/programmes/lists", dependencies=[Depends(require_csrf)])
 def freeze(request: Request, principal: PagePrincipal, form: FormDep) -> Response:
     """Freeze a saved scenario into a list for a cycle; then the list's page."""
+    principal.require(Permission.programmes_manage)
     posted = Posted(form)
     cycle = posted.text("cycle", 100)
     try:

@@ -232,4 +232,7 @@ def outcome_view(ctx: Context, outcome: Outcome, language: Language, ident: str 
         ],
         "gaps": list(outcome.get("gaps") or ()),
         "credit": boundaries.provinces().credit,
+        # here, not in the template: a template's messages are %-formatted, and these hold a per cent sign
+        "where_title": msg("Where: coverage of the poorest 40 % by province").render(language),
+        "coverage_header": msg("Coverage of the poorest {p} %", p=40).render(language),
     }
