@@ -41,6 +41,7 @@ from inklusi.linkage import api as linkage_api
 from inklusi.linkage import web as linkage_web
 from inklusi.ppks import api as ppks_api
 from inklusi.ppks import web as ppks_web
+from inklusi.programmes import api as programmes_api
 from inklusi.programmes import web as programmes_web
 from inklusi.registry import api as registry_api
 from inklusi.registry import change_requests_web
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ppks_api,
         directory_api,
         cases_api,
+        programmes_api,
         audit_api,
     )
     for module in api_modules:

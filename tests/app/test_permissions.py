@@ -35,6 +35,24 @@ READ, WRITE, AUDIT, USERS_MANAGE = (
 )
 PPKS_READ, PPKS_PERSONS, PPKS_VERIFY = Permission.ppks_read, Permission.ppks_persons, Permission.ppks_verify
 CASES_READ, CASES_WRITE = Permission.cases_read, Permission.cases_write
+PROG_READ, PROG_MANAGE, PROG_VALIDATE = (
+    Permission.programmes_read,
+    Permission.programmes_manage,
+    Permission.programmes_validate,
+)
+GRIEVANCE_SUBMIT, GRIEVANCE_DECIDE = Permission.grievances_submit, Permission.grievances_decide
+_SPEC = {
+    "name": "bantuan_uji",
+    "label": {"id": "Bantuan uji", "en": "Test assistance"},
+    "description": {"id": "Semua", "en": "Everyone"},
+    "benefit": {"per_household": 1000},
+}
+_MEETING = {
+    "held_on": "2025-01-15",
+    "place": "Balai desa",
+    "attendance": [{"name": "Pak Lurah"}],
+    "minutes": "m",
+}
 
 
 @dataclass(frozen=True)
@@ -217,6 +235,39 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/consents/{consent_id}/withdraw"): Rule(CASES_WRITE, NOT_FOUND),
     # a person's cases: to those who may read the person in the registry (and hold a case permission)
     ("GET", "/persons/{person_id}/cases"): Rule(CASES_READ, on="person"),
+    # Programmes (scope of lists, FKP and grievances: tests/programmes/): planners simulate and freeze,
+    # readers see summaries, stewards record FKP meetings (a district code here: refused as not a village)
+    ("GET", "/programmes"): Rule(PROG_READ),
+    ("POST", "/programmes"): Rule(PROG_MANAGE, ok(201), request=_body(_SPEC)),
+    ("GET", "/programmes/{name}"): Rule(PROG_READ, NOT_FOUND),
+    ("POST", "/programmes/simulate"): Rule(PROG_MANAGE, request=_body({"programmes": ["sembako"]})),
+    ("GET", "/programmes/scenarios"): Rule(PROG_READ),
+    ("GET", "/programmes/scenarios/{scenario_id}"): Rule(PROG_READ, NOT_FOUND),
+    ("POST", "/programmes/scenarios/{scenario_id}/freeze"): Rule(
+        PROG_MANAGE, NOT_FOUND, request=_body({"cycle": "2025-1"})
+    ),
+    ("GET", "/programmes/lists"): Rule(PROG_READ),
+    ("GET", "/programmes/lists/{list_id}"): Rule(PROG_READ, NOT_FOUND),
+    ("GET", "/programmes/lists/{list_id}/export"): Rule(PROG_READ, NOT_FOUND),
+    ("GET", "/programmes/lists/{list_id}/villages/{code}"): Rule(PROG_READ, NOT_FOUND),
+    ("POST", "/programmes/lists/{list_id}/villages/{code}/meetings"): Rule(
+        PROG_VALIDATE, ok(422), request=_body(_MEETING)
+    ),
+    ("GET", "/programmes/meetings/{meeting_id}"): Rule(PROG_READ, NOT_FOUND),
+    # grievances: about a household the submitter may read (404 outside the scope)
+    ("POST", "/grievances"): Rule(
+        GRIEVANCE_SUBMIT,
+        ok(201),
+        on="household",
+        request=lambda ids: {
+            "json": {"household_id": ids["household"], "kind": "ranking", "statement": "s", "evidence": "e"}
+        },
+    ),
+    ("GET", "/grievances"): Rule(GRIEVANCE_SUBMIT),
+    ("GET", "/grievances/{grievance_id}"): Rule(GRIEVANCE_SUBMIT, NOT_FOUND),
+    ("POST", "/grievances/{grievance_id}/decision"): Rule(
+        GRIEVANCE_DECIDE, NOT_FOUND, request=_body({"uphold": False, "note": "n"})
+    ),
     ("GET", "/audit/verify"): Rule(AUDIT),
     ("GET", "/audit/entries"): Rule(AUDIT),
 }
@@ -327,6 +378,10 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "transfer_id",
         "consent_id",
         "service_id",
+        "scenario_id",
+        "list_id",
+        "meeting_id",
+        "grievance_id",
     ):
         values[name] = MISSING
     return API + path.format(**values)

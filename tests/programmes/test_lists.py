@@ -4,8 +4,8 @@ registry does, exports in three formats parse back to the same rows, and a reade
 from __future__ import annotations
 
 import csv
-import json
 import io
+import json
 from uuid import UUID
 
 import pyarrow.parquet as pq

@@ -45,10 +45,15 @@ def _not_found(grievance_id: UUID) -> NotFound:
 
 
 def _audit(
-    ctx: Context, conn: Connection, principal: Principal, kind: EventKind, row: RowMapping | dict, **detail
+    ctx: Context,
+    conn: Connection,
+    principal: Principal,
+    event_kind: EventKind,
+    row: RowMapping | dict,
+    **detail,
 ) -> None:
     event = Event(
-        kind=kind,
+        kind=event_kind,
         actor=principal.actor,
         purpose=Purpose.programme_targeting,
         object_id=str(row["id"]),
