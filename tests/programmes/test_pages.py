@@ -1,8 +1,8 @@
 """The programme pages over a small registry (two households in Jakarta, two in Bandung; a programme every
 household is eligible for): the programmes and the builder in Indonesian and English, a simulation with its
 province map and budget curve, a refused form naming its field, scenarios saved and compared, a list frozen
-with its villages and exports in the reader's scope, an FKP meeting whose decisions become a change request and
-a grievance, and the grievance decided (audited; never by the one who submitted it)."""
+with its villages and exports in the reader's scope, an FKP meeting whose decisions become a change request
+and a grievance, and the grievance decided (audited; never by the one who submitted it)."""
 
 from __future__ import annotations
 
