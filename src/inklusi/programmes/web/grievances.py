@@ -7,7 +7,7 @@ service (scope, audit)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -27,7 +27,7 @@ STATUSES = ("submitted", "upheld", "dismissed")
 KINDS = ("ranking", "exclusion", "inclusion")
 
 
-def labels(language: Language) -> dict[str, dict[str, str]]:
+def labels(language: Language) -> dict[str, Any]:
     return {
         "kinds": {
             "ranking": msg("contests its welfare ranking").render(language),
