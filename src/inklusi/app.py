@@ -42,6 +42,7 @@ from inklusi.linkage import web as linkage_web
 from inklusi.ppks import api as ppks_api
 from inklusi.ppks import web as ppks_web
 from inklusi.programmes import api as programmes_api
+from inklusi.programmes import web as programmes_web
 from inklusi.registry import api as registry_api
 from inklusi.registry import change_requests_web
 from inklusi.registry import web as registry_web
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ppks_web,
         directory_web,
         cases_web,
+        programmes_web,
         audit_web,
     )
     for module in web_modules:

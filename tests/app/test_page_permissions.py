@@ -29,6 +29,9 @@ READ, WRITE, AUDIT = Permission.registry_read, Permission.registry_write, Permis
 PPKS_READ, PPKS_PERSONS, PPKS_VERIFY = Permission.ppks_read, Permission.ppks_persons, Permission.ppks_verify
 CASES_READ, CASES_WRITE = Permission.cases_read, Permission.cases_write
 GLASS = Permission.cases_break_glass
+PROGRAMMES_READ, PROGRAMMES_MANAGE = Permission.programmes_read, Permission.programmes_manage
+PROGRAMMES_VALIDATE = Permission.programmes_validate
+GRIEVANCES_SUBMIT, GRIEVANCES_DECIDE = Permission.grievances_submit, Permission.grievances_decide
 SEE_OTHER = ok(303)
 TODAY = date.today().isoformat()
 
@@ -155,8 +158,36 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/cases/{case_id}/transfers/{transfer_id}/{move}"): Page(
         CASES_WRITE, NOT_FOUND, form=posted(reason="r")
     ),
+    # Programmes (docs/programmes.md): a form with a budget that is not an amount is refused before any
+    # simulation (422); lists, meetings and grievances of ids that do not exist (404)
+    ("GET", "/programmes"): Page(PROGRAMMES_READ),
+    ("GET", "/programmes/{name}"): Page(PROGRAMMES_READ),
+    ("POST", "/programmes/{name}/simulate"): Page(PROGRAMMES_MANAGE, ok(422), form=posted(budget="x")),
+    ("POST", "/programmes/{name}/scenarios"): Page(
+        PROGRAMMES_MANAGE, ok(422), form=posted(budget="x", scenario_name="s")
+    ),
+    ("GET", "/programmes/compare"): Page(PROGRAMMES_READ),
+    ("GET", "/programmes/lists"): Page(PROGRAMMES_READ),
+    ("POST", "/programmes/lists"): Page(
+        PROGRAMMES_MANAGE, NOT_FOUND, form=posted(scenario_id=MISSING, cycle="c")
+    ),
+    ("GET", "/programmes/lists/{list_id}"): Page(PROGRAMMES_READ, NOT_FOUND),
+    ("GET", "/programmes/lists/{list_id}/export"): Page(PROGRAMMES_READ, NOT_FOUND),
+    ("GET", "/programmes/lists/{list_id}/villages/{code}"): Page(PROGRAMMES_READ, NOT_FOUND),
+    ("POST", "/programmes/lists/{list_id}/villages/{code}/meetings"): Page(
+        PROGRAMMES_VALIDATE, NOT_FOUND, form=posted(held_on=TODAY, place="balai desa")
+    ),
+    ("GET", "/grievances"): Page((GRIEVANCES_SUBMIT, GRIEVANCES_DECIDE)),
+    ("GET", "/grievances/new"): Page(GRIEVANCES_SUBMIT),
+    ("POST", "/grievances"): Page(
+        GRIEVANCES_SUBMIT, NOT_FOUND, form=posted(household_id=MISSING, kind="ranking", statement="s")
+    ),
+    ("GET", "/grievances/{grievance_id}"): Page((GRIEVANCES_SUBMIT, GRIEVANCES_DECIDE), NOT_FOUND),
+    ("POST", "/grievances/{grievance_id}/decision"): Page(
+        GRIEVANCES_DECIDE, NOT_FOUND, form=posted(outcome="dismiss", note="n")
+    ),
 }
-PATH_VALUES = {"code": "en", "fmt": "csv"}
+PATH_VALUES = {"code": "en", "fmt": "csv", "name": "pkh"}
 MOVES = {"referrals": "reject", "transfers": "refuse"}
 
 
@@ -222,6 +253,8 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "transfer_id",
         "consent_id",
         "run_id",
+        "list_id",
+        "grievance_id",
     ):
         values[name] = MISSING
     return path.format(**values)

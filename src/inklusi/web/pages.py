@@ -33,6 +33,7 @@ TEMPLATE_PACKAGES = (
     "inklusi.ppks",
     "inklusi.directory",
     "inklusi.cases",
+    "inklusi.programmes",
 )
 LANGUAGE_COOKIE = "inklusi_lang"
 
