@@ -1,7 +1,8 @@
 """The demo's programmes: two programmes simulated together on the demo registry and saved as scenarios,
 the food assistance's scenario frozen into the beneficiary list of a cycle, a village deliberation (FKP) in
-the West Java village with the most listed households, and a grievance decided by someone else than who
-submitted it. Everything goes through the programmes service as the demo's users, like any caller."""
+the village with the most listed households that a demo steward covers, its grievance decided by someone
+else than who submitted it, and a case worker's grievance waiting in the queue. Everything goes through
+the programmes service as the demo's users, like any caller."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from inklusi.programmes.spec import load_programme
 from inklusi.registry import service as registry
 
 PLANNER = "perencana"  # programmes:manage, nationwide
-STEWARD = "dinsos.jabar"  # programmes:validate and grievances:decide over West Java
+STEWARDS = ("dinsos.jabar", "dinsos.dki")  # programmes:validate, grievances:submit and :decide in a province
+REVIEWER = "admin"  # decides the deliberation's grievance (never the one who submitted it)
 WORKER = "pendamping.bandung"  # grievances:submit over Kota Bandung
-WEST_JAVA = "32"
 SCENARIO = "Demo 2027"
 CYCLE = "2027-1"
 # The demo registry holds a few hundred households: budgets of that size (Rupiah per year), so that a
@@ -44,7 +45,8 @@ class DemoProgrammes:
     listed: int  # households on the frozen list
     village: str | None  # where the FKP met (None: no listed household in West Java)
     change_requests: int  # FKP decisions that became change requests
-    grievances: int  # grievances recorded (FKP's and a case worker's)
+    grievances: int  # FKP decisions that became grievances (each decided by the reviewer)
+    waiting: int  # grievances left in the queue (a case worker's)
 
 
 def prepare_programmes(ctx: Context) -> DemoProgrammes | None:
@@ -55,25 +57,30 @@ def prepare_programmes(ctx: Context) -> DemoProgrammes | None:
     specs = [load_programme(name) for name in BUDGETS]
     simulated = programmes.simulate_registry(ctx, planner, specs, budgets=BUDGETS, save_as=SCENARIO)
     listed = programmes.freeze(ctx, planner, simulated.scenario_ids["sembako"], cycle=CYCLE)
-    steward = access.principal_of(ctx, STEWARD)
-    village, requests, grievances = _deliberate(ctx, steward, listed)
-    grievances += _grievance_decided(ctx, access.principal_of(ctx, WORKER), steward)
+    village, requests, grievances = _deliberate(ctx, listed)
+    waiting = _grievance_waiting(ctx, access.principal_of(ctx, WORKER))
     outcomes = tuple(
         DemoProgramme(o.programme, o.beneficiaries, o.cost, o.expected_exclusion_error)
         for o in simulated.simulation.outcomes
     )
-    return DemoProgrammes(outcomes, listed.id, CYCLE, listed.households, village, requests, grievances)
+    return DemoProgrammes(
+        outcomes, listed.id, CYCLE, listed.households, village, requests, grievances, waiting
+    )
 
 
-def _deliberate(ctx: Context, steward: Principal, listed: ListInfo) -> tuple[str | None, int, int]:
-    """The FKP of the West Java village with the most listed households: a household confirmed (when two
-    or more are listed), one removed because its dwelling was recorded wrongly (a change request), one
-    added (a grievance)."""
-    villages = programmes.get_list(ctx, steward, listed.id).villages
-    in_province = [v for v in villages if v.code.startswith(WEST_JAVA)]
-    if not in_province:
+def _deliberate(ctx: Context, listed: ListInfo) -> tuple[str | None, int, int]:
+    """The FKP of the village with the most listed households among the demo stewards' provinces: a
+    household confirmed (when two or more are listed), one removed because its dwelling was recorded wrongly
+    (a change request), one added (a grievance, which the reviewer upholds with a re-assessment)."""
+    found = [
+        (village.households, village.code, username)
+        for username in STEWARDS
+        for village in programmes.get_list(ctx, access.principal_of(ctx, username), listed.id).villages
+    ]
+    if not found:
         return None, 0, 0
-    village = max(in_province, key=lambda v: (v.households, v.code)).code
+    _, village, username = max(found)
+    steward = access.principal_of(ctx, username)
     entries = programmes.list_entries(ctx, steward, listed.id, village)
     on_list = {entry.household_id for entry in entries}
     others = [
@@ -115,31 +122,33 @@ def _deliberate(ctx: Context, steward: Principal, listed: ListInfo) -> tuple[str
         minutes="Musyawarah desa memverifikasi daftar penerima bantuan pangan siklus 2027-1.",
         decisions=decisions,
     )
+    reviewer = access.principal_of(ctx, REVIEWER)
+    for decision in meeting.decisions:
+        if decision.grievance_id is not None:
+            programmes.decide_grievance(
+                ctx,
+                reviewer,
+                decision.grievance_id,
+                uphold=True,
+                note="Disepakati musyawarah desa; rumah tangga dinilai ulang pada pemutakhiran berikutnya.",
+                reassess=True,
+            )
     requests = sum(1 for d in meeting.decisions if d.change_request_id is not None)
     grievances = sum(1 for d in meeting.decisions if d.grievance_id is not None)
     return village, requests, grievances
 
 
-def _grievance_decided(ctx: Context, worker: Principal, steward: Principal) -> int:
-    """A case worker's client in Kota Bandung contests their ranking; the West Java steward upholds it and
-    asks for a re-assessment."""
+def _grievance_waiting(ctx: Context, worker: Principal) -> int:
+    """A case worker's client in Kota Bandung contests their ranking: it waits in the queue for a steward."""
     hits = registry.browse_area(ctx, worker, "32.73", limit=1)
     if not hits or hits[0].household_id is None:
         return 0
-    grievance = programmes.submit_grievance(
+    programmes.submit_grievance(
         ctx,
         worker,
         hits[0].household_id,
         kind="ranking",
         statement="Keluarga merasa peringkatnya terlalu tinggi: penghasilan turun sejak suami sakit.",
         evidence="Surat keterangan tidak mampu dari kelurahan; surat dokter",
-    )
-    programmes.decide_grievance(
-        ctx,
-        steward,
-        grievance.id,
-        uphold=True,
-        note="Bukti kuat; rumah tangga dinilai ulang pada pemutakhiran berikutnya.",
-        reassess=True,
     )
     return 1
