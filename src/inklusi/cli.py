@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from typer._click.core import Command  # Typer's own copy of Click
 
     from inklusi.demo.cases import DemoCases
+    from inklusi.demo.programmes import DemoProgrammes
 
 app = typer.Typer(
     help="Inklusi — the socio-economic registry.",
@@ -181,6 +182,8 @@ def run_demo(
         )
     if report.cases is not None:
         show_demo_cases(report.cases)
+    if report.programmes is not None:
+        show_demo_programmes(report.programmes)
     if report.linkage_skipped is not None:
         say(msg("Record linkage skipped: {reason}", reason=report.linkage_skipped.render(language)))
     if report.linkage is not None:
@@ -240,6 +243,35 @@ def run_demo(
         from inklusi.app import create_app
 
         uvicorn.run(create_app(current), host=host, port=port)
+
+
+def show_demo_programmes(planned: DemoProgrammes) -> None:
+    """What the demo's programmes did: the simulation, the frozen list, the village deliberation."""
+    for outcome in planned.programmes:
+        say(
+            msg(
+                "Programme {name}: {households:,} households, Rp {cost:,.0f} a year, expected exclusion "
+                "error {error}.",
+                name=outcome.name,
+                households=outcome.beneficiaries,
+                cost=outcome.cost,
+                error="—"
+                if outcome.expected_exclusion_error is None
+                else f"{outcome.expected_exclusion_error:.0%}",
+            )
+        )
+    say(
+        msg(
+            "Beneficiary list {cycle}: {households:,} households frozen (/programmes/lists); village "
+            "deliberation (FKP) in {village}: {requests} change requests, {grievances} grievances "
+            "(/grievances).",
+            cycle=planned.cycle,
+            households=planned.listed,
+            village=planned.village or "—",
+            requests=planned.change_requests,
+            grievances=planned.grievances,
+        )
+    )
 
 
 def _works_cases(grants: tuple[tuple[str, str | None], ...]) -> bool:

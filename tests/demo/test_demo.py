@@ -173,12 +173,38 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
                 (last, first),
             ).fetchall()
         assert ("ID", "homeless", "sex", "male") in served, served  # Asep's services
+        # programmes (issue 16): two simulated, a list frozen, a village deliberation, a grievance decided
+        simulated = dict(re.findall(r"Programme (\w+): ([\d,]+) households, Rp [\d,]+ a year", flat))
+        assert set(simulated) == {"pkh", "sembako"} and all(
+            int(n.replace(",", "")) > 0 for n in simulated.values()
+        )
+        frozen = re.search(
+            r"Beneficiary list 2027-1: ([\d,]+) households frozen \(/programmes/lists\); village deliberation"
+            r" \(FKP\) in (\S+): (\d+) change requests, (\d+) grievances",
+            flat,
+        )
+        assert frozen and frozen.group(1) == simulated["sembako"], flat
+        with sqlite3.connect(demo_dir / "inklusi.db") as db:
+            listed = db.execute("SELECT count(*) FROM beneficiary_entry").fetchone()[0]
+            meetings = db.execute("SELECT count(*) FROM fkp_meeting").fetchone()[0]
+            grievances = db.execute("SELECT count(*) FROM grievance").fetchone()[0]
+            decided = db.execute(
+                "SELECT submitted_by, decided_by, reassessment FROM grievance WHERE status = 'upheld'"
+            ).fetchall()
+            requests = db.execute(
+                "SELECT count(*) FROM fkp_decision WHERE change_request_id IS NOT NULL"
+            ).fetchone()[0]
+        assert listed == int(frozen.group(1).replace(",", ""))
+        assert meetings == (0 if frozen.group(2) == "—" else 1) and requests == int(frozen.group(3))
+        assert grievances >= len(decided) == int(frozen.group(4))
+        assert all(submitted != decider and again == 1 for submitted, decider, again in decided)
     finally:
         process.terminate()
         process.wait(timeout=30)
     again = subprocess.run([*command[:-2], "--no-serve"], env=env, capture_output=True, text=True, check=True)
     assert f"0 households added; the registry holds {added.group(2)}." in again.stdout
     assert "Case management (/cases)" not in again.stdout  # the cases were kept
+    assert "Beneficiary list 2027-1" not in again.stdout  # and the list
     with sqlite3.connect(demo_dir / "inklusi.db") as db:
         assert db.execute("SELECT count(*) FROM case_file").fetchone()[0] == 7
     assert "listed twice" not in again.stdout  # nothing generated the second time

@@ -36,6 +36,7 @@ from inklusi.demo.cases import DemoCases, prepare_cases
 from inklusi.demo.linkage import DemoLinkage, WeakListsResult, evaluate_weak_lists, prepare_demo
 from inklusi.demo.outside import register_outside
 from inklusi.demo.ppks import DemoPpks, identify_again, identify_and_verify_demo
+from inklusi.demo.programmes import DemoProgrammes, prepare_programmes
 from inklusi.demo.welfare import DemoRanking, train_and_rank_demo
 from inklusi.errors import Invalid
 from inklusi.i18n import Text, msg
@@ -100,6 +101,7 @@ class DemoReport:
     outside: int = 0  # people registered outside any household (outreach, a panti's intake)
     ppks: DemoPpks | None = None  # None when the flags existed already
     cases: DemoCases | None = None  # None when the demo's cases existed already
+    programmes: DemoProgrammes | None = None  # None when the demo's beneficiary list existed already
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,8 @@ def prepare(
             work_cases()
             if worked[0] is not None:  # cases new to a registry kept from an older demo: count their services
                 identify_again(ctx, progress=step)
+        step(msg("Simulating two programmes, freezing a beneficiary list and holding a village deliberation"))
+        planned = prepare_programmes(ctx)
         total = registry.count_households(ctx)
     finally:
         ctx.close()
@@ -176,6 +180,7 @@ def prepare(
         outside,
         flags,
         worked[0],
+        planned,
     )
 
 
