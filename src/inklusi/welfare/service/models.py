@@ -129,9 +129,10 @@ def train_model(
     )
     data_print = fingerprint(*(p for p in (survey, persons) if p))
     created = utcnow()
+    version = version_name(spec.key, trained.chosen, data_print, created)
     row = {
         "id": new_id(),
-        "version": version_name(spec.key, trained.chosen, data_print, created),
+        "version": version,
         "spec_name": spec.name,
         "spec_version": spec.version,
         "kind": trained.chosen.value,
@@ -146,7 +147,7 @@ def train_model(
     }
     # the targeting report is made now, from the out-of-fold predictions in hand, and kept with the model
     # (a page shows it later without the survey, which may be gone by then)
-    keep_report(ctx, row["version"], report_of(spec, Path(survey).name, trained, sample))
+    keep_report(ctx, version, report_of(spec, Path(survey).name, trained, sample))
     with ctx.transaction() as conn:
         store.insert_model(conn, row)
         detail = {"version": row["version"], "kind": row["kind"], "fingerprint": data_print}
