@@ -180,7 +180,7 @@ def test_demo_prints_its_url_and_logins_then_serves(tmp_path):
         )
         frozen = re.search(
             r"Beneficiary list 2027-1: ([\d,]+) households frozen \(/programmes/lists\); village deliberation"
-            r" \(FKP\) in (\S+): (\d+) change requests, (\d+) grievances",
+            r" \(FKP\) in (.+?): (\d+) change requests, (\d+) grievances",
             flat,
         )
         assert frozen and frozen.group(1) == simulated["sembako"], flat

@@ -79,5 +79,6 @@ def test_the_household_page_shows_the_rank_and_why(client, ctx, survey_dir, quic
     explanation = service.explain_household(ctx, SYSTEM, household_id)
     assert str(escape(explanation.contributions[0].label)) in section  # the largest contribution first
     assert "(log)" not in section  # answers as given, not the model's logged features (issue 11 #10)
+    assert f'href="/grievances/new?household={household_id}"' in section  # contest it (issue 16)
     client.cookies.set("inklusi_lang", "en")
     assert "National decile" in client.get(f"/households/{household_id}/welfare").text

@@ -14,14 +14,16 @@ from inklusi.access import service as access
 from inklusi.access.model import Principal
 from inklusi.context import Context
 from inklusi.programmes import service as programmes
-from inklusi.programmes.service import DecisionInput, ListInfo
+from inklusi.programmes.service import DecisionInput, EntryView, ListInfo
 from inklusi.programmes.spec import load_programme
 from inklusi.registry import service as registry
+from inklusi.wilayah import service as wilayah
 
 PLANNER = "perencana"  # programmes:manage, nationwide
 STEWARDS = ("dinsos.jabar", "dinsos.dki")  # programmes:validate, grievances:submit and :decide in a province
 REVIEWER = "admin"  # decides the deliberation's grievance (never the one who submitted it)
 WORKER = "pendamping.bandung"  # grievances:submit over Kota Bandung
+VILLAGES_TRIED = 5  # for a deliberation that also adds a household (a village with one not on the list)
 SCENARIO = "Demo 2027"
 CYCLE = "2027-1"
 # The demo registry holds a few hundred households: budgets of that size (Rupiah per year), so that a
@@ -43,7 +45,7 @@ class DemoProgrammes:
     list_id: UUID
     cycle: str
     listed: int  # households on the frozen list
-    village: str | None  # where the FKP met (None: no listed household in West Java)
+    village: str | None  # where the FKP met, "name (code)" (None: no listed household a steward covers)
     change_requests: int  # FKP decisions that became change requests
     grievances: int  # FKP decisions that became grievances (each decided by the reviewer)
     waiting: int  # grievances left in the queue (a case worker's)
@@ -69,25 +71,13 @@ def prepare_programmes(ctx: Context) -> DemoProgrammes | None:
 
 
 def _deliberate(ctx: Context, listed: ListInfo) -> tuple[str | None, int, int]:
-    """The FKP of the village with the most listed households among the demo stewards' provinces: a
-    household confirmed (when two or more are listed), one removed because its dwelling was recorded wrongly
-    (a change request), one added (a grievance, which the reviewer upholds with a re-assessment)."""
-    found = [
-        (village.households, village.code, username)
-        for username in STEWARDS
-        for village in programmes.get_list(ctx, access.principal_of(ctx, username), listed.id).villages
-    ]
-    if not found:
+    """The FKP of a village of the list in a demo steward's province (:func:`_village`): a household
+    confirmed (when two or more are listed), one removed because its dwelling was recorded wrongly (a change
+    request), one added (a grievance, which the reviewer upholds with a re-assessment)."""
+    chosen = _village(ctx, listed)
+    if chosen is None:
         return None, 0, 0
-    _, village, username = max(found)
-    steward = access.principal_of(ctx, username)
-    entries = programmes.list_entries(ctx, steward, listed.id, village)
-    on_list = {entry.household_id for entry in entries}
-    others = [
-        hit.household_id
-        for hit in registry.browse_area(ctx, steward, village, limit=50)
-        if hit.household_id is not None and hit.household_id not in on_list
-    ]
+    village, steward, entries, others = chosen
     # confirm the first (when there are two or more), remove the last: its dwelling was recorded wrongly
     *confirmed, removed = entries
     decisions = [
@@ -135,7 +125,34 @@ def _deliberate(ctx: Context, listed: ListInfo) -> tuple[str | None, int, int]:
             )
     requests = sum(1 for d in meeting.decisions if d.change_request_id is not None)
     grievances = sum(1 for d in meeting.decisions if d.grievance_id is not None)
-    return village, requests, grievances
+    name = wilayah.area_names(ctx, {village}).get(village, village)
+    return f"{name} ({village})", requests, grievances
+
+
+def _village(ctx: Context, listed: ListInfo) -> tuple[str, Principal, list[EntryView], list[UUID]] | None:
+    """The village with the most listed households (among the first few) that also has a household not on
+    the list, as a demo steward covering it reads it: (village, steward, entries, unlisted households)."""
+    found = sorted(
+        (
+            (-village.households, village.code, username)
+            for username in STEWARDS
+            for village in programmes.get_list(ctx, access.principal_of(ctx, username), listed.id).villages
+        ),
+    )
+    best = None
+    for _, village, username in found[:VILLAGES_TRIED]:
+        steward = access.principal_of(ctx, username)
+        entries = programmes.list_entries(ctx, steward, listed.id, village)
+        on_list = {entry.household_id for entry in entries}
+        others = [
+            hit.household_id
+            for hit in registry.browse_area(ctx, steward, village, limit=50)
+            if hit.household_id is not None and hit.household_id not in on_list
+        ]
+        best = best or (village, steward, entries, others)
+        if others:
+            return village, steward, entries, others
+    return best
 
 
 def _grievance_waiting(ctx: Context, worker: Principal) -> int:

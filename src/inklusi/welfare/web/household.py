@@ -25,4 +25,10 @@ def household_welfare(request: Request, principal: PagePrincipal, household_id: 
         explanation = service.explain_household(ctx, principal, household_id, language=page_language(request))
     except NotFound:
         explanation = None
-    return render(request, "welfare/_household.html", explanation=explanation, shown=SHOWN_CONTRIBUTIONS)
+    return render(
+        request,
+        "welfare/_household.html",
+        explanation=explanation,
+        shown=SHOWN_CONTRIBUTIONS,
+        household_id=household_id,
+    )
