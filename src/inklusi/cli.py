@@ -21,6 +21,7 @@ from inklusi.i18n import DEFAULT_LANGUAGE, msg, translations
 from inklusi.instrument.cli import import_files, imports, instrument, show_import
 from inklusi.linkage.cli import TRAINING_PATHS, linkage
 from inklusi.ppks.cli import ppks
+from inklusi.programmes.cli import app as programmes
 from inklusi.registry.cli import registry
 from inklusi.synth.cli import synth
 from inklusi.welfare.cli import welfare
@@ -48,6 +49,7 @@ app.command("import")(import_files)
 app.add_typer(welfare, name="welfare")
 app.add_typer(linkage, name="linkage")
 app.add_typer(ppks, name="ppks")
+app.add_typer(programmes, name="programmes")
 app.add_typer(directory, name="directory")
 app.add_typer(cases, name="cases")
 app.command("synth")(synth)

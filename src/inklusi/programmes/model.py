@@ -10,8 +10,9 @@ the total exactly. The dataclasses are what a simulation gives back (:mod:`inklu
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from inklusi.errors import Invalid, Issue
 from inklusi.i18n import msg
@@ -147,6 +148,11 @@ def share(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
+def error(hit: float, whole: float) -> float | None:
+    """1 − hit / whole, within [0, 1] (sums of probabilities can overshoot by a rounding)."""
+    return min(1.0, max(0.0, 1 - hit / whole)) if whole else None
+
+
 def ordered_programmes(names: list[str], excludes: Mapping[str, tuple[str, ...]]) -> list[str]:
     """Programmes in dependency order (an excluded programme is simulated before the one excluding it);
     a cycle is an error naming the programmes in it."""
@@ -177,11 +183,11 @@ def ordered_programmes(names: list[str], excludes: Mapping[str, tuple[str, ...]]
 # step × selected) and once for the frame (regency × national decile); everything an outcome reports is
 # summed from those rows here.
 
-Row = Mapping[str, object]
+Row = Mapping[str, Any]
 
 
 def _sum(rows: list[Row], key: str) -> float:
-    return float(sum(float(r[key]) for r in rows if r.get(key) is not None))  # type: ignore[arg-type]
+    return float(sum(float(r[key]) for r in rows if r.get(key) is not None))
 
 
 @dataclass(frozen=True)
@@ -220,15 +226,15 @@ def assemble(
     expected_in = expected_ex = measured_in = measured_ex = None
     if has_poverty:
         hit = _sum(selected, "poor_probability")
-        expected_in = 1 - hit / households if households else None
+        expected_in = error(hit, households)
         whole = _sum(ranked, "poor_probability")
-        expected_ex = 1 - hit / whole if whole else None
+        expected_ex = error(hit, whole)
     measured: dict[int, float | None] | None = None
     if totals.has_truth:
         hit = _sum(selected, "true_poor")
-        measured_in = 1 - hit / households if households else None
+        measured_in = error(hit, households)
         whole = _sum(ranked, "true_poor")
-        measured_ex = 1 - hit / whole if whole else None
+        measured_ex = error(hit, whole)
         measured = {
             k: share(_sum(selected, f"true_people_{k}"), _sum(base, f"true_people_{k}"))
             for k in COVERAGE_DECILES
@@ -259,8 +265,8 @@ def assemble(
     )
 
 
-def _group(rows: list[Row], key) -> dict[object, list[Row]]:
-    groups: dict[object, list[Row]] = {}
+def _group(rows: list[Row], key: Callable[[Row], Any]) -> dict[Any, list[Row]]:
+    groups: dict[Any, list[Row]] = {}
     for row in rows:
         groups.setdefault(key(row), []).append(row)
     return groups
@@ -294,13 +300,13 @@ def _by_decile(base: list[Row], cube: list[Row]) -> tuple[DecileRow, ...]:
         _group(base, lambda r: r["national_decile"]),
         _group(cube, lambda r: r["national_decile"]),
     )
-    deciles = sorted((d for d in base_by if d is not None), key=int)  # type: ignore[call-overload]
+    deciles = sorted((d for d in base_by if d is not None), key=int)
     rows = []
     for decile in [*deciles, *([None] if None in base_by else [])]:
         chosen = [r for r in cube_by.get(decile, []) if r["_selected"]]
         rows.append(
             DecileRow(
-                None if decile is None else int(decile),  # type: ignore[call-overload]
+                None if decile is None else int(decile),
                 int(_sum(base_by[decile], "households")),
                 int(_sum(chosen, "households")),
                 _sum(chosen, "cost"),
@@ -314,7 +320,7 @@ def _curve(totals: Totals, base: list[Row], cube: list[Row]) -> tuple[CurvePoint
     true_whole = _sum(base, "true_people_40")
     points = []
     for step in range(CURVE_POINTS):
-        inside = [r for r in cube if int(r["_bucket"]) <= step]  # type: ignore[call-overload]
+        inside = [r for r in cube if int(r["_bucket"]) <= step]
         measured = share(_sum(inside, "true_people_40"), true_whole) if totals.has_truth else None
         points.append(
             CurvePoint(

@@ -204,7 +204,7 @@ def _quotas(spec: ProgrammeSpec, base: list[Row]) -> dict[str, int]:
         if quota.basis == "poor" and ranked and value is None:
             text = msg("A quota by poor needs the welfare model's poverty curve, which this ranking lacks")
             raise Invalid(text, [Issue("quota.basis", "quota.poverty", text)])
-        weights[code] = weights.get(code, 0.0) + (float(value) if ranked and value is not None else 0.0)  # type: ignore[arg-type]
+        weights[code] = weights.get(code, 0.0) + (float(value) if ranked and value is not None else 0.0)
     assert quota.total is not None
     return largest_remainder(quota.total, {c: w for c, w in weights.items() if math.isfinite(w)})
 

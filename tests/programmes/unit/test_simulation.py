@@ -3,6 +3,7 @@ budgets, quotas, exclusions, overlaps, the budget curve and the expected errors.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pyarrow as pa
@@ -230,7 +231,7 @@ def test_expected_errors_coverage_and_the_budget_curve(engine, frame) -> None:
     curve = result.budget_curve
     assert len(curve) == 20 and curve[0].budget == 0 and curve[0].beneficiaries == 0
     assert curve[-1].budget == 300 and curve[-1].beneficiaries == 3
-    assert all(a.beneficiaries <= b.beneficiaries for a, b in zip(curve, curve[1:], strict=False))
+    assert all(a.beneficiaries <= b.beneficiaries for a, b in itertools.pairwise(curve))
     assert [d.decile for d in result.by_decile] == [1, 2, 3, 4, 5, None]
     assert result.by_decile[0].beneficiaries == 3 and result.by_decile[-1].households == 1
 

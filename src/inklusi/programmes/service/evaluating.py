@@ -114,7 +114,13 @@ def evaluate_folder(
             )
             progress(msg("Ranking the households into welfare deciles ({model})", model=trained.chosen.value))
             ranked = score_and_rank(
-                engine, spec, trained.model, households_file, persons_file, as_of, Path(scratch) / "ranked.parquet"
+                engine,
+                spec,
+                trained.model,
+                households_file,
+                persons_file,
+                as_of,
+                Path(scratch) / "ranked.parquet",
             )
             ranks = engine.read_parquet(ranked.path)
             poverty = engine.table(welfare.poverty_curve_of(trained, sample, spec))
