@@ -11,20 +11,22 @@
    rule of ``docs/welfare.md`` (windows over (score, household id), people-weighted), a poverty probability
    falling with the percentile, and the members of every component (children by school age, elderly,
    disabled; pregnant is 0: the registry does not hold it).
-1. **simulate** (``--households 70000000``): :func:`inklusi.programmes.simulation.simulate` on the frame with
+1. **simulate** (goal at 70 M): :func:`inklusi.programmes.simulation.simulate` on the frame with
    the shipped PKH spec and a budget scaled to the frame (PKH 2024: about Rp 28.7 trillion for 94 M
    households' worth of registry, so ``budget × households / 94 M``), end to end (outcome, by area, by decile,
    budget curve, beneficiaries written to Parquet): seconds and peak resident memory (goal: 60 s at 70 M).
-2. **ibis vs sql** (``--households 10000000``): in the same process, each contender computes the same
-   beneficiaries and writes them to Parquet (``household_id, village_code, people, score, national_decile,
-   benefit, priority``), then the cost (sum of benefits):
+   ``--with sembako pbi_jkn`` simulates more programmes together (their own budgets and quotas; overlaps).
+2. **ibis vs sql** (goal at 10 M; a spec with a budget, no quota, exclusion or PPKS condition): in the
+   same process, each contender computes the same beneficiaries and writes them to Parquet (``household_id,
+   village_code, people, score, national_decile, benefit, priority``), then the cost (sum of benefits):
    - **ibis**: :func:`~inklusi.programmes.expr.eligible` + :func:`~inklusi.programmes.expr.select`;
    - **sql**: one hand-written DuckDB ``COPY (SELECT …) TO`` (the spec's rules written out as SQL).
    The two files are compared (row count and an order-free digest of every row) and the costs must be
    equal: identical in every run (benefits are whole Rupiah, so sums of doubles are exact).
 
-Printed: seconds, the ratio ibis/sql (goal ≤ 1.3), peak resident memory, and the load average before and
-after (other work on the machine slows every contender: re-run when it is busy).
+Both parts run at any size (``--skip-compare``, ``--skip-simulate``). Printed: wall and CPU seconds (the
+fastest of ``--repeat``), the ratio ibis/sql (goal ≤ 1.3), peak resident memory, and the load average
+before and after (other work on the machine slows every contender: re-run when it is busy).
 """
 
 from __future__ import annotations
