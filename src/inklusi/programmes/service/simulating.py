@@ -262,10 +262,7 @@ def freeze(ctx: Context, principal: Principal, scenario_id: UUID, *, cycle: str)
             raise NotFound(msg("Scenario {id} not found", id=str(scenario_id)))
         info = catalogue.programme_of_id(conn, row["programme_id"])
         if store.list_by_cycle(conn, row["programme_id"], cycle) is not None:
-            text = msg(
-                "{programme} already has a list for the cycle {cycle}", programme=info.name, cycle=cycle
-            )
-            raise Conflict(text, [Issue("cycle", "cycle.taken", text)])
+            raise _taken(info.name, cycle)
     specs = [info.spec, *(catalogue.get_programme(ctx, principal, name).spec for name in info.spec.exclude)]
     with tempfile.TemporaryDirectory(prefix="freeze-", dir=_work(ctx)) as folder:
         _sim, run_id, registry_at, persons = _run(
@@ -288,10 +285,7 @@ def freeze(ctx: Context, principal: Principal, scenario_id: UUID, *, cycle: str)
     list_id = new_id()
     with ctx.transaction() as conn:
         if store.list_by_cycle(conn, row["programme_id"], cycle) is not None:
-            text = msg(
-                "{programme} already has a list for the cycle {cycle}", programme=info.name, cycle=cycle
-            )
-            raise Conflict(text, [Issue("cycle", "cycle.taken", text)])
+            raise _taken(info.name, cycle)
         summary = {
             "households": len(households),
             "people": sum(columns["people"]),  # type: ignore[arg-type]  # ints, made just above
