@@ -156,6 +156,19 @@ class Problems:
         self.found.append(f"{location}: {message.text}")
 
 
+# After the load event: a turn of the event loop (HTMX fires its "load" triggers), then until no request of
+# HTMX is pending or settling. Much quicker than Playwright's "networkidle" (500 ms of silence every page).
+SETTLED_SCRIPT = """() => new Promise(resolve => setTimeout(function check() {
+  if (document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')) setTimeout(check, 20);
+  else resolve(true);
+}, 0))"""
+
+
+def settled(page) -> None:
+    """Wait until the page's HTMX parts (loaded on ``load``) are in."""
+    page.evaluate(SETTLED_SCRIPT)
+
+
 def assert_fits(page, width: int = PHONE) -> None:
     """The page, with every <details> open, is no wider than a phone's screen."""
     previous = page.viewport_size

@@ -11,7 +11,7 @@ import pytest
 
 from inklusi.demo import USERS
 from tests.app.test_language import SKIPPED, START, pattern_of
-from tests.browser import PHONE, assert_fits, serving
+from tests.browser import PHONE, assert_fits, serving, settled
 
 PAGES_PER_ROLE = 40
 # Every demo role: each sees its own menu, start page and area (users with the same grants, the demo's
@@ -51,7 +51,8 @@ def visit_every_page(page, site) -> set[str]:
         response = page.goto(site["url"] + path)
         if response is None or not response.headers.get("content-type", "").startswith("text/html"):
             continue
-        page.wait_for_load_state("networkidle")  # HTMX parts (the welfare section) are in
+        settled(page)  # HTMX parts (the welfare section) are in
+        assert page.locator("[hx-trigger=load]").count() == 0, f"{path}: a part is still loading"
         assert_fits(page, PHONE)
         links = page.eval_on_selector_all(
             "a[href]:not([download]), [hx-get]",
