@@ -19,12 +19,14 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from inklusi.access import service as access_service
 from inklusi.app import create_app
 from inklusi.bootstrap import init
 from inklusi.config import Settings
@@ -35,6 +37,11 @@ pytest_plugins = ["tests.browser"]  # Chromium, a served app and a watched ``pag
 REPOSITORY = Path(__file__).resolve().parents[1]  # the checkout: README, docs/, src/, pyproject.toml
 BACKENDS = ("sqlite", "postgresql")
 ADMIN_PASSWORD = "admin-password-for-tests"
+# Passwords are hashed with argon2id as in production, at its lowest cost: the suite creates and logs in
+# thousands of users, and the cost is production's setting (tests/access/test_access.py checks it), not the
+# behaviour under test here.
+PRODUCTION_HASHER = access_service.password_hasher
+access_service.password_hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 _counter = itertools.count()
 
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from argon2 import Type
 from sqlalchemy import text
 
 from inklusi.access import service
@@ -8,7 +9,7 @@ from inklusi.access.model import OrganisationKind, Permission
 from inklusi.audit import service as audit
 from inklusi.db import utcnow
 from inklusi.errors import Conflict, Forbidden, Invalid, Unauthenticated
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, PRODUCTION_HASHER
 from tests.factories import SYSTEM, user
 
 
@@ -16,6 +17,13 @@ def test_init_created_an_administrator(ctx):
     admin = service.authenticate(ctx, "admin", ADMIN_PASSWORD)
     assert admin.can(Permission.users_manage)
     assert admin.scope(Permission.registry_read).national
+
+
+def test_production_hashes_passwords_at_least_at_owasps_argon2id_minimum():
+    """OWASP's password storage cheat sheet: argon2id with 19 MiB, two iterations, one lane at least (the
+    suite itself hashes at the lowest cost: tests/conftest.py)."""
+    assert PRODUCTION_HASHER.type is Type.ID
+    assert PRODUCTION_HASHER.memory_cost >= 19 * 1024 and PRODUCTION_HASHER.time_cost >= 2
 
 
 def test_passwords_are_stored_as_argon2_hashes(ctx):

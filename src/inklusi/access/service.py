@@ -39,7 +39,7 @@ from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.wilayah import service as wilayah
 
-_hasher = PasswordHasher()
+password_hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -131,7 +131,7 @@ def create_user(
                 "id": user_id,
                 "username": username,
                 "display_name": display_name or username,
-                "password_hash": _hasher.hash(password),
+                "password_hash": password_hasher.hash(password),
                 "organisation_id": organisation_id,
                 "language": language,
                 "created_at": now,
@@ -172,7 +172,7 @@ def set_password(ctx: Context, principal: Principal, username: str, password: st
     """A new password; every token and web session of the user ends with the old one."""
     principal.require(Permission.users_manage)
     _check_password(password)
-    password_hash = _hasher.hash(password)
+    password_hash = password_hasher.hash(password)
     with ctx.transaction() as conn:
         user = _user_or_invalid(conn, username)
         store.set_password_hash(conn, user["id"], password_hash)
@@ -235,7 +235,7 @@ def _principal(conn: Connection, user: RowMapping) -> Principal:
     )
 
 
-_DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+_DUMMY_HASH = password_hasher.hash("timing-equaliser-not-a-password")
 USERNAME_MAX = 64  # user_account.username
 
 
@@ -253,7 +253,7 @@ def _verify(ctx: Context, username: str, password: str, address: str | None) -> 
         with ctx.transaction(readonly=True) as conn:
             user = store.user_by_username(conn, username)
     try:
-        _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password)
+        password_hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password)
         ok = user is not None and user["active"]
     except (VerifyMismatchError, InvalidHashError):
         ok = False
@@ -283,7 +283,8 @@ def authenticate(ctx: Context, username: str, password: str, address: str | None
         raise PasswordChangeRequired(
             msg("The password was generated for the first login: choose a new one to log in")
         )
-    rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(user["password_hash"]) else None
+    stale = password_hasher.check_needs_rehash(user["password_hash"])
+    rehashed = password_hasher.hash(password) if stale else None
     with ctx.transaction() as conn:
         principal = _principal(conn, user)
         if rehashed:
@@ -308,7 +309,7 @@ def change_own_password(
     if new_password == password:
         text = msg("The new password must differ from the old one")
         raise Invalid(text, [Issue("new_password", "password.unchanged", text)])
-    password_hash = _hasher.hash(new_password)
+    password_hash = password_hasher.hash(new_password)
     with ctx.transaction() as conn:
         principal = _principal(conn, user)
         store.set_password_hash(conn, user["id"], password_hash)
