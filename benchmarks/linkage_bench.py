@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -40,16 +39,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from benchmarks.measuring import peak_gib
+
 AUTO_MERGE = 0.999
 PERSON_COLUMNS = ["person_id", "household_id", "kk_number", "nik", "name", "sex", "birth_date", "birth_place"]
 MAPPING = (
     "full_name=name,birth_date=birth_date,sex=sex,nik=nik,kk=kk_number,village_code=village_code,"
     "birth_place=birth_place,household=household_id"
 )
-
-
-def peak_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
 def load_people(folder: Path) -> pa.Table:

@@ -31,12 +31,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -44,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from benchmarks.measuring import peak_gib, watched
 from inklusi.analytics.engine import Engine
 from inklusi.ppks.aggregates import (
     AGE_GROUPS,
@@ -61,35 +59,6 @@ from inklusi.ppks.spec import load_rules
 from inklusi.ppks.taxonomy import categories
 
 AS_OF = date(2025, 6, 30)
-
-
-def peak_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-
-
-def resident_gib() -> float:
-    with Path("/proc/self/statm").open() as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**30
-
-
-def watched(work: Callable[[], pa.Table]) -> tuple[pa.Table, float, float, float]:
-    """``work()``, its wall and CPU seconds, and the peak resident memory while it ran (sampled every
-    20 ms: the process's peak is DuckDB's, earlier)."""
-    peak = [resident_gib()]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.02):
-            peak[0] = max(peak[0], resident_gib())
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    started, cpu = time.perf_counter(), time.process_time()
-    result = work()
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    done.set()
-    sampler.join()
-    return result, wall, cpu, max(peak[0], resident_gib())
 
 
 def handwritten_sql(folder: Path, flags: Path, deciles: Path) -> str:

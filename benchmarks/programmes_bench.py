@@ -33,23 +33,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
+from benchmarks.measuring import peak_gib, watched
 from inklusi.analytics.engine import Engine
 from inklusi.programmes.expr import eligible, select
 from inklusi.programmes.model import Simulation
 from inklusi.programmes.simulation import BENEFICIARY_COLUMNS, simulate
 from inklusi.programmes.spec import Benefit, Component, ProgrammeSpec, load_programme
 
-T = TypeVar("T")
 PKH_BUDGET_2024 = 28.7e12  # Rp per year: PKH in the 2024 state budget (about 10 M families)
 REGISTRY_HOUSEHOLDS = 94_000_000  # the registry's households the budget is spread over (scaled per frame)
 DIGEST_TYPES = {  # the digest compares values, not the integer widths each contender wrote
@@ -240,31 +236,6 @@ def handwritten_sql(spec: ProgrammeSpec, budget: float | None, frame: Path, outp
 # --- Running ------------------------------------------------------------------------------------------
 
 
-def resident_gib() -> float:
-    with Path("/proc/self/statm").open() as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**30
-
-
-def watched(work: Callable[[], T]) -> tuple[T, float, float, float]:
-    """``work()``, its wall and CPU seconds (every thread of the process: DuckDB's), and the peak resident
-    memory while it ran (sampled every 20 ms)."""
-    peak = [resident_gib()]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.02):
-            peak[0] = max(peak[0], resident_gib())
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    started, cpu = time.perf_counter(), time.process_time()
-    result = work()
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    done.set()
-    sampler.join()
-    return result, seconds, cpu, max(peak[0], resident_gib())
-
-
 def cost_of(engine: Engine, path: Path) -> float:
     return float(engine.execute_sql(f"SELECT coalesce(sum(benefit), 0) FROM read_parquet('{path}')")[0][0])
 
@@ -403,10 +374,6 @@ def main() -> None:
     shutil.rmtree(spill, ignore_errors=True)
     lines.append(f"  peak resident of the process {peak_gib():.2f} GiB\nload after: {os.getloadavg()}")
     print("\n".join(lines), flush=True)
-
-
-def peak_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
 if __name__ == "__main__":

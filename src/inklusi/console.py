@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from rich.console import Console
@@ -55,6 +55,7 @@ def reporting_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+T = TypeVar("T")
 Step = Callable[..., None]  # step(text, done=0, total=None): what a long service call is doing now
 
 
@@ -85,6 +86,15 @@ def showing_steps(*, keep: bool = False) -> Iterator[Step]:
         yield step
         if keep and current:
             progress.console.print(f"[dim]✓[/] {current[-1]}")
+
+
+def with_steps(run: Callable[..., T], *, quiet: bool) -> T:
+    """``run(progress=step)`` under :func:`showing_steps`, or ``run()`` alone when ``quiet`` (the command
+    prints JSON, which a spinner must not interleave)."""
+    if quiet:
+        return run()
+    with showing_steps() as step:
+        return run(progress=step)
 
 
 @contextmanager

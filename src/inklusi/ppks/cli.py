@@ -17,7 +17,7 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
-from inklusi.console import console, open_context, reporting_errors, say, settings, showing_steps
+from inklusi.console import console, open_context, reporting_errors, say, settings, with_steps
 from inklusi.i18n import msg
 
 if TYPE_CHECKING:
@@ -73,11 +73,7 @@ def evaluate(
         )
 
     with reporting_errors():
-        if as_json:
-            result = run()
-        else:
-            with showing_steps() as step:
-                result = run(step)
+        result = with_steps(run, quiet=as_json)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
@@ -172,11 +168,7 @@ def identify(
             backend=backend,
             services=cases.delivered_services(ctx),
         )
-        if as_json:
-            run = run_on()
-        else:
-            with showing_steps() as step:
-                run = run_on(progress=step)
+        run = with_steps(run_on, quiet=as_json)
     summary = {
         "run": str(run.id),
         "rules": run.rules,

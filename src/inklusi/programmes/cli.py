@@ -18,7 +18,7 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
-from inklusi.console import console, open_context, reporting_errors, say, settings, showing_steps
+from inklusi.console import console, open_context, reporting_errors, say, settings, with_steps
 from inklusi.errors import Invalid, Issue
 from inklusi.i18n import msg
 
@@ -76,11 +76,7 @@ def evaluate(
         )
 
     with reporting_errors():
-        if as_json:
-            result = run()
-        else:
-            with showing_steps() as step:
-                result = run(step)
+        result = with_steps(run, quiet=as_json)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
