@@ -4,7 +4,7 @@ A ministry rehabilitation centre (central), the Dinas Sosial of Kota Bandung (re
 (NGO: the existing Yayasan Peduli Sesama, with a shelter for street children, and Yayasan Kayu Harapan, whose
 workshop trains people recovering from drug use and living with HIV to make furniture from waste wood), each
 with case workers and a supervisor. The service directory is seeded with their services (an HSDS 3 document
-built with ``directory.mapping.to_hsds`` and imported like any other, then linked to the organisations that
+built with ``directory.hsds_out.to_hsds`` and imported like any other, then linked to the organisations that
 answer referrals in Inklusi). Then the cases, through the cases service as each worker (scoped and audited as
 them), for people the PPKS identification found in Kota Bandung (the demo's outreach list) and one resident of
 the centre:
@@ -49,8 +49,8 @@ from inklusi.cases.records import (
 )
 from inklusi.context import Context
 from inklusi.demo.outside import INSTITUTION, OUTREACH
-from inklusi.directory import mapping
 from inklusi.directory import service as directory
+from inklusi.directory.hsds_out import to_hsds
 from inklusi.directory.model import Location, Organisation, Service, ServiceArea, ServiceAtLocation
 from inklusi.errors import Invalid
 from inklusi.i18n import msg
@@ -313,7 +313,7 @@ def directory_document(area_names: dict[str, str] | None = None) -> list[dict]:
             areas=tuple(ServiceArea(_id(f"area:{offer.key}:{code}"), code) for code in offer.areas),
             locations=(ServiceAtLocation(_id(f"at:{offer.key}"), location),),
         )
-        document.append(mapping.to_hsds(service, area_names))
+        document.append(to_hsds(service, area_names))
     return document
 
 
