@@ -27,7 +27,7 @@ from inklusi.cases.records import Assessment, Plan, PlanItem, RiskLevel, prefill
 from inklusi.config import Settings
 from inklusi.context import Context
 from inklusi.directory import service as directory
-from inklusi.directory.mapping import to_hsds
+from inklusi.directory.hsds_out import to_hsds
 from inklusi.directory.model import NAMESPACE, Organisation, Service, ServiceArea
 from inklusi.ppks.model import ServiceType
 from inklusi.registry import service as registry

@@ -10,7 +10,7 @@ from uuid import UUID, uuid5
 import pytest
 
 from inklusi.directory import service
-from inklusi.directory.mapping import to_hsds
+from inklusi.directory.hsds_out import to_hsds
 from inklusi.directory.model import (
     NAMESPACE,
     Location,

@@ -3,8 +3,8 @@ areas, and what a case worker sees of a service when choosing where to refer (an
 
 A service's ATENSI service type (``inklusi.ppks.model.ServiceType``), its capacity and a location's area
 code have no HSDS field: they travel as HSDS *attributes* (a taxonomy term linked to the service or the
-location), so an export stays valid HSDS and another system keeps them (``mapping``). The taxonomies'
-and terms' ids are fixed (UUID 5 under :data:`NAMESPACE`), the same in every Inklusi.
+location), so an export stays valid HSDS and another system keeps them (``hsds_out``, ``hsds_in``). The
+taxonomies' and terms' ids are fixed (UUID 5 under :data:`NAMESPACE`), the same in every Inklusi.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ import json
 from importlib import resources
 from uuid import UUID
 
-from inklusi.directory.mapping import from_hsds, to_hsds
+from inklusi.directory.hsds_in import from_hsds
+from inklusi.directory.hsds_out import to_hsds
 from inklusi.directory.model import Offer, ServiceArea, ServiceAtLocation, atensi_term_id
 from inklusi.directory.validation import check_record, schemas, validator_for
 from inklusi.ppks.model import ServiceType

@@ -4,7 +4,7 @@ A ministry rehabilitation centre (central), the Dinas Sosial of Kota Bandung (re
 (NGO: the existing Yayasan Peduli Sesama, with a shelter for street children, and Yayasan Kayu Harapan, whose
 workshop trains people recovering from drug use and living with HIV to make furniture from waste wood), each
 with case workers and a supervisor. The service directory is seeded with their services (an HSDS 3 document
-built with ``directory.mapping.to_hsds`` and imported like any other, then linked to the organisations that
+built with ``directory.hsds_out.to_hsds`` and imported like any other, then linked to the organisations that
 answer referrals in Inklusi). Then the cases, through the cases service as each worker (scoped and audited as
 them), for people the PPKS identification found in Kota Bandung (the demo's outreach list) and one resident of
 the centre:

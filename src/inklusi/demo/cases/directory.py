@@ -1,5 +1,5 @@
 """The demo's service directory: the organisations' services as an HSDS 3 document (built with
-``directory.mapping.to_hsds``), imported like any other and linked to the organisations that answer referrals
+``directory.hsds_out.to_hsds``), imported like any other and linked to the organisations that answer referrals
 in Inklusi."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from inklusi.demo.cases.organisations import (
     SUKABUMI,
     SUKASARI,
 )
-from inklusi.directory import mapping
+from inklusi.directory.hsds_out import to_hsds
 from inklusi.directory import service as directory
 from inklusi.directory.model import Location, Organisation, Service, ServiceArea, ServiceAtLocation
 from inklusi.errors import Invalid
@@ -234,7 +234,7 @@ def directory_document(area_names: dict[str, str] | None = None) -> list[dict]:
             areas=tuple(ServiceArea(_id(f"area:{offer.key}:{code}"), code) for code in offer.areas),
             locations=(ServiceAtLocation(_id(f"at:{offer.key}"), location),),
         )
-        document.append(mapping.to_hsds(service, area_names))
+        document.append(to_hsds(service, area_names))
     return document
 
 

@@ -6,7 +6,7 @@
 - ``export_hsds``: every service as an HSDS 3 service object (valid against the shipped schemas).
 - ``import_hsds``: services from an HSDS document (a list of services, an HSDS API page with
   ``contents``, or one service), each record checked against the shipped schemas and then against what
-  the directory needs (``mapping``); valid records go in, upserted by their HSDS ids in one transaction,
+  the directory needs (``hsds_in``); valid records go in, upserted by their HSDS ids in one transaction,
   invalid ones are reported per record and field (``directory:manage``, audited).
 - ``link_organisation``: which Inklusi organisation answers referrals to a directory organisation's
   services (``directory:manage``, audited).

@@ -1,5 +1,5 @@
 """Importing an HSDS 3 document: every record checked against the shipped schemas (``validation``) and what
-the directory needs (``mapping``); the valid ones written in one transaction, upserted by their HSDS ids;
+the directory needs (``hsds_in``); the valid ones written in one transaction, upserted by their HSDS ids;
 every problem reported with its record and field; audited."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from inklusi.audit.model import Purpose
 from inklusi.context import Context
 from inklusi.db import utcnow
 from inklusi.directory import store
-from inklusi.directory.mapping import Draft, from_hsds
+from inklusi.directory.hsds_in import Draft, from_hsds
 from inklusi.directory.model import (
     Location,
     Organisation,

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from inklusi.context import Context
 from inklusi.directory import store
-from inklusi.directory.mapping import to_hsds
+from inklusi.directory.hsds_out import to_hsds
 from inklusi.directory.model import (
     Offer,
     Service,
