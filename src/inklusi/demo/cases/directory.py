@@ -19,8 +19,8 @@ from inklusi.demo.cases.organisations import (
     SUKABUMI,
     SUKASARI,
 )
-from inklusi.directory.hsds_out import to_hsds
 from inklusi.directory import service as directory
+from inklusi.directory.hsds_out import to_hsds
 from inklusi.directory.model import Location, Organisation, Service, ServiceArea, ServiceAtLocation
 from inklusi.errors import Invalid
 from inklusi.i18n import msg
