@@ -46,6 +46,8 @@ from inklusi.programmes import web as programmes_web
 from inklusi.registry import api as registry_api
 from inklusi.registry import change_requests_web
 from inklusi.registry import web as registry_web
+from inklusi.sharing import api as sharing_api
+from inklusi.sharing import web as sharing_web
 from inklusi.web import area_picker, routes
 from inklusi.web.session import LoginRequired
 from inklusi.welfare import api as welfare_api
@@ -122,10 +124,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         directory_api,
         cases_api,
         programmes_api,
+        sharing_api,
         audit_api,
     )
     for module in api_modules:
         app.include_router(module.router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
+    app.include_router(sharing_api.dci_router)
     web_modules = (
         routes,
         area_picker,
@@ -139,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         directory_web,
         cases_web,
         programmes_web,
+        sharing_web,
         audit_web,
     )
     for module in web_modules:

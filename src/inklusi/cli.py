@@ -23,6 +23,7 @@ from inklusi.linkage.cli import TRAINING_PATHS, linkage
 from inklusi.ppks.cli import ppks
 from inklusi.programmes.cli import programmes
 from inklusi.registry.cli import registry
+from inklusi.sharing.cli import sharing
 from inklusi.synth.cli import synth
 from inklusi.welfare.cli import welfare
 from inklusi.wilayah.cli import areas, nik
@@ -51,6 +52,7 @@ app.add_typer(welfare, name="welfare")
 app.add_typer(linkage, name="linkage")
 app.add_typer(ppks, name="ppks")
 app.add_typer(programmes, name="programmes")
+app.add_typer(sharing, name="sharing")
 app.add_typer(directory, name="directory")
 app.add_typer(cases, name="cases")
 app.command("synth")(synth)

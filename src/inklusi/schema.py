@@ -16,6 +16,7 @@ SLICES_WITH_TABLES = (
     "cases",
     "directory",
     "programmes",
+    "sharing",
 )
 
 

@@ -57,12 +57,32 @@ class Permission(StrEnum):
     programmes_validate = "programmes:validate"
     grievances_submit = "grievances:submit"
     grievances_decide = "grievances:decide"
+    # Safe data sharing (docs/sharing.md): seeing agreements, partner credentials and released tables;
+    # drafting agreements, issuing and revoking partner credentials (nationwide); approving an agreement
+    # someone else drafted (four eyes, nationwide); computing and publishing released tables (nationwide);
+    # handling data-subject requests (access, correction, objection, restriction, deletion) of people in
+    # the grant's area.
+    sharing_read = "sharing:read"
+    sharing_manage = "sharing:manage"
+    sharing_approve = "sharing:approve"
+    sharing_release = "sharing:release"
+    subjects_manage = "subjects:manage"
 
 
 # Permissions about the system as a whole, not about data in an area: a grant of one of these limited to an
 # area gives nothing (an auditor reads the whole log, a user administrator manages every account).
 # Programmes are simulated and their lists frozen over the whole registry: programmes:manage too.
-NATIONWIDE_ONLY = frozenset({Permission.audit_read, Permission.users_manage, Permission.programmes_manage})
+# Agreements, partner credentials and released tables concern the whole registry: sharing:* too.
+NATIONWIDE_ONLY = frozenset(
+    {
+        Permission.audit_read,
+        Permission.users_manage,
+        Permission.programmes_manage,
+        Permission.sharing_manage,
+        Permission.sharing_approve,
+        Permission.sharing_release,
+    }
+)
 
 # What :meth:`Principal.require` says when it refuses: one message per permission.
 REFUSALS: dict[Permission, Text] = {
@@ -91,6 +111,11 @@ REFUSALS: dict[Permission, Text] = {
     Permission.programmes_validate: msg("You may not record village deliberation (FKP) meetings"),
     Permission.grievances_submit: msg("You may not submit grievances"),
     Permission.grievances_decide: msg("You may not decide grievances"),
+    Permission.sharing_read: msg("You may not see data-sharing agreements"),
+    Permission.sharing_manage: msg("You may not draft data-sharing agreements or issue partner credentials"),
+    Permission.sharing_approve: msg("You may not approve data-sharing agreements"),
+    Permission.sharing_release: msg("You may not release statistical tables"),
+    Permission.subjects_manage: msg("You may not handle data-subject requests"),
 }
 
 

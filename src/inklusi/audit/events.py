@@ -481,6 +481,17 @@ GRIEVANCE_DECIDE = _kind(
     reassessment="whether the household must be re-assessed",
 )  # fmt: skip
 
+# --- Data sharing: agreements, partner clients, the partner API and DCI (docs/sharing.md) ---------------
+
+
+# --- Data sharing: released tables and the privacy-budget ledger ------------------------------------------
+
+
+# --- Data sharing: data-subject requests and breach reports -------------------------------------------------
+
+
+# --- Encryption at rest: data keys --------------------------------------------------------------------------
+
 
 def describe(action: str) -> Text | None:
     """What an action of the log means, for the auditor's pages (None: not in the catalogue)."""

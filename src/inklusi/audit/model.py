@@ -42,6 +42,10 @@ class Purpose(StrEnum):
     administration = "administration"
     authentication = "authentication"
     audit_review = "audit_review"
+    data_sharing = "data_sharing"  # a partner's request under an agreement (its purpose in the detail)
+    statistics_release = "statistics_release"  # released (protected) aggregate tables
+    subject_rights = "subject_rights"  # a data subject's request (UU 27/2022 Pasal 5–13)
+    breach_response = "breach_response"  # investigating what a credential or user read
 
 
 @dataclass(frozen=True)

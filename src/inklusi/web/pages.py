@@ -34,6 +34,7 @@ TEMPLATE_PACKAGES = (
     "inklusi.directory",
     "inklusi.cases",
     "inklusi.programmes",
+    "inklusi.sharing",
 )
 LANGUAGE_COOKIE = "inklusi_lang"
 

@@ -1,0 +1,8 @@
+"""The sharing slice's HTTP edges. ``router`` is mounted under ``/api/v1`` (agreements, partner clients,
+the partner API, released tables, data-subject requests); ``dci_router`` serves the DCI Social Registry API
+under its own prefix. Every rule (permissions, agreement, scope, audit) is the service's."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
+dci_router = APIRouter()

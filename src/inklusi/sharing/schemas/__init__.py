@@ -1,0 +1,1 @@
+"""Request and response shapes of the sharing API, a module per area."""

@@ -1,0 +1,1 @@
+"""All of the sharing slice's SQL, a module per table group."""

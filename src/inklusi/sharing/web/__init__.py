@@ -1,0 +1,6 @@
+"""The sharing pages (``docs/sharing.md``): agreements, partner credentials, released tables, data-subject
+requests with their deadlines, the breach report. Every page goes through the sharing service."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
