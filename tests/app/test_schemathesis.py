@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
-from schemathesis.specs.openapi.checks import status_code_conformance
+from schemathesis.specs.openapi.checks import ignored_auth, status_code_conformance
 
 from inklusi.app import create_app
 from inklusi.registry import service as registry
@@ -27,7 +27,7 @@ EXAMPLES = 12
 KNOWN: dict[str, str] = {}  # operation -> why it fails, while a known fault waits for its fix
 # Not fuzzed: logout ends the token the run uses; an import or a linkage run starts background work.
 SKIPPED = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/imports"), ("POST", "/api/v1/linkage/runs")}
-CHECKS = [not_a_server_error, status_code_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, ignored_auth]
 
 
 def _fuzz(operation, headers: dict[str, str], failures: dict[str, str]) -> None:
