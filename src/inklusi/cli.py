@@ -99,9 +99,15 @@ def serve(
     import uvicorn
 
     from inklusi.app import create_app  # FastAPI and every slice's API: only when serving
+    from inklusi.logs import server_log_config
 
     current = settings()
-    uvicorn.run(create_app(current), host=host or current.host, port=port or current.port)
+    uvicorn.run(
+        create_app(current),
+        host=host or current.host,
+        port=port or current.port,
+        log_config=server_log_config(),
+    )
 
 
 @app.command("demo")
@@ -243,8 +249,9 @@ def run_demo(
         import uvicorn
 
         from inklusi.app import create_app
+        from inklusi.logs import server_log_config
 
-        uvicorn.run(create_app(current), host=host, port=port)
+        uvicorn.run(create_app(current), host=host, port=port, log_config=server_log_config())
 
 
 def show_demo_programmes(planned: DemoProgrammes) -> None:
