@@ -54,7 +54,9 @@ def test_a_release_is_stored_and_served_again_without_new_noise(ctx):
 def test_a_release_for_an_agreement_has_its_own_ledger_line(ctx):
     ranked(ctx)
     public = service.create_release(ctx, SYSTEM, dataset="households_decile", epsilon=1)
-    shared = service.create_release(ctx, SYSTEM, dataset="households_decile", epsilon=1, agreement_id=AGREEMENT)
+    shared = service.create_release(
+        ctx, SYSTEM, dataset="households_decile", epsilon=1, agreement_id=AGREEMENT
+    )
     assert public.release.id != shared.release.id and shared.created
     lines = {(b.dataset, b.agreement_id): b.spent for b in service.budget_lines(ctx, SYSTEM)}
     assert lines[("households_decile", None)] == 1 and lines[("households_decile", AGREEMENT)] == 1
@@ -85,7 +87,9 @@ def test_a_sequence_of_requests_never_takes_the_ledger_past_its_budget(ctx):
         asked = int(rng.integers(1, 900))
         level = "province" if i % 2 else "regency"
         try:
-            service.create_release(ctx, SYSTEM, dataset="households_decile", level=level, epsilon=asked / 1000)
+            service.create_release(
+                ctx, SYSTEM, dataset="households_decile", level=level, epsilon=asked / 1000
+            )
             spent += asked
         except Conflict:
             assert spent + asked > 3000
