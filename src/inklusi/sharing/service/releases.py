@@ -388,7 +388,7 @@ def _row(
     }
 
 
-def _summary(row: Mapping[str, Any]) -> ReleaseSummary:
+def _summary(row: Mapping[Any, Any]) -> ReleaseSummary:
     """From a stored row (or the row just inserted)."""
     get = row.__getitem__
     return ReleaseSummary(
@@ -407,7 +407,7 @@ def _summary(row: Mapping[str, Any]) -> ReleaseSummary:
     )
 
 
-def _table(row: Mapping[str, Any]) -> ReleasedTable:
+def _table(row: Mapping[Any, Any]) -> ReleasedTable:
     get = row.__getitem__
     table = json.loads(get("table"))
     summary = _summary(row)
