@@ -14,7 +14,7 @@ from inklusi.sharing import service as sharing
 PLANNER = "perencana"  # sharing:release, nationwide
 EPSILON = 1.0
 """What each demo release spends, of a budget of 3 per dataset: the noise's scale is the table's
-sensitivity (13 personal categories; 1 for households) over epsilon."""
+sensitivity (14 non-sensitive categories; 1 for households) over epsilon."""
 
 
 @dataclass(frozen=True)
