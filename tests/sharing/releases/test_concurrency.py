@@ -75,6 +75,10 @@ def test_a_locked_ledger_line_makes_the_next_spender_wait(ctx):
         waiting.start()
         time.sleep(0.5)
         assert seen == [] and waiting.is_alive()  # blocked by the lock
-        store.set_spent(conn, "households_decile", "public", line["spent_milli"] + 700, now)
+        assert store.add_spent(conn, "households_decile", "public", 700, now)
+        assert line["spent_milli"] == 0
     waiting.join(timeout=10)
     assert seen == [700]  # it read the line after the first spender committed
+    with ctx.transaction() as conn:
+        assert not store.add_spent(conn, "households_decile", "public", 2301, now)  # past the budget
+        assert store.add_spent(conn, "households_decile", "public", 2300, now)

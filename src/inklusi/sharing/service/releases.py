@@ -302,7 +302,12 @@ def create_release(
             refused = Budget(dataset, line["budget_milli"], line["spent_milli"])
             after = refused.spend(asked)
             refused = None
-            store.set_spent(conn, dataset, scope, after.spent, now)
+            if not store.add_spent(
+                conn, dataset, scope, asked, now
+            ):  # pragma: no cover - only without the lock
+                raise Conflict(
+                    msg("The privacy budget of {dataset} changed meanwhile: ask again", dataset=dataset)
+                )
             row = _row(counts, released, parameters, key, principal, agreement_id, scope, definition, now)
             store.insert_release(conn, row)
             event = Event(

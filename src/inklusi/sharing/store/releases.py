@@ -39,14 +39,16 @@ def locked_budget(conn: Connection, dataset: str, scope: str) -> RowMapping | No
     return conn.execute(stmt).mappings().first()
 
 
-def set_spent(conn: Connection, dataset: str, scope: str, spent_milli: int, at: datetime) -> None:
+def add_spent(conn: Connection, dataset: str, scope: str, asked_milli: int, at: datetime) -> bool:
+    """Add to what the line has spent, in one statement that also refuses to pass the budget (besides the
+    lock and the table's check); False when it would."""
     b = sharing_privacy_budget
     stmt = (
         update(b)
-        .where(b.c.dataset == dataset, b.c.scope == scope)
-        .values(spent_milli=spent_milli, updated_at=at)
+        .where(b.c.dataset == dataset, b.c.scope == scope, b.c.spent_milli + asked_milli <= b.c.budget_milli)
+        .values(spent_milli=b.c.spent_milli + asked_milli, updated_at=at)
     )
-    conn.execute(stmt)
+    return conn.execute(stmt).rowcount == 1
 
 
 def budgets(conn: Connection, scope: str | None = None) -> list[RowMapping]:
