@@ -27,6 +27,7 @@ UserOption = Annotated[
     str | None, typer.Option("--user", help="Act as this user (their roles and areas); default: the system")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (the API's document)")]
+LEVEL_WORDS = {"province": msg("province"), "regency": msg("regency")}
 
 
 def _as(ctx: Context, username: str | None) -> Principal:
@@ -48,7 +49,7 @@ def _show(release: ReleasedTable) -> None:
             "count with 95 % probability; x: suppressed",
             id=str(release.id),
             dataset=release.dataset,
-            level=release.level,
+            level=LEVEL_WORDS[release.level].render(language),
             epsilon=release.epsilon,
             accuracy=release.accuracy,
         )
