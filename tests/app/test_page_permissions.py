@@ -186,6 +186,14 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/grievances/{grievance_id}/decision"): Page(
         GRIEVANCES_DECIDE, NOT_FOUND, form=posted(outcome="dismiss", note="n")
     ),
+    # Released tables (tests/sharing/releases/): a form with an epsilon that is not a number is refused in
+    # the page (422) before anything is read
+    ("GET", "/sharing/releases"): Page(Permission.sharing_read),
+    ("POST", "/sharing/releases"): Page(
+        Permission.sharing_release, ok(422), form=posted(dataset="persons_ppks", epsilon="x")
+    ),
+    ("GET", "/sharing/releases/{release_id}"): Page(Permission.sharing_read, NOT_FOUND),
+    ("GET", "/sharing/releases/{release_id}/export"): Page(Permission.sharing_read, NOT_FOUND),
 }
 PATH_VALUES = {"code": "en", "fmt": "csv", "name": "pkh"}
 MOVES = {"referrals": "reject", "transfers": "refuse"}
@@ -255,6 +263,7 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "run_id",
         "list_id",
         "grievance_id",
+        "release_id",
     ):
         values[name] = MISSING
     return path.format(**values)

@@ -270,6 +270,14 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/audit/verify"): Rule(AUDIT),
     ("GET", "/audit/entries"): Rule(AUDIT),
+    # Released tables (tests/sharing/releases/): releasing needs sharing:release nationwide; the first
+    # caller makes the release (201), the next get the stored one (200); reading needs sharing:read
+    ("POST", "/sharing/releases"): Rule(
+        Permission.sharing_release, ok(200, 201), request=_body({"dataset": "persons_ppks", "epsilon": 0.5})
+    ),
+    ("GET", "/sharing/releases"): Rule(Permission.sharing_read),
+    ("GET", "/sharing/releases/{release_id}"): Rule(Permission.sharing_read, NOT_FOUND),
+    ("GET", "/sharing/releases/{release_id}/export"): Rule(Permission.sharing_read, NOT_FOUND),
 }
 PATH_VALUES = {"code": "31.71", "number": "3171044509900003", "name": "regsosek22k", "kind": "person"}
 
@@ -382,6 +390,7 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "list_id",
         "meeting_id",
         "grievance_id",
+        "release_id",
     ):
         values[name] = MISSING
     return API + path.format(**values)

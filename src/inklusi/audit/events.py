@@ -486,6 +486,22 @@ GRIEVANCE_DECIDE = _kind(
 
 # --- Data sharing: released tables and the privacy-budget ledger ------------------------------------------
 
+_RELEASE = Purpose.statistics_release
+SHARING_RELEASE = _kind(
+    "sharing.release", "sharing_release",
+    msg("A statistical table was released with noise and suppression, spending privacy budget"), _RELEASE,
+    dataset="the dataset released", level="province or regency", agreement="the agreement (none: public)",
+    epsilon="the epsilon spent", spent="the ledger's total spent after it", budget="the ledger's budget",
+    source="the data read (welfare or PPKS run)", cells="entries in the table (totals included)",
+    suppressed="entries suppressed",
+)  # fmt: skip
+SHARING_RELEASE_REFUSED = _kind(
+    "sharing.release_refused", "sharing_release",
+    msg("A statistical release was refused: it would exceed the privacy budget"), _RELEASE,
+    dataset="the dataset asked for", agreement="the agreement (none: public)", budget="the ledger's budget",
+    spent="what the ledger had spent", asked="the epsilon asked",
+)  # fmt: skip
+
 
 # --- Data sharing: data-subject requests and breach reports -------------------------------------------------
 

@@ -30,6 +30,7 @@ from inklusi.ppks.service.flags import (
     visible_categories,
 )
 from inklusi.ppks.service.identifying import RunSummary, identify, require_identify
+from inklusi.ppks.service.release_counts import FlaggedCounts, flagged_people_by_area
 from inklusi.ppks.service.summarising import summary, thresholds_of
 from inklusi.ppks.summary import Cell, Summary, SummaryTable
 
@@ -42,6 +43,7 @@ __all__ = [
     "Evaluation",
     "Export",
     "FlagView",
+    "FlaggedCounts",
     "RunSummary",
     "Summary",
     "SummaryTable",
@@ -51,6 +53,7 @@ __all__ = [
     "evaluate_folder",
     "export_dashboard",
     "export_flags",
+    "flagged_people_by_area",
     "identify",
     "person_categories_in",
     "reject",

@@ -4,5 +4,9 @@ under its own prefix. Every rule (permissions, agreement, scope, audit) is the s
 
 from fastapi import APIRouter
 
+from inklusi.sharing.api import releases
+
 router = APIRouter()
+router.include_router(releases.router)
 dci_router = APIRouter()
+router.include_router(releases.router)

@@ -3,7 +3,10 @@ breach reports."""
 
 import typer
 
+from inklusi.sharing.cli import releases
+
 app = typer.Typer(
     help="Safe data sharing: agreements, partners, releases, subject requests.", no_args_is_help=True
 )
 sharing = app
+app.add_typer(releases.app, name="releases")

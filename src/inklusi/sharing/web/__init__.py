@@ -3,4 +3,7 @@ requests with their deadlines, the breach report. Every page goes through the sh
 
 from fastapi import APIRouter
 
+from inklusi.sharing.web import releases
+
 router = APIRouter(include_in_schema=False)
+router.include_router(releases.router)

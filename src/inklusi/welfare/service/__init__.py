@@ -41,6 +41,7 @@ from inklusi.welfare.service.reads import (
     movements,
     rank_history,
 )
+from inklusi.welfare.service.release_counts import DecileCounts, households_by_decile
 from inklusi.welfare.service.reports import (
     RunDetails,
     candidate_metrics,
@@ -52,6 +53,7 @@ from inklusi.welfare.service.reports import (
 __all__ = [
     "AreaDeciles",
     "AreaMovements",
+    "DecileCounts",
     "DecileFile",
     "RunDetails",
     "candidate_metrics",
@@ -65,6 +67,7 @@ __all__ = [
     "fit_survey",
     "get_run",
     "household_rank",
+    "households_by_decile",
     "list_models",
     "list_runs",
     "movements",

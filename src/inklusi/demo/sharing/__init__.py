@@ -1,0 +1,1 @@
+"""The demo's data sharing: agreements, DCI, released tables, data-subject requests."""
