@@ -52,7 +52,8 @@ def test_what_the_law_keeps_is_refused_with_its_reason_and_basis() -> None:
 
 def test_each_item_is_decided_once_in_the_order_asked() -> None:
     items = [DeletionItem.restriction, DeletionItem.registry_record, DeletionItem.restriction]
-    assert [d.item for d in decide_deletion(items)] == [DeletionItem.restriction, DeletionItem.registry_record]
+    decided = [d.item for d in decide_deletion(items)]
+    assert decided == [DeletionItem.restriction, DeletionItem.registry_record]
 
 
 def test_an_entry_names_its_object_and_the_ids_its_detail_lists() -> None:
