@@ -4,5 +4,8 @@ under its own prefix. Every rule (permissions, agreement, scope, audit) is the s
 
 from fastapi import APIRouter
 
+from inklusi.sharing.api import subjects
+
 router = APIRouter()
 dci_router = APIRouter()
+router.include_router(subjects.router)
