@@ -285,7 +285,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
         SUBJECTS, NOT_FOUND, request=_body({"response": "r"})
     ),
     ("POST", "/sharing/breach-report"): Rule(
-        AUDIT, request=_body({"user": "admin", "since": "2020-01-01T00:00:00Z", "until": "2030-01-01T00:00:00Z"})
+        AUDIT, request=_body({"user": "admin", "since": "2020-01-01T00:00:00Z", "until": "2030-01-01T00:00Z"})
     ),
 }
 PATH_VALUES = {"code": "31.71", "number": "3171044509900003", "name": "regsosek22k", "kind": "person"}

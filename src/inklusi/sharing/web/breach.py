@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -77,7 +78,7 @@ def breach_page_for(request: Request, principal: Principal, form: BreachForm, te
         report=report,
         problems=problems,
         describe=events.describe,
-        today=utcnow().date().isoformat(),
+        today=utcnow().astimezone(ZoneInfo(request.app.state.ctx.settings.timezone)).date().isoformat(),
     )
 
 
