@@ -1,0 +1,1 @@
+"""The demo's data sharing: agreements and partners, DCI, released tables, data-subject requests."""
