@@ -15,7 +15,7 @@ from inklusi.db import utcnow
 from inklusi.registry import service as registry
 from inklusi.sharing import service
 from inklusi.sharing.service import RequestInput
-from tests.conftest import csrf_of, login
+from tests.conftest import bearer, csrf_of, login
 from tests.factories import user
 from tests.sharing.subjects.registries import head_of, small_registry
 
@@ -98,3 +98,37 @@ def test_the_breach_report_and_the_audit_search(client, ctx):
     assert "enumerator.dki" in client.get("/sharing/audit", params={"person": str(person_id)}).text
     assert client.get("/sharing/audit", params={"partner": "dinkes", **window}).status_code == 403
     assert client.get("/sharing/breach").status_code == 403
+
+
+def test_the_api_takes_answers_and_reports(client, ctx):
+    small = small_registry(ctx)
+    _person_id, nik = head_of(ctx, small.jakarta[0])
+    user(ctx, "auditor", ("auditor", None))
+    steward = bearer(client, "dinsos.dki")
+    body = {"kind": "deletion", "nik": nik, "statement": "hapus", "items": ["registry_record", "restriction"]}
+    made = client.post("/api/v1/sharing/subject-requests", json=body, headers=steward)
+    assert made.status_code == 201
+    assert [d["allowed"] for d in made.json()["decisions"]] == [False, True]
+    assert made.json()["deadline"]["state"] == "on_time"
+    request_id = made.json()["id"]
+    assert (
+        client.get(f"/api/v1/sharing/subject-requests/{request_id}/report", headers=steward).status_code
+        == 409
+    )
+    closed = client.post(
+        f"/api/v1/sharing/subject-requests/{request_id}/close",
+        json={"response": "Sebagian ditolak", "refused": True},
+        headers=steward,
+    )
+    assert closed.json()["status"] == "refused"
+    wrong = client.post("/api/v1/sharing/subject-requests", json={**body, "items": ["all"]}, headers=steward)
+    assert wrong.status_code == 422
+    window = {"user": "dinsos.dki", "since": "2020-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"}
+    auditor = bearer(client, "auditor")
+    report = client.post("/api/v1/sharing/breach-report", json=window, headers=auditor)
+    assert report.status_code == 200 and report.json()["households"]
+    exported = client.post("/api/v1/sharing/breach-report?format=csv", json=window, headers=auditor)
+    assert exported.text.lstrip("\ufeff").startswith("kind,id,reads")
+    assert client.post("/api/v1/sharing/breach-report", json=window, headers=steward).status_code == 403
+    both = client.post("/api/v1/sharing/breach-report", json={**window, "partner": "p"}, headers=auditor)
+    assert both.status_code == 422

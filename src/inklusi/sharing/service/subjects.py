@@ -177,6 +177,8 @@ def person_by_nik(ctx: Context, principal: Principal, nik: str) -> UUID:
         raise Invalid(text, [Issue("nik", "invalid", text)])
     hits = registry.find_persons(ctx, principal, digits, purpose=PURPOSE)
     people = {hit.person_id for hit in hits if hit.nik == digits}
+    if not people and all(hit.nik is None for hit in hits) and len({hit.person_id for hit in hits}) == 1:
+        people = {hits[0].person_id}  # a search that does not show the number found one person: theirs
     if not people:
         raise NotFound(msg("Nobody with this NIK was found in your area"))
     if len(people) > 1:
