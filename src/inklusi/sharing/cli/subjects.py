@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -163,9 +164,21 @@ def close(
     say(msg("Request {id} closed: {status}", id=str(closed.id), status=closed.status.value))
 
 
+def _moment(value: str, name: str, zone: ZoneInfo) -> datetime:
+    """A moment typed as ISO 8601; without an offset, in the configured time zone."""
+    from inklusi.errors import Invalid, Issue
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        text = msg("{value} is not a moment (YYYY-MM-DDTHH:MM, with or without an offset)", value=value[:40])
+        raise Invalid(text, [Issue(name, "invalid", text)]) from error
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
 def breach(
-    since: Annotated[datetime, typer.Option("--since", help="From (inclusive), e.g. 2026-12-01T00:00+07:00")],
-    until: Annotated[datetime, typer.Option("--until", help="To (exclusive)")],
+    since: Annotated[str, typer.Option("--since", help="From (inclusive), e.g. 2026-12-01T00:00+07:00")],
+    until: Annotated[str, typer.Option("--until", help="To (exclusive)")],
     partner: Annotated[str | None, typer.Option("--partner", help="A partner's client id")] = None,
     username: Annotated[str | None, typer.Option("--reader", help="A user's username")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write the CSV file here")] = None,
@@ -180,8 +193,10 @@ def breach(
             text = msg("Name a partner's client id or a user (one of them)")
             raise Invalid(text, [Issue("partner", "required", text)])
         actor = service.partner_actor(partner) if partner else str(username)
+        zone = ZoneInfo(ctx.settings.timezone)
+        start, end = _moment(since, "since", zone), _moment(until, "until", zone)
         made = service.breach_report(
-            ctx, _as(ctx, user), actor=actor, since=since, until=until, format="csv" if output else "page"
+            ctx, _as(ctx, user), actor=actor, since=start, until=end, format="csv" if output else "page"
         )
     say(
         msg(
