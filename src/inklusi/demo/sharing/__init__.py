@@ -1,1 +1,1 @@
-"""The demo's data sharing: agreements and partners, DCI, released tables, data-subject requests."""
+"""The demo's data sharing: agreements, DCI, released tables, data-subject requests."""
