@@ -32,6 +32,7 @@ GLASS = Permission.cases_break_glass
 PROGRAMMES_READ, PROGRAMMES_MANAGE = Permission.programmes_read, Permission.programmes_manage
 PROGRAMMES_VALIDATE = Permission.programmes_validate
 GRIEVANCES_SUBMIT, GRIEVANCES_DECIDE = Permission.grievances_submit, Permission.grievances_decide
+SUBJECTS = Permission.subjects_manage
 SEE_OTHER = ok(303)
 TODAY = date.today().isoformat()
 
@@ -194,6 +195,23 @@ PAGES: dict[tuple[str, str], Page] = {
     ),
     ("GET", "/sharing/releases/{release_id}"): Page(Permission.sharing_read, NOT_FOUND),
     ("GET", "/sharing/releases/{release_id}/export"): Page(Permission.sharing_read, NOT_FOUND),
+    # data-subject requests (a person of the handler's area: 404 outside it), breach reports (auditors),
+    # the audit search (a person: subjects:manage over their area; a partner: audit:read)
+    ("GET", "/sharing/subjects"): Page(SUBJECTS),
+    ("GET", "/sharing/subjects/new"): Page(SUBJECTS),
+    ("POST", "/sharing/subjects"): Page(
+        SUBJECTS,
+        SEE_OTHER,
+        on="person",
+        form=lambda ids: {"person": ids["person"], "kind": "access", "statement": "s"},
+    ),
+    ("GET", "/sharing/subjects/{request_id}"): Page(SUBJECTS, NOT_FOUND),
+    ("GET", "/sharing/subjects/{request_id}/report"): Page(SUBJECTS, NOT_FOUND),
+    ("GET", "/sharing/subjects/{request_id}/report.json"): Page(SUBJECTS, NOT_FOUND),
+    ("POST", "/sharing/subjects/{request_id}/close"): Page(SUBJECTS, NOT_FOUND, form=posted(response="r")),
+    ("GET", "/sharing/breach"): Page(AUDIT),
+    ("GET", "/sharing/breach.csv"): Page(AUDIT),  # without its fields: the form again
+    ("GET", "/sharing/audit"): Page((SUBJECTS, AUDIT)),
 }
 PATH_VALUES = {"code": "en", "fmt": "csv", "name": "pkh"}
 MOVES = {"referrals": "reject", "transfers": "refuse"}

@@ -41,6 +41,7 @@ PROG_READ, PROG_MANAGE, PROG_VALIDATE = (
     Permission.programmes_validate,
 )
 GRIEVANCE_SUBMIT, GRIEVANCE_DECIDE = Permission.grievances_submit, Permission.grievances_decide
+SUBJECTS = Permission.subjects_manage
 _SPEC = {
     "name": "bantuan_uji",
     "label": {"id": "Bantuan uji", "en": "Test assistance"},
@@ -278,6 +279,22 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/sharing/releases"): Rule(Permission.sharing_read),
     ("GET", "/sharing/releases/{release_id}"): Rule(Permission.sharing_read, NOT_FOUND),
     ("GET", "/sharing/releases/{release_id}/export"): Rule(Permission.sharing_read, NOT_FOUND),
+    # data-subject requests: for a person of the handler's area (404 outside it); breach reports: auditors
+    ("POST", "/sharing/subject-requests"): Rule(
+        SUBJECTS,
+        ok(201),
+        on="person",
+        request=lambda ids: {"json": {"kind": "access", "person_id": ids["person"], "statement": "s"}},
+    ),
+    ("GET", "/sharing/subject-requests"): Rule(SUBJECTS),
+    ("GET", "/sharing/subject-requests/{request_id}"): Rule(SUBJECTS, NOT_FOUND),
+    ("GET", "/sharing/subject-requests/{request_id}/report"): Rule(SUBJECTS, NOT_FOUND),
+    ("POST", "/sharing/subject-requests/{request_id}/close"): Rule(
+        SUBJECTS, NOT_FOUND, request=_body({"response": "r"})
+    ),
+    ("POST", "/sharing/breach-report"): Rule(
+        AUDIT, request=_body({"user": "admin", "since": "2020-01-01T00:00:00Z", "until": "2030-01-01T00:00Z"})
+    ),
 }
 PATH_VALUES = {"code": "31.71", "number": "3171044509900003", "name": "regsosek22k", "kind": "person"}
 

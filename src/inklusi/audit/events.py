@@ -505,6 +505,42 @@ SHARING_RELEASE_REFUSED = _kind(
 
 # --- Data sharing: data-subject requests and breach reports -------------------------------------------------
 
+_SUBJECT = (Purpose.subject_rights,)
+SUBJECT_REQUEST_SUBMIT = _kind(
+    "subject_request.submit", "subject_request", msg("A data-subject request was received"), *_SUBJECT,
+    kind="access, correction, objection, restriction or deletion", person="the person's id",
+    household="the person's household", channel="how it came in", change_request="the change request made",
+    grievance="the grievance opened", restricted="whether the person is restricted now",
+    kept="deletion: what is kept (each refused with its reason)", erased="deletion: what went",
+)  # fmt: skip
+SUBJECT_REQUEST_READ = _kind(
+    "subject_request.read", "subject_request", msg("Data-subject requests were read"), *_SUBJECT,
+    person="the person's id", queue="true when the queue was listed", requests="the requests listed (ids)",
+)  # fmt: skip
+SUBJECT_ACCESS_REPORT = _kind(
+    "subject_request.report", "subject_request",
+    msg("What is held on a person, and who read it, was reported to them"), *_SUBJECT,
+    persons="the person read (id)", households="the household read (id)",
+    entries="how many audit entries about them were listed",
+    sensitive="whether sensitive categories were shown", format="page, json or html",
+)  # fmt: skip
+SUBJECT_REQUEST_CLOSE = _kind(
+    "subject_request.close", "subject_request", msg("A data-subject request was answered"), *_SUBJECT,
+    person="the person's id", status="answered or refused", late="whether it was answered after its deadline",
+)  # fmt: skip
+SUBJECT_LOG_SEARCH = _kind(
+    "subject_request.log_search", "person", msg("The audit log about a person was searched"), *_SUBJECT,
+    entries="how many entries were shown", households="the household searched with the person",
+)  # fmt: skip
+BREACH_REPORT = _kind(
+    "breach.report", "audit_log",
+    msg("The persons whose data a credential or user read were listed from the audit log"),
+    Purpose.breach_response,
+    actor="the credential (partner:<client id>) or user searched for", since="from (inclusive)",
+    until="to (exclusive)", entries="how many entries it read", persons="how many persons",
+    households="how many households", format="page, json or csv",
+)  # fmt: skip
+
 
 # --- Encryption at rest: data keys --------------------------------------------------------------------------
 

@@ -124,3 +124,21 @@ def count_actions(conn: Connection, actor_id: UUID, action: str, since: datetime
         .where(audit_log.c.actor_id == actor_id, audit_log.c.action == action, audit_log.c.at >= since)
     )
     return conn.execute(stmt).scalar_one()
+
+
+# --- Entries that name a record (a data subject's "who read my data") -----------------------------------
+
+
+def mentioning(conn: Connection, ids: list[str], *, limit: int) -> list[Entry]:
+    """Entries whose object is one of ``ids`` or whose detail names one (a list of persons read), newest
+    first. The detail is searched as text: a scan of the log, for the rare subject request."""
+    if not ids:
+        return []
+    named = [audit_log.c.detail.contains(value, autoescape=True) for value in ids]
+    stmt = (
+        select(audit_log)
+        .where(or_(audit_log.c.object_id.in_(ids), *named))
+        .order_by(audit_log.c.seq.desc())
+        .limit(limit)
+    )
+    return [Entry(**row) for row in conn.execute(stmt).mappings()]

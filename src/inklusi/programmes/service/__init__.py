@@ -14,7 +14,8 @@
 - ``record_meeting``, ``list_meetings``, ``get_meeting``: village deliberation (FKP) meetings, whose
   decisions become registry change requests or grievances (``programmes:validate`` over the village).
 - ``submit_grievance``, ``grievance_queue``, ``get_grievance`` (with the household's welfare explanation),
-  ``decide_grievance`` (never one's own), ``reassessment_queue``; audited.
+  ``decide_grievance`` (never one's own), ``reassessment_queue``; audited. ``submit_objection_in``: a
+  data subject's objection to the ranking as a grievance, inside the sharing slice's transaction.
 """
 
 from inklusi.programmes.service.catalogue import get_programme, list_programmes, save_programme
@@ -28,6 +29,7 @@ from inklusi.programmes.service.grievances import (
     submit_grievance,
 )
 from inklusi.programmes.service.lists import export_list, get_list, list_entries, list_lists
+from inklusi.programmes.service.objections import submit_objection_in
 from inklusi.programmes.service.simulating import freeze, get_scenario, list_scenarios, simulate_registry
 from inklusi.programmes.service.views import (
     DecisionInput,
@@ -80,4 +82,5 @@ __all__ = [
     "save_programme",
     "simulate_registry",
     "submit_grievance",
+    "submit_objection_in",
 ]

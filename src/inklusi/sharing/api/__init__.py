@@ -4,9 +4,9 @@ under its own prefix. Every rule (permissions, agreement, scope, audit) is the s
 
 from fastapi import APIRouter
 
-from inklusi.sharing.api import releases
+from inklusi.sharing.api import releases, subjects
 
 router = APIRouter()
-router.include_router(releases.router)
+for part in (releases, subjects):
+    router.include_router(part.router)
 dci_router = APIRouter()
-router.include_router(releases.router)

@@ -3,7 +3,8 @@ requests with their deadlines, the breach report. Every page goes through the sh
 
 from fastapi import APIRouter
 
-from inklusi.sharing.web import releases
+from inklusi.sharing.web import audit_search, breach, releases, subjects
 
 router = APIRouter(include_in_schema=False)
-router.include_router(releases.router)
+for part in (releases, subjects, breach, audit_search):  # /sharing/subjects/new before /sharing/subjects/{id}
+    router.include_router(part.router)

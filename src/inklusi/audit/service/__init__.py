@@ -3,7 +3,8 @@
 :func:`record` joins the caller's transaction, so an action and its audit entry commit or fail together.
 Every entry is bounded and its NIK/KK numbers pseudonymised on the way in (``model.bounded_detail``).
 Whatever reads or checks the log asks its reader for ``audit:read`` first, so every edge (API, web, command
-line) is checked the same way.
+line) is checked the same way. :mod:`.mentions` reads the log for a slice that checks and records its
+own reads (a data subject's "who read my data", a breach report).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from inklusi.audit.model import (
     number_key,
     number_pseudonym,
 )
+from inklusi.audit.service.mentions import entries_matching_in as entries_matching_in
+from inklusi.audit.service.mentions import entries_mentioning_in as entries_mentioning_in
 from inklusi.context import Context
 from inklusi.db import utcnow
 
