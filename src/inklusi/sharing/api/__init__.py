@@ -4,5 +4,8 @@ under its own prefix. Every rule (permissions, agreement, scope, audit) is the s
 
 from fastapi import APIRouter
 
+from inklusi.sharing.api import dci
+
 router = APIRouter()
 dci_router = APIRouter()
+dci_router.include_router(dci.router)
