@@ -4,6 +4,7 @@ their reasons, pseudonyms, match-only, quotas, rate limits, tokens and their end
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from inklusi.audit import service as audit

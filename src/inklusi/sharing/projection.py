@@ -240,7 +240,7 @@ def static_notices(agreement: Agreement) -> list[Text]:
     return notices
 
 
-def withheld_notices(agreement: Agreement, projected: Projected, outside: int = 0) -> tuple[Text, ...]:
+def withheld_notices(agreement: Agreement, projected: Projected) -> tuple[Text, ...]:
     """The page's ``withheld``: the agreement's standing notices and the persons left out of this answer."""
     notices = static_notices(agreement)
     if projected.restricted:
@@ -250,6 +250,4 @@ def withheld_notices(agreement: Agreement, projected: Projected, outside: int = 
                 n=projected.restricted,
             )
         )
-    if outside:
-        notices.append(msg("{n} persons registered outside any household are not shared", n=outside))
     return tuple(notices)

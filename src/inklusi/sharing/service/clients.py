@@ -163,7 +163,7 @@ def issue_client(ctx: Context, principal: Principal, agreement_id: UUID, *, name
     principal.require(Permission.sharing_manage)
     name = (name or "").strip()
     if not name or len(name) > 120:
-        text = msg("name is required") if not name else msg("At most {n} characters", n=120)
+        text = msg("{field} is required", field="name") if not name else msg("At most {n} characters", n=120)
         raise Invalid(text, [Issue("name", "required" if not name else "too_long", text)])
     with ctx.transaction() as conn:
         agreement = agreement_in(conn, agreement_id)
