@@ -30,6 +30,7 @@ from inklusi.ppks.service.flags import (
     visible_categories,
 )
 from inklusi.ppks.service.identifying import RunSummary, identify, require_identify
+from inklusi.ppks.service.sharing_reads import households_verified_in, verified_categories_in
 from inklusi.ppks.service.summarising import summary, thresholds_of
 from inklusi.ppks.summary import Cell, Summary, SummaryTable
 
@@ -51,12 +52,14 @@ __all__ = [
     "evaluate_folder",
     "export_dashboard",
     "export_flags",
+    "households_verified_in",
     "identify",
     "person_categories_in",
     "reject",
     "require_identify",
     "summary",
     "thresholds_of",
+    "verified_categories_in",
     "verify",
     "visible_categories",
 ]

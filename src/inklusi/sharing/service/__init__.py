@@ -3,6 +3,46 @@
 from __future__ import annotations
 
 # --- Agreements, partner clients, the partner's reads, pseudonyms and match-only queries -------------------
+from inklusi.sharing.projection import SharedHousehold
+from inklusi.sharing.service.agreements import (
+    AgreementInfo,
+    approve_agreement,
+    draft_agreement,
+    get_agreement,
+    list_agreements,
+    revoke_agreement,
+    today,
+)
+from inklusi.sharing.service.clients import (
+    ClientInfo,
+    ClientKeys,
+    IssuedClient,
+    IssuedToken,
+    OAuthError,
+    Partner,
+    authenticate_partner,
+    client_keys,
+    issue_client,
+    issue_token,
+    list_clients,
+    revoke_client,
+    rotate_secret,
+    set_client_keys,
+)
+from inklusi.sharing.service.partner import (
+    LOOKUP_KINDS,
+    MAX_PAGE_SIZE,
+    Extract,
+    ExtractChunk,
+    SharedPage,
+    SharedQuery,
+    check_purpose,
+    extract,
+    lookup,
+    match,
+    search,
+)
+
 # --- DCI Social Registry API --------------------------------------------------------------------------------
 from inklusi.sharing.service.dci import REGISTRY_ID as REGISTRY_ID
 from inklusi.sharing.service.dci import PendingSearch as PendingSearch
@@ -19,4 +59,39 @@ from inklusi.sharing.service.dci import sync_txn_status as sync_txn_status
 
 # --- Data-subject requests, breach reports ------------------------------------------------------------------
 
-__all__: list[str] = []
+__all__: list[str] = [
+    # core
+    "LOOKUP_KINDS",
+    "MAX_PAGE_SIZE",
+    "AgreementInfo",
+    "ClientInfo",
+    "ClientKeys",
+    "Extract",
+    "ExtractChunk",
+    "IssuedClient",
+    "IssuedToken",
+    "OAuthError",
+    "Partner",
+    "SharedHousehold",
+    "SharedPage",
+    "SharedQuery",
+    "approve_agreement",
+    "authenticate_partner",
+    "check_purpose",
+    "client_keys",
+    "draft_agreement",
+    "extract",
+    "get_agreement",
+    "issue_client",
+    "issue_token",
+    "list_agreements",
+    "list_clients",
+    "lookup",
+    "match",
+    "revoke_agreement",
+    "revoke_client",
+    "rotate_secret",
+    "search",
+    "set_client_keys",
+    "today",
+]

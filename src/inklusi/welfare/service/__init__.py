@@ -48,12 +48,14 @@ from inklusi.welfare.service.reports import (
     run_details,
     run_report,
 )
+from inklusi.welfare.service.sharing_reads import SharedRank, latest_ranks_in, ranked_in_deciles
 
 __all__ = [
     "AreaDeciles",
     "AreaMovements",
     "DecileFile",
     "RunDetails",
+    "SharedRank",
     "candidate_metrics",
     "decile_distribution",
     "decile_summary",
@@ -65,6 +67,7 @@ __all__ = [
     "fit_survey",
     "get_run",
     "household_rank",
+    "latest_ranks_in",
     "list_models",
     "list_runs",
     "movements",
@@ -73,6 +76,7 @@ __all__ = [
     "poverty_curve_of",
     "rank_history",
     "rank_registry",
+    "ranked_in_deciles",
     "report_available",
     "run_details",
     "run_report",
