@@ -65,7 +65,7 @@ def api(name: str) -> OpenAPI:
 
 def _request(path: str, body: Any, method: str, content_type: str) -> MockRequest:
     spec_path = PREFIX + path.removeprefix(BASE)
-    data = body if isinstance(body, str) else json.dumps(body)
+    data = (body if isinstance(body, str) else json.dumps(body)).encode()
     return MockRequest(
         SERVER,
         method,

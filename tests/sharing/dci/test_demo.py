@@ -13,7 +13,7 @@ def test_the_demo_partner_searches_signed_and_receives_its_on_search(ctx, world)
     nik = world.niks[world.person(world.jakarta[0])]
     report = demo.run(ctx, world.drafter, world.foundation_client, nik=nik, area_code="31")
     assert (report.by_nik, report.by_predicate, report.on_search_records) == (1, 1, 1)
-    assert report.callback_status == "200" and report.signatures_verified == 4
+    assert report.callback_status == "200" and report.signatures_verified == 3
     assert report.lines()
     entries = audit.search_log(ctx, SYSTEM, LogQuery(action="sharing.partner_read")).entries
     assert len(entries) == 3
