@@ -18,6 +18,7 @@ from tests.sharing.dci.conftest import nik_query, predicate, registry_keys, veri
 from tests.sharing.dci.spec import check_request, check_response
 
 SYNC, ASYNC, STATUS = "/dci/registry/sync/search", "/dci/registry/search", "/dci/registry/sync/txn/status"
+ASYNC_STATUS = "/dci/registry/txn/status"
 
 
 def reads(ctx) -> int:
@@ -263,3 +264,26 @@ def test_an_envelope_without_a_message_is_refused(partners):
         response = foundation.post(path, body, checked=False)
         assert response.status_code == 400
         assert response.json()["errors"][0]["code"] == "err.request.bad"
+
+
+def test_an_async_txn_status_delivers_a_signed_txn_on_status(client, world, partners):
+    foundation, _ = partners
+    body = foundation.search_body(nik_query(world.niks[world.person(world.jakarta[0])]))
+    foundation.post(SYNC, body)
+    references = [r["reference_id"] for r in body["message"]["search_request"]]
+    request = {
+        "transaction_id": "status-2",
+        "txnstatus_request": {
+            "reference_id": "s-2",
+            "txn_type": "search",
+            "attribute_type": "reference_id_list",
+            "attribute_value": references,
+        },
+    }
+    response = foundation.post(ASYNC_STATUS, foundation.envelope(Action.txn_status, request))
+    assert response.json()["message"]["ack_status"] == "ACK"
+    (callback,) = foundation.received
+    check_request("social", "/dci/registry/txn/on-status", callback)
+    verify_registry_signature(client, callback)
+    (entry,) = callback["message"]["txnstatus_response"]["txn_status"]["search_response"]
+    assert entry["status"] == "succ" and "data" not in entry

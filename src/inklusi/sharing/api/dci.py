@@ -96,6 +96,17 @@ async def async_search(
     return _reply(reply)
 
 
+@router.post("/registry/txn/status", openapi_extra=ENVELOPE, responses=ANSWERS, summary="Async txn status")
+async def txn_status(
+    request: Request, ctx: ContextDep, credentials: BearerDep, background: BackgroundTasks
+) -> JSONResponse:
+    body = await _body(request)
+    reply, pending = await run_in_threadpool(service.async_txn_status, ctx, _token(credentials), body)
+    if pending is not None:
+        background.add_task(run_in_threadpool, service.deliver_status, pending, transport(request))
+    return _reply(reply)
+
+
 @router.post(
     "/registry/sync/txn/status", openapi_extra=ENVELOPE, responses=ANSWERS, summary="Sync txn status"
 )

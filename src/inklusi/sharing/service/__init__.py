@@ -29,6 +29,19 @@ from inklusi.sharing.service.clients import (
     rotate_secret,
     set_client_keys,
 )
+
+# --- DCI Social Registry API --------------------------------------------------------------------------------
+from inklusi.sharing.service.dci import REGISTRY_ID as REGISTRY_ID
+from inklusi.sharing.service.dci import PendingSearch as PendingSearch
+from inklusi.sharing.service.dci import Reply as Reply
+from inklusi.sharing.service.dci import async_search as async_search
+from inklusi.sharing.service.dci import async_txn_status as async_txn_status
+from inklusi.sharing.service.dci import client_token as client_token
+from inklusi.sharing.service.dci import deliver as deliver
+from inklusi.sharing.service.dci import deliver_status as deliver_status
+from inklusi.sharing.service.dci import registry_jwks as registry_jwks
+from inklusi.sharing.service.dci import sync_search as sync_search
+from inklusi.sharing.service.dci import sync_txn_status as sync_txn_status
 from inklusi.sharing.service.partner import (
     LOOKUP_KINDS,
     MAX_PAGE_SIZE,
@@ -42,17 +55,6 @@ from inklusi.sharing.service.partner import (
     match,
     search,
 )
-
-# --- DCI Social Registry API --------------------------------------------------------------------------------
-from inklusi.sharing.service.dci import REGISTRY_ID as REGISTRY_ID
-from inklusi.sharing.service.dci import PendingSearch as PendingSearch
-from inklusi.sharing.service.dci import Reply as Reply
-from inklusi.sharing.service.dci import async_search as async_search
-from inklusi.sharing.service.dci import client_token as client_token
-from inklusi.sharing.service.dci import deliver as deliver
-from inklusi.sharing.service.dci import registry_jwks as registry_jwks
-from inklusi.sharing.service.dci import sync_search as sync_search
-from inklusi.sharing.service.dci import sync_txn_status as sync_txn_status
 
 # --- Released tables and the privacy-budget ledger ---------------------------------------------------------
 

@@ -300,6 +300,15 @@ def async_search(ctx: Context, access_token: str | None, body: object) -> tuple[
     return Reply(200, dci.acknowledgement(str(correlation_id), now)), pending
 
 
+def _post(url: str, body: Json, transport: httpx.BaseTransport | None) -> str:
+    """POST a signed callback; its HTTP status, or why it could not be delivered."""
+    try:
+        with httpx.Client(transport=transport, timeout=CALLBACK_TIMEOUT, follow_redirects=False) as client:
+            return str(client.post(url, json=body).status_code)
+    except httpx.HTTPError as error:
+        return f"not delivered: {type(error).__name__}"
+
+
 def deliver(ctx: Context, pending: PendingSearch, transport: httpx.BaseTransport | None = None) -> str:
     """Answer an acknowledged search and POST the signed ``on-search`` to the partner's callback URL; the
     transaction records the outcome and the callback's HTTP status (or why it could not be delivered)."""
@@ -309,12 +318,7 @@ def deliver(ctx: Context, pending: PendingSearch, transport: httpx.BaseTransport
     body = _signed(
         ctx, Action.on_search, message, now, receiver_id=pending.partner.client_id, entries=entries
     )
-    try:
-        with httpx.Client(transport=transport, timeout=CALLBACK_TIMEOUT, follow_redirects=False) as client:
-            response = client.post(pending.callback_url, json=body)
-        callback_status = str(response.status_code)
-    except httpx.HTTPError as error:
-        callback_status = f"not delivered: {type(error).__name__}"
+    callback_status = _post(pending.callback_url, body, transport)
     with ctx.transaction() as conn:
         store.complete_transaction(
             conn, pending.correlation_id, status=_outcome(entries), completed_at=utcnow(), requests=rows,
@@ -383,6 +387,44 @@ def sync_txn_status(ctx: Context, access_token: str | None, body: object) -> Rep
     )  # fmt: skip
     message = dci.txn_status_response(query, str(correlation_id), found, now)
     return Reply(200, _signed(ctx, Action.txn_on_status, message, now, receiver_id=partner.client_id))
+
+
+@dataclass(frozen=True)
+class PendingStatus:
+    """An acknowledged asynchronous status request: its signed ``txn-on-status``, to be POSTed."""
+
+    callback_url: str
+    body: Json
+
+
+def async_txn_status(
+    ctx: Context, access_token: str | None, body: object
+) -> tuple[Reply, PendingStatus | None]:
+    """``POST /registry/txn/status``: the acknowledgement now; :func:`deliver_status` sends the answer."""
+    now, correlation_id = utcnow(), new_id()
+    try:
+        partner, envelope, keys = _admit(ctx, access_token, body, Action.txn_status, now)
+        query = dci.parse_txn_status(envelope)
+        if not keys.callback_url or envelope.sender_uri not in (None, keys.callback_url):
+            raise DciError(
+                ErrorCode.sender_uri,
+                msg("header.sender_uri must be the callback URL registered for the client, or be left out"),
+            )
+    except DciError as error:
+        return _async_refusal(error, correlation_id, now), None
+    found = _status_of(ctx, partner.client_id, query)
+    _record(
+        ctx, partner, envelope, query.transaction_id, correlation_id=correlation_id,
+        action=Action.txn_status, mode="async", status="succ", now=now, callback_url=keys.callback_url,
+    )  # fmt: skip
+    message = dci.txn_status_response(query, str(correlation_id), found, now)
+    answer = _signed(ctx, Action.txn_on_status, message, now, receiver_id=partner.client_id)
+    return Reply(200, dci.acknowledgement(str(correlation_id), now)), PendingStatus(keys.callback_url, answer)
+
+
+def deliver_status(pending: PendingStatus, transport: httpx.BaseTransport | None = None) -> str:
+    """POST the signed ``txn-on-status`` to the partner's registered callback URL."""
+    return _post(pending.callback_url, pending.body, transport)
 
 
 # --- The token endpoint and the key set -------------------------------------------------------------------
