@@ -754,11 +754,12 @@ def callback_header(
     entries: Sequence[Mapping[str, Any]] = (),
     reason: HeaderReason | None = None,
     reason_text: Text | None = None,
+    refused: bool = False,
 ) -> Json:
     """``MsgCallbackHeader_V1.0.0`` of a response: ``succ`` when every request succeeded, ``rjct`` when
     none did (or the message as a whole was refused), ``succ`` with counts in between."""
     done = sum(1 for entry in entries if entry.get("status") == "succ")
-    status = "rjct" if reason is not None or (entries and done == 0) else "succ"
+    status = "rjct" if refused or reason is not None or (entries and done == 0) else "succ"
     header: Json = {
         "version": VERSION,
         "message_id": message_id,

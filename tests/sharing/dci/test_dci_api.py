@@ -264,6 +264,8 @@ def test_an_envelope_without_a_message_is_refused(partners):
         response = foundation.post(path, body, checked=False)
         assert response.status_code == 400
         assert response.json()["errors"][0]["code"] == "err.request.bad"
+        refusal = response.json().get("header", response.json().get("message"))
+        assert refusal.get("status", refusal.get("ack_status")) in ("rjct", "ERR")
 
 
 def test_an_async_txn_status_delivers_a_signed_txn_on_status(client, world, partners):

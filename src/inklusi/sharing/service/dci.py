@@ -21,7 +21,7 @@ import httpx
 
 from inklusi.context import Context
 from inklusi.db import utcnow
-from inklusi.errors import Forbidden, InklusiError, NotFound, TooManyRequests, Unauthenticated
+from inklusi.errors import Forbidden, InklusiError, TooManyRequests, Unauthenticated
 from inklusi.i18n import msg
 from inklusi.ids import new_id
 from inklusi.sharing import dci
@@ -130,8 +130,9 @@ def _signed(
         sender_id=REGISTRY_ID,
         receiver_id=receiver_id,
         entries=entries,
-        reason=(error.header_reason or dci.HeaderReason.action_not_supported) if error else None,
+        reason=error.header_reason if error else None,
         reason_text=error.text if error else None,
+        refused=error is not None,
     )
     key, kid = signing_key(ctx)
     body: Json = {
@@ -187,7 +188,7 @@ def _answer(
                 dci.rejected(item.reference_id, Reason.too_many_records, error.text, now, item.locale)
             )
             continue
-        except (Forbidden, NotFound, InklusiError) as error:  # outside the agreement, or not answerable
+        except InklusiError as error:  # outside the agreement (Forbidden, with the reason), or not answerable
             reason = Reason.search_criteria_invalid
             entries.append(dci.rejected(item.reference_id, reason, error.text, now, item.locale))
             continue
