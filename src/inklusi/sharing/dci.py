@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeGuard, TypeVar
 
 import jwt
 from cryptography.exceptions import InvalidSignature
@@ -38,6 +38,7 @@ MAX_SIGNATURE_LIFETIME = 3600  # a request's signature may not claim to live lon
 CLOCK_SKEW = 60  # seconds a request's "created" may lie in the future
 MAX_PAGE_SIZE = 100
 MAX_BATCH = 10  # search requests in one message
+MAX_ID = 99  # characters of an id (the specification's maxLength of transaction and correlation ids)
 POVERTY_SCORE_TYPE = "proxy-means-test welfare index (higher is better off)"
 GROUP_CONTEXT = {
     "spdci": "https://schema.spdci.org/extensions/social/v1/",
@@ -185,8 +186,11 @@ def parse_envelope(body: object, action: Action) -> Envelope:
     if not isinstance(header, dict):
         raise DciError(ErrorCode.bad, msg("The request has no header object"))
     for name in ("message_id", "action", "sender_id"):
-        if not isinstance(header.get(name), str) or not header[name].strip():
-            raise DciError(ErrorCode.bad, msg("The header has no {field}", field=f"header.{name}"))
+        if not _valid_id(header.get(name)):
+            raise DciError(
+                ErrorCode.bad,
+                msg("header.{field} must be a text of 1 to {n} characters", field=name, n=MAX_ID),
+            )
     if header.get("version", VERSION) != VERSION:
         raise DciError(
             ErrorCode.version,
@@ -275,7 +279,7 @@ def parse_search(envelope: Envelope) -> tuple[str, list[SearchItem | Rejected]]:
     """The transaction id and each search request of the batch, parsed or rejected with its reason."""
     message = envelope.message
     transaction_id = message.get("transaction_id")
-    if not isinstance(transaction_id, str) or not 0 < len(transaction_id) <= 99:
+    if not _valid_id(transaction_id):
         raise DciError(ErrorCode.bad, msg("message.transaction_id must be a text of 1 to 99 characters"))
     requests = message.get("search_request")
     if not isinstance(requests, list) or not requests:
@@ -303,15 +307,22 @@ def parse_search(envelope: Envelope) -> tuple[str, list[SearchItem | Rejected]]:
     return transaction_id, items
 
 
+def _valid_id(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_ID
+
+
 def _reference_id(raw: object, index: int) -> str:
-    if isinstance(raw, dict) and isinstance(raw.get("reference_id"), str) and raw["reference_id"].strip():
+    if isinstance(raw, dict) and _valid_id(raw.get("reference_id")):
         return str(raw["reference_id"])
-    return f"#{index + 1}"  # a request without one is rejected under this name
+    return f"#{index + 1}"  # a request without a usable one is rejected under this name
 
 
 def _search_item(envelope: Envelope, raw: object, reference_id: str, locale: str | None) -> SearchItem:
-    if not isinstance(raw, dict) or not isinstance(raw.get("reference_id"), str):
-        raise _Reject(Reason.reference_id_invalid, msg("Each search request needs a reference_id"))
+    if not isinstance(raw, dict) or not _valid_id(raw.get("reference_id")):
+        raise _Reject(
+            Reason.reference_id_invalid,
+            msg("Each search request needs a reference_id of 1 to {n} characters", n=MAX_ID),
+        )
     if parse_timestamp(raw.get("timestamp")) is None:
         raise _Reject(
             Reason.timestamp_invalid, msg("timestamp must be an ISO 8601 date-time with its time zone")
@@ -813,11 +824,11 @@ def parse_txn_status(envelope: Envelope) -> TxnQuery:
     message = envelope.message
     request = message.get("txnstatus_request")
     transaction_id = message.get("transaction_id")
-    if not isinstance(transaction_id, str) or not isinstance(request, dict):
+    if not _valid_id(transaction_id) or not isinstance(request, dict):
         raise DciError(ErrorCode.bad, msg("message needs transaction_id and txnstatus_request"))
     reference_id, txn_type = request.get("reference_id"), request.get("txn_type")
     attribute_type, value = request.get("attribute_type"), request.get("attribute_value")
-    if not isinstance(reference_id, str) or txn_type != "search":
+    if not _valid_id(reference_id) or txn_type != "search":
         raise DciError(ErrorCode.bad, msg("txnstatus_request needs a reference_id and txn_type search"))
     if attribute_type == "reference_id_list":
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):

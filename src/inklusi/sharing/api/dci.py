@@ -117,8 +117,12 @@ async def sync_txn_status(request: Request, ctx: ContextDep, credentials: Bearer
 
 @router.post("/oauth2/client/token", openapi_extra=TOKEN_FORM, responses=ANSWERS, summary="Access token")
 async def client_token(request: Request, ctx: ContextDep) -> JSONResponse:
-    form = await request.form()
-    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    try:
+        form = await request.form()
+    except Exception:  # a malformed body: no credentials, refused by the service like missing ones
+        fields: dict[str, str] = {}
+    else:
+        fields = {key: value for key, value in form.items() if isinstance(value, str)}
     return _reply(await run_in_threadpool(service.client_token, ctx, fields))
 
 

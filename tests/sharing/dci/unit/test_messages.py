@@ -209,6 +209,7 @@ def test_what_cannot_be_answered_is_rejected_with_the_specs_reason(criteria, rea
         (lambda body: body["header"].update(is_msg_encrypted=True), ErrorCode.encryption),
         (lambda body: body["message"].pop("transaction_id"), ErrorCode.bad),
         (lambda body: body["header"].update(total_count=3), ErrorCode.bad),
+        (lambda body: body["header"].update(message_id="m" * 100), ErrorCode.bad),
     ],
 )
 def test_a_message_that_cannot_be_processed_is_refused_whole(change, code):
@@ -220,6 +221,14 @@ def test_a_message_that_cannot_be_processed_is_refused_whole(change, code):
     ack = dci.acknowledgement("corr-1", NOW, refused.value)
     check_response("social", "/dci/registry/search", ack, 400)
     check_response("social", "/dci/registry/search", dci.http_errors(code, refused.value.text), 401)
+
+
+def test_an_overlong_reference_id_is_rejected_under_a_short_name():
+    body = request([nik_criteria(), nik_criteria()])
+    body["message"]["search_request"][0]["reference_id"] = "r" * 100
+    _, (long_one, fine) = parsed(body)
+    assert isinstance(long_one, dci.Rejected) and long_one.reason is Reason.reference_id_invalid
+    assert long_one.reference_id == "#1" and isinstance(fine, dci.SearchItem)
 
 
 def test_groups_and_members_are_valid_records_of_a_sync_search_response():
