@@ -289,3 +289,33 @@ def test_an_async_txn_status_delivers_a_signed_txn_on_status(client, world, part
     verify_registry_signature(client, callback)
     (entry,) = callback["message"]["txnstatus_response"]["txn_status"]["search_response"]
     assert entry["status"] == "succ" and "data" not in entry
+
+
+def test_malformed_messages_are_refused_never_a_server_error(client, partners):
+    foundation, _ = partners
+    good = foundation.search_body(nik_query("3171010101800001"))
+    nasty = [
+        [],
+        "text",
+        {"header": "x", "message": {}},
+        {**good, "message": {"transaction_id": "t", "search_request": [1, None, "x"]}},
+        {**good, "message": {"transaction_id": "t" * 500, "search_request": [{}]}},
+        {**good, "header": {**good["header"], "total_count": True}},
+        {**good, "signature": 7},
+        {**good, "signature": 'Signature: kidId="a|b|ed25519", created="x", expires="y", signature="@@"'},
+    ]
+    headers = {"Authorization": f"Bearer {foundation.access_token}"}
+    for body in nasty:
+        for path in (SYNC, ASYNC, STATUS, ASYNC_STATUS):
+            response = client.post(path, json=body, headers=headers)
+            assert 400 <= response.status_code < 500, (path, body, response.text)
+    response = client.post(
+        SYNC, content=b"{not json", headers={**headers, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    token = client.post(
+        "/dci/oauth2/client/token",
+        content=b"--x\r\n",
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
+    assert 400 <= token.status_code < 500
