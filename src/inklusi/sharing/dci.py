@@ -38,6 +38,7 @@ MAX_SIGNATURE_LIFETIME = 3600  # a request's signature may not claim to live lon
 CLOCK_SKEW = 60  # seconds a request's "created" may lie in the future
 MAX_PAGE_SIZE = 100
 MAX_BATCH = 10  # search requests in one message
+LOCALE = re.compile(r"[a-z]{3}")  # ISO 639-3, as the specification's locale pattern
 MAX_ID = 99  # characters of an id (the specification's maxLength of transaction and correlation ids)
 POVERTY_SCORE_TYPE = "proxy-means-test welfare index (higher is better off)"
 GROUP_CONTEXT = {
@@ -294,7 +295,8 @@ def parse_search(envelope: Envelope) -> tuple[str, list[SearchItem | Rejected]]:
     seen: set[str] = set()
     for index, raw in enumerate(requests):
         reference_id = _reference_id(raw, index)
-        locale = raw.get("locale") if isinstance(raw, dict) and isinstance(raw.get("locale"), str) else None
+        locale = raw.get("locale") if isinstance(raw, dict) else None
+        locale = locale if isinstance(locale, str) and LOCALE.fullmatch(locale) else None  # ISO 639-3
         try:
             if reference_id in seen:
                 raise _Reject(
@@ -704,14 +706,15 @@ def records(
     for a lookup of one person by NIK, person id or pseudonym only that person when the field is shared."""
     if item.entity == "Group":
         return [group_record(h, transforms) for h in households]
-    field = {"nik": "person.nik", "person_id": "person.id", "pseudonym": "person.nik"}
-    wanted = field.get(item.query.by) if isinstance(item.query, IdQuery) else None
+    fields = {"nik": ("person.nik",), "person_id": ("person.id",), "pseudonym": ("person.nik", "person.id")}
+    wanted = fields.get(item.query.by, ()) if isinstance(item.query, IdQuery) else ()
     out: list[Json] = []
     for household in households:
         people = list(household.members)
         if wanted and isinstance(item.query, IdQuery):
-            matching = [p for p in people if _text(p.get(wanted, "")) == item.query.value]
-            people = matching or people
+            value = item.query.value
+            matching = [p for p in people if any(_text(p.get(f, "")) == value for f in wanted)]
+            people = matching or people  # the looked-up field is not shared: the household's members
         out.extend(member_record(person, transforms) for person in people)
     return out
 
