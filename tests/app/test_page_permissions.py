@@ -218,7 +218,8 @@ MOVES = {"referrals": "reject", "transfers": "refuse"}
 
 
 def page_routes(app) -> Iterator[tuple[str, str]]:
-    """Every (method, path) the application answers outside the API and the static files."""
+    """Every (method, path) the application answers outside the API and the static files (and outside the
+    DCI API under ``/dci``: an API, whose rows are in ``test_permissions``)."""
 
     def walk(routes, prefix=""):
         for route in routes:
@@ -229,7 +230,7 @@ def page_routes(app) -> Iterator[tuple[str, str]]:
                     yield method, prefix + route.path
 
     for method, path in walk(app.routes):
-        if not path.startswith(("/api/", "/static")):
+        if not path.startswith(("/api/", "/static", "/dci/")):
             yield method, path
 
 

@@ -295,6 +295,19 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/sharing/breach-report"): Rule(
         AUDIT, request=_body({"user": "admin", "since": "2020-01-01T00:00:00Z", "until": "2030-01-01T00:00Z"})
     ),
+    # DCI (served at the root under /dci, not /api/v1): partner tokens only, so every user's token is refused
+    ("GET", "/dci/.well-known/jwks.json"): Rule("public"),
+    ("POST", "/dci/oauth2/client/token"): Rule(
+        "public",
+        ok(401),
+        request=lambda _: {
+            "data": {"grant_type": "client_credentials", "client_id": "x", "client_secret": "y"}
+        },
+    ),
+    ("POST", "/dci/registry/sync/search"): Rule("public", ok(401), request=lambda _: {"json": {}}),
+    ("POST", "/dci/registry/search"): Rule("public", ok(401), request=lambda _: {"json": {}}),
+    ("POST", "/dci/registry/sync/txn/status"): Rule("public", ok(401), request=lambda _: {"json": {}}),
+    ("POST", "/dci/registry/txn/status"): Rule("public", ok(401), request=lambda _: {"json": {}}),
 }
 PATH_VALUES = {"code": "31.71", "number": "3171044509900003", "name": "regsosek22k", "kind": "person"}
 
@@ -410,7 +423,7 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "release_id",
     ):
         values[name] = MISSING
-    return API + path.format(**values)
+    return ("" if path.startswith("/dci/") else API) + path.format(**values)
 
 
 def test_every_role_gets_what_its_grants_allow_on_every_endpoint(client, ctx):

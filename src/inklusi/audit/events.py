@@ -483,6 +483,59 @@ GRIEVANCE_DECIDE = _kind(
 
 # --- Data sharing: agreements, partner clients, the partner API and DCI (docs/sharing.md) ---------------
 
+_ADMIN = Purpose.administration
+_AGREEMENT = {"name": "the agreement's name", "organisation": "the partner organisation (id)"}
+SHARING_AGREEMENT_DRAFT = _kind(
+    "sharing.agreement_draft", "sharing_agreement", msg("A data-sharing agreement was drafted"), _ADMIN,
+    **_AGREEMENT, operations="operations and their daily quotas", fields="fields and their transforms",
+    areas="the row scope's areas", valid="its validity (from, to)",
+)  # fmt: skip
+SHARING_AGREEMENT_APPROVE = _kind(
+    "sharing.agreement_approve", "sharing_agreement", msg("A data-sharing agreement was approved"), _ADMIN,
+    **_AGREEMENT, drafted_by="who drafted it (four eyes: never the approver)",
+)  # fmt: skip
+SHARING_AGREEMENT_REVOKE = _kind(
+    "sharing.agreement_revoke", "sharing_agreement", msg("A data-sharing agreement was revoked"), _ADMIN,
+    **_AGREEMENT, reason="why", clients="its clients (ids), whose tokens stop working",
+)  # fmt: skip
+_CLIENT = {"client_id": "the client's public id", "agreement": "the agreement it is bound to"}
+SHARING_CLIENT_ISSUE = _kind(
+    "sharing.client_issue", "sharing_client", msg("Partner credentials were issued"), _ADMIN,
+    **_CLIENT, name="the client's name",
+)  # fmt: skip
+SHARING_CLIENT_ROTATE = _kind(
+    "sharing.client_rotate", "sharing_client", msg("A partner client's secret was rotated"), _ADMIN,
+    **_CLIENT, tokens_ended="how many access tokens ended with the old secret",
+)  # fmt: skip
+SHARING_CLIENT_REVOKE = _kind(
+    "sharing.client_revoke", "sharing_client", msg("Partner credentials were revoked"), _ADMIN,
+    **_CLIENT, reason="why", tokens_ended="how many access tokens ended",
+)  # fmt: skip
+SHARING_CLIENT_KEYS = _kind(
+    "sharing.client_keys", "sharing_client", msg("A partner client's keys or callback were set"), _ADMIN,
+    **_CLIENT, keys="how many public keys its JWKS holds", callback_url="its callback URL",
+)  # fmt: skip
+SHARING_TOKEN = _kind(
+    "sharing.token", "sharing_client", msg("A partner client obtained an access token"),
+    Purpose.authentication, **_CLIENT, expires_at="when the token ends",
+)  # fmt: skip
+SHARING_PARTNER_READ = _kind(
+    "sharing.partner_read", "sharing_agreement", msg("A partner read personal data under its agreement"),
+    Purpose.data_sharing,
+    operation="lookup, search or extract", purpose="the purpose the partner named",
+    agreement="the agreement (id)", client_id="the partner client", households="the households read (ids)",
+    persons="the persons read (ids)", asked="what was asked (the key's kind, area, deciles, categories)",
+    withheld="how many persons were left out (restricted)",
+)  # fmt: skip
+SHARING_PARTNER_MATCH = _kind(
+    "sharing.partner_match", "sharing_agreement", msg("A partner asked a match-only question"),
+    Purpose.data_sharing,
+    purpose="the purpose the partner named", agreement="the agreement (id)", client_id="the partner client",
+    nik="the NIK asked about (stored as a keyed hash)", area="the area asked about",
+    deciles="the deciles asked about", answer="yes or no", persons="the person matched (ids)",
+    households="the household matched (ids)",
+)  # fmt: skip
+
 
 # --- Data sharing: released tables and the privacy-budget ledger ------------------------------------------
 

@@ -3,14 +3,144 @@ privacy-budget ledger; data-subject requests and restrictions."""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, Float, ForeignKey, Index, Integer, String, Table, Text, Uuid
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 
 from inklusi.db import UtcDateTime, metadata
 
 # --- Agreements, their approvals and partner clients (and their access tokens) ---------------------------
+# An agreement's terms are JSON texts (operations with quotas, areas, deciles, PPKS categories, fields with
+# transforms); a client's secret and a token's id are stored only as SHA-256 hashes (docs/sharing-core.md).
+
+sharing_agreement = Table(
+    "sharing_agreement",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organisation_id", Uuid, ForeignKey("organisation.id"), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("legal_basis", Text, nullable=False),
+    Column("operations", Text, nullable=False),  # JSON: operation -> rows a day
+    Column("areas", Text, nullable=False),  # JSON list of area codes ([]: nationwide)
+    Column("deciles", Text, nullable=False),  # JSON list ([]: any)
+    Column("ppks_categories", Text, nullable=False),  # JSON list ([]: no PPKS filter)
+    Column("fields", Text, nullable=False),  # JSON: field -> transform
+    Column("sensitivity_ceiling", String(16), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=False),
+    Column("retention_days", Integer, nullable=False),
+    Column("rate_per_minute", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("drafted_by", Uuid, ForeignKey("user_account.id"), nullable=True),
+    Column("approved_by", Uuid, ForeignKey("user_account.id"), nullable=True),
+    Column("approved_at", UtcDateTime, nullable=True),
+    Column("revoked_by", Uuid, ForeignKey("user_account.id"), nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("revoked_reason", Text, nullable=True),
+    CheckConstraint("status IN ('draft', 'approved', 'revoked')", name="status"),
+    Index("ix_sharing_agreement_organisation", "organisation_id"),
+)
+
+sharing_client = Table(
+    "sharing_client",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("client_id", String(64), nullable=False, unique=True),
+    Column("name", String(120), nullable=False),
+    Column("agreement_id", Uuid, ForeignKey("sharing_agreement.id"), nullable=False),
+    Column("secret_hash", String(64), nullable=False),  # SHA-256 of a 256-bit random secret
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", Uuid, ForeignKey("user_account.id"), nullable=True),
+    Column("rotated_at", UtcDateTime, nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("revoked_reason", Text, nullable=True),
+    Column("jwks", Text, nullable=True),  # the partner's public keys (DCI signatures), JSON
+    Column("callback_url", String(500), nullable=True),
+    Column("rate_window_start", UtcDateTime, nullable=True),  # the current minute's start
+    Column("rate_count", Integer, nullable=False),  # requests counted in that minute
+    Index("ix_sharing_client_agreement", "agreement_id"),
+)
+
+sharing_token = Table(
+    "sharing_token",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),  # SHA-256 of the JWT's jti
+    Column("client_pk", Uuid, ForeignKey("sharing_client.id"), nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_sharing_token_client", "client_pk"),
+)
+
+sharing_usage = Table(
+    "sharing_usage",
+    metadata,
+    Column("agreement_id", Uuid, ForeignKey("sharing_agreement.id"), nullable=False),
+    Column("operation", String(16), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("rows", Integer, nullable=False),
+    PrimaryKeyConstraint("agreement_id", "operation", "day"),
+)
+
+sharing_pseudonym = Table(
+    "sharing_pseudonym",
+    metadata,
+    Column("agreement_id", Uuid, ForeignKey("sharing_agreement.id"), nullable=False),
+    Column("token", String(32), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("object_type", String(16), nullable=False),
+    Column("object_id", Uuid, nullable=False),
+    PrimaryKeyConstraint("agreement_id", "token"),
+)
 
 
 # --- DCI: asynchronous transactions and their callbacks ---------------------------------------------------
+# Every DCI message a partner sent (sync and async): its message id (a message is answered once: a replay is
+# refused), its transaction, how it ended and, for an asynchronous search, where and how its on-search was
+# delivered. The records themselves are never kept: txn/status answers with statuses and counts only.
+dci_transaction = Table(
+    "dci_transaction",
+    metadata,
+    Column("id", Uuid, primary_key=True),  # the correlation_id the registry answers with
+    Column("client_id", String(120), nullable=False),
+    Column("message_id", String(120), nullable=False),
+    Column("transaction_id", String(99), nullable=False),
+    Column("action", String(20), nullable=False),  # search | txn-status
+    Column("mode", String(5), nullable=False),  # sync | async
+    Column("status", String(4), nullable=False),  # rcvd | pdng | succ | rjct
+    Column("callback_url", String(500), nullable=True),
+    Column("callback_status", String(200), nullable=True),  # the callback's HTTP status, or why it failed
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("completed_at", UtcDateTime, nullable=True),
+    UniqueConstraint("client_id", "message_id"),
+    Index("ix_dci_transaction_client_transaction", "client_id", "transaction_id"),
+)
+# Each search request of a transaction's batch: its status, why it was rejected, how many rows it found.
+dci_request = Table(
+    "dci_request",
+    metadata,
+    Column("transaction_pk", Uuid, ForeignKey("dci_transaction.id"), nullable=False),
+    Column("reference_id", String(99), nullable=False),
+    Column("status", String(4), nullable=False),
+    Column("status_reason_code", String(60), nullable=True),
+    Column("page_number", Integer, nullable=True),
+    Column("page_size", Integer, nullable=True),
+    Column("total_count", Integer, nullable=True),
+    PrimaryKeyConstraint("transaction_pk", "reference_id"),
+)
 
 
 # --- Released tables and the privacy-budget ledger ---------------------------------------------------------

@@ -31,6 +31,7 @@ from inklusi.ppks.service.flags import (
 )
 from inklusi.ppks.service.identifying import RunSummary, identify, require_identify
 from inklusi.ppks.service.release_counts import FlaggedCounts, flagged_people_by_area
+from inklusi.ppks.service.sharing_reads import households_verified_in, verified_categories_in
 from inklusi.ppks.service.summarising import summary, thresholds_of
 from inklusi.ppks.summary import Cell, Summary, SummaryTable
 
@@ -54,12 +55,14 @@ __all__ = [
     "export_dashboard",
     "export_flags",
     "flagged_people_by_area",
+    "households_verified_in",
     "identify",
     "person_categories_in",
     "reject",
     "require_identify",
     "summary",
     "thresholds_of",
+    "verified_categories_in",
     "verify",
     "visible_categories",
 ]

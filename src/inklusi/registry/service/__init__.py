@@ -48,6 +48,7 @@ from inklusi.registry.service.reads import (
 )
 from inklusi.registry.service.resolution import households_of, resolve
 from inklusi.registry.service.rounds import RoundState, apply_round_chunk
+from inklusi.registry.service.sharing_reads import household_ids_in_area, persons_by_ids_in, persons_by_nik_in
 from inklusi.registry.service.snapshot import SnapshotFiles, export_snapshot, household_tables
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "get_household",
     "get_household_history",
     "get_person",
+    "household_ids_in_area",
     "household_record_in",
     "household_tables",
     "households_of",
@@ -79,6 +81,8 @@ __all__ = [
     "move_person",
     "person_cards",
     "person_cards_in",
+    "persons_by_ids_in",
+    "persons_by_nik_in",
     "query_kind",
     "read_outside_file",
     "rebuild_name_index",

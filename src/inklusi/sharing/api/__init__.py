@@ -4,9 +4,10 @@ under its own prefix. Every rule (permissions, agreement, scope, audit) is the s
 
 from fastapi import APIRouter
 
-from inklusi.sharing.api import releases, subjects
+from inklusi.sharing.api import dci, releases, subjects
 
 router = APIRouter()
 for part in (releases, subjects):
     router.include_router(part.router)
 dci_router = APIRouter()
+dci_router.include_router(dci.router)

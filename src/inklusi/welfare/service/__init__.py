@@ -49,6 +49,7 @@ from inklusi.welfare.service.reports import (
     run_details,
     run_report,
 )
+from inklusi.welfare.service.sharing_reads import SharedRank, latest_ranks_in, ranked_in_deciles
 
 __all__ = [
     "AreaDeciles",
@@ -56,6 +57,7 @@ __all__ = [
     "DecileCounts",
     "DecileFile",
     "RunDetails",
+    "SharedRank",
     "candidate_metrics",
     "decile_distribution",
     "decile_summary",
@@ -68,6 +70,7 @@ __all__ = [
     "get_run",
     "household_rank",
     "households_by_decile",
+    "latest_ranks_in",
     "list_models",
     "list_runs",
     "movements",
@@ -76,6 +79,7 @@ __all__ = [
     "poverty_curve_of",
     "rank_history",
     "rank_registry",
+    "ranked_in_deciles",
     "report_available",
     "run_details",
     "run_report",
