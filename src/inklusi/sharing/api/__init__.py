@@ -4,5 +4,9 @@ under its own prefix. Every rule (permissions, agreement, scope, audit) is the s
 
 from fastapi import APIRouter
 
+from inklusi.sharing.api import agreements, partner
+
 router = APIRouter()
 dci_router = APIRouter()
+router.include_router(agreements.router)
+router.include_router(partner.router)
