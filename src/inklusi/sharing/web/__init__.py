@@ -3,4 +3,8 @@ requests with their deadlines, the breach report. Every page goes through the sh
 
 from fastapi import APIRouter
 
+from inklusi.sharing.web import agreements, clients, index
+
 router = APIRouter(include_in_schema=False)
+for part in (index, agreements, clients):
+    router.include_router(part.router)
