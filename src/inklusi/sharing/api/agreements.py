@@ -11,34 +11,21 @@ from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Header, Query, Request
+from fastapi import APIRouter, Form, Header, Query
 from fastapi.responses import JSONResponse
 
 from inklusi.api import ContextDep, LanguageDep, PrincipalDep
 from inklusi.sharing import service
-from inklusi.sharing.model import FIELDS, Agreement
-from inklusi.sharing.schemas.agreements import AgreementDraft, ClientKeysIn, ClientRequest, Revocation
+from inklusi.sharing.schemas.agreements import (
+    AgreementDraft,
+    ClientKeysIn,
+    ClientRequest,
+    Revocation,
+    info_out,
+)
 
 router = APIRouter(tags=["sharing"])
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
-
-def agreement_out(agreement: Agreement) -> dict[str, Any]:
-    data = asdict(agreement)
-    data["operations"] = {o.value: q for o, q in agreement.operations.items()}
-    data["fields"] = {f: t.value for f, t in agreement.fields.items()}
-    return data
-
-
-def info_out(info: service.AgreementInfo, language: str) -> dict[str, Any]:
-    return {
-        **agreement_out(info.agreement),
-        "organisation": info.organisation,
-        "state": info.state,
-        "clients": list(info.clients),
-        "usage_today": info.usage,
-        "field_labels": {f: FIELDS[f].label.render(language) for f in info.agreement.fields if f in FIELDS},
-    }
 
 
 @router.get("/sharing/agreements")
@@ -141,7 +128,6 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
     },
 )
 def token(
-    request: Request,
     ctx: ContextDep,
     language: LanguageDep,
     grant_type: Annotated[str, Form(max_length=60)] = "",

@@ -19,7 +19,7 @@ from inklusi.api import ContextDep, LanguageDep
 from inklusi.errors import Unauthenticated
 from inklusi.i18n import Text, msg
 from inklusi.sharing import service
-from inklusi.sharing.api.agreements import agreement_out
+from inklusi.sharing.schemas.agreements import agreement_out
 from inklusi.sharing.schemas.partner import ExtractRequest, LookupRequest, MatchRequest, SearchRequest
 
 router = APIRouter(prefix="/partner", tags=["partner"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -9,7 +10,8 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from inklusi.ppks.model import Sensitivity
-from inklusi.sharing.model import AgreementTerms, Operation, Transform
+from inklusi.sharing.model import FIELDS, Agreement, AgreementTerms, Operation, Transform
+from inklusi.sharing.service import AgreementInfo
 
 
 class AgreementDraft(BaseModel):
@@ -65,3 +67,24 @@ class ClientKeysIn(BaseModel):
 
     jwks: dict[str, Any] | None = None
     callback_url: str | None = Field(None, max_length=500)
+
+
+# --- Answers ----------------------------------------------------------------------------------------------
+
+
+def agreement_out(agreement: Agreement) -> dict[str, Any]:
+    data = asdict(agreement)
+    data["operations"] = {o.value: q for o, q in agreement.operations.items()}
+    data["fields"] = {f: t.value for f, t in agreement.fields.items()}
+    return data
+
+
+def info_out(info: AgreementInfo, language: str) -> dict[str, Any]:
+    return {
+        **agreement_out(info.agreement),
+        "organisation": info.organisation,
+        "state": info.state,
+        "clients": list(info.clients),
+        "usage_today": info.usage,
+        "field_labels": {f: FIELDS[f].label.render(language) for f in info.agreement.fields if f in FIELDS},
+    }
