@@ -15,14 +15,18 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from inklusi.api import ContextDep, LanguageDep
+from inklusi.api import ContextDep, LanguageDep, problem_doc
 from inklusi.errors import Unauthenticated
 from inklusi.i18n import Text, msg
 from inklusi.sharing import service
 from inklusi.sharing.schemas.agreements import agreement_out
 from inklusi.sharing.schemas.partner import ExtractRequest, LookupRequest, MatchRequest, SearchRequest
 
-router = APIRouter(prefix="/partner", tags=["partner"])
+router = APIRouter(
+    prefix="/partner",
+    tags=["partner"],
+    responses={429: problem_doc("Past the client's requests a minute or the agreement's daily quota")},
+)
 partner_bearer = HTTPBearer(
     scheme_name="partnerBearer",
     description="An access token from POST /api/v1/sharing/oauth2/token (client credentials)",
