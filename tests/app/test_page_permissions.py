@@ -20,7 +20,7 @@ from datetime import date
 import pytest
 from fastapi.routing import APIRoute
 
-from inklusi.access.model import Permission
+from inklusi.access.model import NATIONWIDE_ONLY, Permission
 from inklusi.demo import USERS
 from tests.app.test_permissions import MISSING, NOT_FOUND, Caller, _callers, _objects, ok
 from tests.conftest import csrf_of, login
@@ -212,6 +212,24 @@ PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/sharing/breach"): Page(AUDIT),
     ("GET", "/sharing/breach.csv"): Page(AUDIT),  # without its fields: the form again
     ("GET", "/sharing/audit"): Page((SUBJECTS, AUDIT)),
+    # Data sharing (core): the index for whoever holds a sharing, subjects or audit permission; agreements and
+    # credentials (nationwide permissions); forms about ids that do not exist (404)
+    ("GET", "/sharing"): Page((Permission.sharing_read, Permission.subjects_manage, AUDIT)),
+    ("GET", "/sharing/agreements"): Page(Permission.sharing_read),
+    ("POST", "/sharing/agreements"): Page(Permission.sharing_manage, ok(422), form=posted(name="n")),
+    ("GET", "/sharing/agreements/{agreement_id}"): Page(Permission.sharing_read, NOT_FOUND),
+    ("POST", "/sharing/agreements/{agreement_id}/approve"): Page(Permission.sharing_approve, NOT_FOUND),
+    ("POST", "/sharing/agreements/{agreement_id}/revoke"): Page(
+        Permission.sharing_manage, NOT_FOUND, form=posted(reason="r")
+    ),
+    ("GET", "/sharing/clients"): Page(Permission.sharing_read),
+    ("POST", "/sharing/clients"): Page(
+        Permission.sharing_manage, NOT_FOUND, form=posted(agreement_id=MISSING, name="c")
+    ),
+    ("POST", "/sharing/clients/{client_id}/rotate"): Page(Permission.sharing_manage, NOT_FOUND),
+    ("POST", "/sharing/clients/{client_id}/revoke"): Page(
+        Permission.sharing_manage, NOT_FOUND, form=posted(reason="r")
+    ),
 }
 PATH_VALUES = {"code": "en", "fmt": "csv", "name": "pkh"}
 MOVES = {"referrals": "reject", "transfers": "refuse"}
@@ -253,6 +271,9 @@ def _expected(page: Page, method: str, caller: Caller, area: str) -> frozenset[i
         return page.nobody or (ok(403) if method == "POST" else SEE_OTHER)
     if page.who == "login":
         return page.ok
+    wanted = page.who if isinstance(page.who, tuple) else (page.who,)
+    if all(p in NATIONWIDE_ONLY and not caller.principal.can(p) for p in wanted) and _holds(caller, page.who):
+        return page.denied  # held only in an area: a nationwide permission gives nothing there
     if page.on is not None and _holds(caller, page.who):
         wanted = page.who if isinstance(page.who, tuple) else (page.who,)
         return page.ok if any(caller.principal.can(p, area) for p in wanted) else ok(page.outside)
@@ -283,6 +304,8 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "list_id",
         "grievance_id",
         "release_id",
+        "agreement_id",
+        "client_id",
     ):
         values[name] = MISSING
     return path.format(**values)

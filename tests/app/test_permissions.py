@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from inklusi.access import service as access
-from inklusi.access.model import OrganisationKind, Permission, Principal
+from inklusi.access.model import NATIONWIDE_ONLY, OrganisationKind, Permission, Principal
 from inklusi.demo import USERS
 from inklusi.ppks.model import ServiceType
 from inklusi.registry import service as registry
@@ -269,6 +269,53 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/grievances/{grievance_id}/decision"): Rule(
         GRIEVANCE_DECIDE, NOT_FOUND, request=_body({"uphold": False, "note": "n"})
     ),
+    # Data sharing (core; rows and fields per agreement: tests/sharing/): staff manage agreements and partner
+    # credentials; the partner API and its token endpoint answer partner credentials only (401 to users)
+    ("GET", "/sharing/agreements"): Rule(Permission.sharing_read),
+    ("POST", "/sharing/agreements"): Rule(
+        Permission.sharing_manage,
+        ok(422),
+        request=_body(
+            {
+                "organisation_id": MISSING,
+                "name": "n",
+                "purpose": "p",
+                "legal_basis": "l",
+                "operations": {"lookup": 1},
+                "fields": {"household.decile": "as_is"},
+                "valid_from": TODAY,
+                "valid_to": TODAY,
+            }
+        ),
+    ),
+    ("GET", "/sharing/agreements/{agreement_id}"): Rule(Permission.sharing_read, NOT_FOUND),
+    ("POST", "/sharing/agreements/{agreement_id}/approve"): Rule(Permission.sharing_approve, NOT_FOUND),
+    ("POST", "/sharing/agreements/{agreement_id}/revoke"): Rule(
+        Permission.sharing_manage, NOT_FOUND, request=_body({"reason": "r"})
+    ),
+    ("GET", "/sharing/clients"): Rule(Permission.sharing_read),
+    ("POST", "/sharing/clients"): Rule(
+        Permission.sharing_manage, NOT_FOUND, request=_body({"agreement_id": MISSING, "name": "c"})
+    ),
+    ("POST", "/sharing/clients/{client_id}/rotate"): Rule(Permission.sharing_manage, NOT_FOUND),
+    ("POST", "/sharing/clients/{client_id}/revoke"): Rule(
+        Permission.sharing_manage, NOT_FOUND, request=_body({"reason": "r"})
+    ),
+    ("PUT", "/sharing/clients/{client_id}/keys"): Rule(
+        Permission.sharing_manage, NOT_FOUND, request=_body({})
+    ),
+    ("POST", "/sharing/oauth2/token"): Rule(
+        "public",
+        ok(401),
+        request=lambda _: {
+            "data": {"grant_type": "client_credentials", "client_id": "x", "client_secret": "y"}
+        },
+    ),
+    ("GET", "/partner/agreement"): Rule("public", ok(401)),
+    ("POST", "/partner/lookup"): Rule("public", ok(401), request=_body({"by": "nik", "value": "1" * 16})),
+    ("POST", "/partner/search"): Rule("public", ok(401), request=_body({})),
+    ("POST", "/partner/extract"): Rule("public", ok(401), request=_body({})),
+    ("POST", "/partner/match"): Rule("public", ok(401), request=_body({"nik": "1" * 16, "deciles": [1]})),
     ("GET", "/audit/verify"): Rule(AUDIT),
     ("GET", "/audit/entries"): Rule(AUDIT),
     # Released tables (tests/sharing/releases/): releasing needs sharing:release nationwide; the first
@@ -391,6 +438,12 @@ def _expected(rule: Rule, caller: Caller, area: str) -> frozenset[int]:
         return ok(401)
     if rule.who == "login":
         return rule.ok
+    if (
+        rule.who in NATIONWIDE_ONLY
+        and caller.principal.holds(rule.who)
+        and not caller.principal.can(rule.who)
+    ):
+        return ok(rule.denied)  # held only in an area: a nationwide permission gives nothing there
     if rule.on is not None and caller.principal.holds(rule.who):
         return rule.ok if caller.principal.can(rule.who, area) else ok(rule.outside)  # 404: as if missing
     if caller.principal.holds(rule.who):
@@ -421,6 +474,8 @@ def _url(path: str, ids: dict[str, str]) -> str:
         "meeting_id",
         "grievance_id",
         "release_id",
+        "agreement_id",
+        "client_id",
     ):
         values[name] = MISSING
     return ("" if path.startswith("/dci/") else API) + path.format(**values)

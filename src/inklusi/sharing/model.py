@@ -102,10 +102,7 @@ PERSON_FIELDS = tuple(name for name in FIELDS if name.startswith("person."))
 
 def category_sensitivity(code: str) -> Sensitivity | None:
     """A PPKS category's sensitivity; None for a code the taxonomy does not know."""
-    try:
-        return taxonomy.category(code).sensitivity
-    except KeyError:
-        return None
+    return next((c.sensitivity for c in taxonomy.categories() if c.code == code), None)
 
 
 def within_ceiling(code: str, ceiling: Sensitivity) -> bool:

@@ -4,10 +4,10 @@ under its own prefix. Every rule (permissions, agreement, scope, audit) is the s
 
 from fastapi import APIRouter
 
-from inklusi.sharing.api import dci, releases, subjects
+from inklusi.sharing.api import agreements, dci, partner, releases, subjects
 
 router = APIRouter()
-for part in (releases, subjects):
+for part in (agreements, partner, releases, subjects):
     router.include_router(part.router)
 dci_router = APIRouter()
 dci_router.include_router(dci.router)

@@ -52,6 +52,7 @@ from inklusi.sharing.service.agreements import today
 from inklusi.sharing.service.clients import Partner
 from inklusi.sharing.service.keys import pseudonym_key
 from inklusi.sharing.store import agreements as store
+from inklusi.sharing.store.subjects import restricted_among
 from inklusi.welfare import service as welfare
 from inklusi.wilayah.model import is_within
 from inklusi.wilayah.nik import Sex
@@ -140,10 +141,9 @@ def row_scope(agreement: Agreement) -> Scope:
 
 
 def restricted_persons(conn: Connection, person_ids: Sequence[UUID]) -> set[UUID]:
-    """The persons among ``person_ids`` who restricted the processing of their data (never shared).
-
-    The data-subject rights' restrictions are wired in here (``store.subjects.restricted_among``) at merge."""
-    return set()
+    """The persons among ``person_ids`` who restricted the processing of their data (a data subject's
+    request, ``service/subjects.py``): never shared, and said so in ``withheld``."""
+    return restricted_among(conn, person_ids)
 
 
 def _not_among(agreement: Agreement, what: str) -> Forbidden:

@@ -3,8 +3,9 @@ requests with their deadlines, the breach report. Every page goes through the sh
 
 from fastapi import APIRouter
 
-from inklusi.sharing.web import audit_search, breach, releases, subjects
+from inklusi.sharing.web import agreements, audit_search, breach, clients, index, releases, subjects
 
 router = APIRouter(include_in_schema=False)
-for part in (releases, subjects, breach, audit_search):  # /sharing/subjects/new before /sharing/subjects/{id}
+# /sharing/subjects/new before /sharing/subjects/{id}
+for part in (index, agreements, clients, releases, subjects, breach, audit_search):
     router.include_router(part.router)
