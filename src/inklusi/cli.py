@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from inklusi.demo.cases import DemoCases
     from inklusi.demo.programmes import DemoProgrammes
+    from inklusi.demo.sharing import DemoDataSharing
 
 app = typer.Typer(
     help="Inklusi — the socio-economic registry.",
@@ -192,6 +193,8 @@ def run_demo(
         show_demo_cases(report.cases)
     if report.programmes is not None:
         show_demo_programmes(report.programmes)
+    if report.sharing is not None:
+        show_demo_sharing(report.sharing)
     if report.linkage_skipped is not None:
         say(msg("Record linkage skipped: {reason}", reason=report.linkage_skipped.render(language)))
     if report.linkage is not None:
@@ -281,6 +284,56 @@ def show_demo_programmes(planned: DemoProgrammes) -> None:
             grievances=planned.grievances,
         )
     )
+
+
+def show_demo_sharing(shared: DemoDataSharing) -> None:
+    """What the demo's data sharing did: agreements and partner reads, DCI, releases, subject requests."""
+    partners = shared.partners
+    say(
+        msg(
+            "Data sharing (/sharing): {agreements} agreements approved by a second person, {clients} partner "
+            "clients; partner searches found {households:,} households, {reads} partner reads audited "
+            "(/api/v1/partner, inklusi sharing agreements list).",
+            agreements=len(partners.agreements),
+            clients=len(partners.clients),
+            households=partners.households_found,
+            reads=partners.reads,
+        )
+    )
+    if shared.dci is not None:
+        say(
+            msg(
+                "DCI Social Registry API (/dci): a signed search by NIK gave {by_nik} household, by area and "
+                "decile {by_predicate:,}; the asynchronous on-search reached the partner ({status}); "
+                "{verified} registry signatures verified.",
+                by_nik=shared.dci.by_nik,
+                by_predicate=shared.dci.by_predicate,
+                status=shared.dci.callback_status,
+                verified=shared.dci.signatures_verified,
+            )
+        )
+    for release in shared.releases.releases:
+        say(
+            msg(
+                "Released table {dataset} (/sharing/releases): {cells:,} cells, {suppressed:,} suppressed, "
+                "differential privacy ±{accuracy} (95%).",
+                dataset=release.dataset,
+                cells=release.cells,
+                suppressed=release.suppressed,
+                accuracy=release.accuracy,
+            )
+        )
+    if shared.subjects is not None:
+        say(
+            msg(
+                "Data-subject requests (/sharing/subjects): {requests} requests (access, correction, "
+                "objection, deletion, restriction), {kept} deletions refused with the legal reason; breach "
+                "report: {persons} persons read by one steward in the last hour (/sharing/breach).",
+                requests=len(shared.subjects.requests),
+                kept=len(shared.subjects.kept),
+                persons=shared.subjects.breach_persons,
+            )
+        )
 
 
 def _works_cases(grants: tuple[tuple[str, str | None], ...]) -> bool:

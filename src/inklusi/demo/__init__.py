@@ -37,6 +37,7 @@ from inklusi.demo.linkage import DemoLinkage, WeakListsResult, evaluate_weak_lis
 from inklusi.demo.outside import register_outside
 from inklusi.demo.ppks import DemoPpks, identify_again, identify_and_verify_demo
 from inklusi.demo.programmes import DemoProgrammes, prepare_programmes
+from inklusi.demo.sharing import DemoDataSharing, prepare_sharing
 from inklusi.demo.welfare import DemoRanking, train_and_rank_demo
 from inklusi.errors import Invalid
 from inklusi.i18n import Text, msg
@@ -81,6 +82,9 @@ USERS = (
         (("case_worker", "32.73"),),
     ),
     DemoUser("auditor", "Auditor", "Inspektorat Jenderal", (("auditor", None),)),
+    DemoUser(
+        "petugas.privasi", "Petugas Pelindungan Data", "Kementerian Sosial RI", (("privacy_officer", None),)
+    ),
     *(DemoUser(*user) for user in case_management.USERS),  # case workers and supervisors
 )
 CASE_WORKER = "pendamping.bandung"
@@ -102,6 +106,7 @@ class DemoReport:
     ppks: DemoPpks | None = None  # None when the flags existed already
     cases: DemoCases | None = None  # None when the demo's cases existed already
     programmes: DemoProgrammes | None = None  # None when the demo's beneficiary list existed already
+    sharing: DemoDataSharing | None = None  # None when the demo's agreements existed already
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,8 @@ def prepare(
                 identify_again(ctx, progress=step)
         step(msg("Simulating two programmes, freezing a beneficiary list and holding a village deliberation"))
         planned = prepare_programmes(ctx)
+        step(msg("Sharing data with partners: agreements, DCI, released tables, data-subject requests"))
+        shared = prepare_sharing(ctx)
         total = registry.count_households(ctx)
     finally:
         ctx.close()
@@ -181,6 +188,7 @@ def prepare(
         flags,
         worked[0],
         planned,
+        shared,
     )
 
 

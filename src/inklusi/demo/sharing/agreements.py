@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from uuid import UUID
 
 from inklusi.access import service as access
 from inklusi.access.model import OrganisationKind, Principal
@@ -54,6 +55,8 @@ class DemoSharing:
     looked_up: bool  # the foundation found a household by a member's NIK
     matched: bool  # its match-only question was answered yes
     reads: int  # partner reads audited (sharing.partner_read and sharing.partner_match)
+    ministry_agreement: UUID  # where the demo's DCI gateway gets its client
+    nik: str | None  # a NIK the foundation found in Jawa Barat (for the DCI search by NIK)
 
 
 def _organisation(ctx: Context, name: str, kind: OrganisationKind, area: str | None) -> None:
@@ -147,4 +150,6 @@ def share_demo(ctx: Context) -> DemoSharing | None:
         looked_up=looked_up,
         matched=matched,
         reads=reads,
+        ministry_agreement=agreements[1].id,
+        nik=nik,
     )
