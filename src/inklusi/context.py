@@ -1,6 +1,7 @@
-"""What a running Inklusi needs at hand: settings, the database engine and the audit key.
+"""What a running Inklusi needs at hand: settings, the database engine, the audit key and the key ring.
 
-``Context.open(settings)`` connects nothing: the engine connects on first use. Services take the context
+``Context.open(settings)`` connects nothing: the engine connects on first use, and the key ring (installed on
+the engine, for its encrypted columns: :mod:`inklusi.vault`) reads the data keys then. Services take the context
 for the work they own and open their transaction with :meth:`Context.transaction`.
 """
 
@@ -17,6 +18,7 @@ from inklusi.config import Settings
 from inklusi.db import make_engine, transaction
 from inklusi.errors import NotInitialised
 from inklusi.i18n import msg
+from inklusi.vault import KeyRing, install, master_key
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Context:
     settings: Settings
     engine: Engine
     audit_key: bytes
+    keyring: KeyRing
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -32,7 +35,9 @@ class Context:
             raise NotInitialised(msg("No audit key at {path}: run `inklusi init` first", path=str(key_file)))
         engine = make_engine(settings.db_url, echo=settings.sql_echo)
         audit_key = bytes.fromhex(key_file.read_text().strip())
-        return cls(settings=settings, engine=engine, audit_key=audit_key)
+        keyring = KeyRing(master_key(settings), engine)
+        install(engine, keyring)
+        return cls(settings=settings, engine=engine, audit_key=audit_key, keyring=keyring)
 
     @contextmanager
     def transaction(self, *, readonly: bool = False) -> Iterator[Connection]:
