@@ -1,8 +1,8 @@
 """What a running Inklusi needs at hand: settings, the database engine, the audit key and the key ring.
 
-``Context.open(settings)`` connects nothing: the engine connects on first use, and the key ring (installed on
-the engine, for its encrypted columns: :mod:`inklusi.vault`) reads the data keys then. Services take the context
-for the work they own and open their transaction with :meth:`Context.transaction`.
+``Context.open(settings)`` connects nothing: the engine connects on first use, and the key ring (installed
+on the engine, for its encrypted columns: :mod:`inklusi.vault`) reads the data keys then. Services take the
+context for the work they own and open their transaction with :meth:`Context.transaction`.
 """
 
 from __future__ import annotations

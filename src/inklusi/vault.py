@@ -27,10 +27,11 @@ import secrets
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -43,13 +44,16 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Table,
+    and_,
     bindparam,
     func,
     select,
+    tuple_,
     type_coerce,
     update,
 )
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql.expression import ColumnElement, TableClause
 from sqlalchemy.types import TypeDecorator
 
 from inklusi.config import Settings
@@ -104,14 +108,15 @@ def new_master_key() -> str:
 def read_master_key_file(path: Path) -> bytes:
     if not path.exists():
         raise NotInitialised(
-            msg("No master key at {path}: run `inklusi init` first (or set INKLUSI_MASTER_KEY)", path=str(path))
+            msg(
+                "No master key at {path}: run `inklusi init` first (or set INKLUSI_MASTER_KEY)",
+                path=str(path),
+            )
         )
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
-        raise KeyProblem(
-            msg("The master key file {path} is readable by others (mode {mode}): chmod 600 it", path=str(path),
-                mode=f"{mode:o}")
-        )  # fmt: skip
+        problem = "The master key file {path} is readable by others (mode {mode}): chmod 600 it"
+        raise KeyProblem(msg(problem, path=str(path), mode=f"{mode:o}"))
     return parse_master_key(path.read_text())
 
 
@@ -226,7 +231,9 @@ class KeyRing:
             self._fresh(force=True)  # another process rotated since we read the keys
             key = self._keys.get((purpose, version))
             if key is None:
-                raise KeyProblem(msg("No data key {purpose} version {version}", purpose=purpose, version=version))
+                raise KeyProblem(
+                    msg("No data key {purpose} version {version}", purpose=purpose, version=version)
+                )
         return version, key
 
     def active_version(self, purpose: str) -> int:
@@ -364,9 +371,8 @@ class SealedColumn:
         return f"{self.table.name}.{self.column}"
 
     @property
-    def key(self) -> Column:
-        (primary,) = self.table.primary_key.columns  # sealed columns sit in tables with a one-column key
-        return primary
+    def keys(self) -> tuple[Column, ...]:
+        return tuple(self.table.primary_key.columns)
 
 
 def sealed_columns(tables: Iterable[Table] | None = None) -> list[SealedColumn]:
@@ -374,7 +380,9 @@ def sealed_columns(tables: Iterable[Table] | None = None) -> list[SealedColumn]:
     found = []
     for table in tables if tables is not None else metadata.sorted_tables:
         indexes = {
-            column.type.purpose: column.name for column in table.columns if isinstance(column.type, BlindIndex)
+            column.type.purpose: column.name
+            for column in table.columns
+            if isinstance(column.type, BlindIndex)
         }
         for column in table.columns:
             if isinstance(column.type, Encrypted):
@@ -391,36 +399,38 @@ def rows_under(conn: Connection, sealed: SealedColumn, version: int) -> int:
     return int(conn.scalar(stmt) or 0)
 
 
+def _by_keys(keys: Sequence[ColumnElement[Any]]) -> ColumnElement[bool]:
+    return and_(*(key == bindparam(f"_k{i}") for i, key in enumerate(keys)))
+
+
+def _key_values(row: Sequence[object], count: int) -> dict[str, object]:
+    return {f"_k{i}": row[i] for i in range(count)}
+
+
 def rewrite(
     conn: Connection,
-    table: Table,
-    key: Column,
-    source: Column,
+    table: TableClause,
+    keys: Sequence[ColumnElement[Any]],
+    source: ColumnElement[Any],
     convert: Callable[[object], Mapping[str, object]],
     *,
-    where=None,
     batch: int = BATCH,
 ) -> int:
-    """Rewrite a table's rows a batch at a time (in key order): ``convert(source value)`` gives the new
-    values of the row; rows whose source is NULL are left alone. How many rows were rewritten."""
+    """Rewrite a table's rows a batch at a time (in primary key order): ``convert(source value)`` gives the
+    new values of the row; rows whose source is NULL are left alone. How many rows were rewritten."""
     done, after = 0, None
     while True:
-        stmt = select(key, source).where(source.is_not(None)).order_by(key).limit(batch)
-        if where is not None:
-            stmt = stmt.where(where)
+        stmt = select(*keys, source).where(source.is_not(None)).order_by(*keys).limit(batch)
         if after is not None:
-            stmt = stmt.where(key > after)
+            stmt = stmt.where(tuple_(*keys) > tuple_(*after) if len(keys) > 1 else keys[0] > after[0])
         rows = conn.execute(stmt).all()
         if not rows:
             return done
-        updates = [{"_key": row[0], **convert(row[1])} for row in rows]
-        names = [name for name in updates[0] if name != "_key"]
-        conn.execute(
-            update(table).where(key == bindparam("_key")).values({n: bindparam(n) for n in names}),
-            updates,
-        )
+        updates = [{**_key_values(row, len(keys)), **convert(row[len(keys)])} for row in rows]
+        names = [name for name in updates[0] if not name.startswith("_k")]
+        conn.execute(update(table).where(_by_keys(keys)).values({n: bindparam(n) for n in names}), updates)
         done += len(rows)
-        after = rows[-1][0]
+        after = tuple(rows[-1][: len(keys)])
 
 
 @dataclass(frozen=True)
@@ -471,22 +481,21 @@ def rotate(engine: Engine, keyring: KeyRing, purpose: str, *, batch: int = BATCH
 def _reseal(conn: Connection, keyring: KeyRing, sealed: SealedColumn, version: int, batch: int) -> int:
     raw = type_coerce(sealed.table.c[sealed.column], LargeBinary)
     prefix = type_coerce(version_prefix(version), LargeBinary)
-    stmt = (
-        select(sealed.key, raw)
-        .where(func.substr(raw, 1, VERSION_BYTES) == prefix)
-        .order_by(sealed.key)
-        .limit(batch)
-    )
+    keys = sealed.keys
+    stmt = select(*keys, raw).where(func.substr(raw, 1, VERSION_BYTES) == prefix).order_by(*keys).limit(batch)
     rows = conn.execute(stmt).all()
     if rows:
-        name = sealed.name
+        name, purpose = sealed.name, sealed.purpose
         values = [
-            {"_key": key, "_value": keyring.seal(sealed.purpose, name, keyring.open(sealed.purpose, name, value))}
-            for key, value in rows
+            {
+                **_key_values(row, len(keys)),
+                "_value": keyring.seal(purpose, name, keyring.open(purpose, name, row[-1])),
+            }
+            for row in rows
         ]
         conn.execute(
             update(sealed.table)
-            .where(sealed.key == bindparam("_key"))
+            .where(_by_keys(keys))
             .values({sealed.column: type_coerce(bindparam("_value"), LargeBinary)}),
             values,
         )
@@ -498,7 +507,7 @@ def _reindex(conn: Connection, keyring: KeyRing, sealed: SealedColumn, batch: in
     column = sealed.table.c[sealed.column]
     index, purpose = sealed.index, sealed.purpose
     return rewrite(
-        conn, sealed.table, sealed.key, column, lambda value: {index: keyring.index(purpose, str(value))},
+        conn, sealed.table, sealed.keys, column, lambda value: {index: keyring.index(purpose, str(value))},
         batch=batch,
     )  # fmt: skip
 

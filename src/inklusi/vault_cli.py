@@ -53,7 +53,9 @@ def status() -> None:
 def rotate(
     purpose: Annotated[
         list[str] | None,
-        typer.Option(help="A key to rotate: nik, kk, sensitive or index (repeatable; default: the data keys)"),
+        typer.Option(
+            help="A key to rotate: nik, kk, sensitive or index (repeatable; default: the data keys)"
+        ),
     ] = None,
     batch: Annotated[int, typer.Option(min=100, help="Values sealed again per transaction")] = vault.BATCH,
 ) -> None:
@@ -70,7 +72,8 @@ def rotate(
                 "rows": done.rows,
             }
             audit.record_alone(
-                ctx, Event(kind=events.KEYS_ROTATE, actor=OPERATOR, purpose=Purpose.administration, detail=detail)
+                ctx,
+                Event(kind=events.KEYS_ROTATE, actor=OPERATOR, purpose=Purpose.administration, detail=detail),
             )
             say(
                 msg(
@@ -116,4 +119,4 @@ def _replace(path: Path, content: str) -> None:
     fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(content.strip() + "\n")
-    os.replace(fresh, path)
+    fresh.replace(path)

@@ -499,7 +499,8 @@ KEYS_ROTATE = _kind(
     to_version="the new version", rows="how many values were sealed (or indexed) again",
 )  # fmt: skip
 KEYS_REWRAP = _kind(
-    "keys.rewrap", "data_key", msg("The data keys were wrapped under a new master key"), Purpose.administration,
+    "keys.rewrap", "data_key", msg("The data keys were wrapped under a new master key"),
+    Purpose.administration,
     keys="how many key versions were wrapped again", master_key="where the new master key is kept",
 )  # fmt: skip
 

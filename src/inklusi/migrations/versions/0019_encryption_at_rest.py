@@ -25,10 +25,11 @@ depends_on: str | Sequence[str] | None = None
 @dataclass(frozen=True)
 class Sealed:
     table: str
-    key: str  # the table's one-column primary key
+    keys: tuple[str, ...]  # the table's primary key
     column: str
     purpose: str
     plain_type: sa.types.TypeEngine  # the column before: for the downgrade
+    nullable: bool = True
     index: str | None = None  # the blind index column
     old_index: tuple[str, bool, str | None] | None = None  # name, unique, where (over the plain column)
     new_index: tuple[str, bool, str | None] | None = None  # the same, over the blind index
@@ -36,15 +37,33 @@ class Sealed:
 
 SEALED = (
     Sealed(
-        "person_version", "version_id", "nik", "nik", sa.String(16), "nik_index",
+        "person_version", ("version_id",), "nik", "nik", sa.String(16), True, "nik_index",
         ("ix_person_version_nik", False, None), ("ix_person_version_nik_index", False, None),
     ),
     Sealed(
-        "family_version", "version_id", "kk_number", "kk", sa.String(16), "kk_index",
+        "family_version", ("version_id",), "kk_number", "kk", sa.String(16), True, "kk_index",
         ("uq_family_version_current_kk", True, "valid_to IS NULL AND kk_number IS NOT NULL"),
         ("uq_family_version_current_kk", True, "valid_to IS NULL AND kk_index IS NOT NULL"),
     ),
+    # free texts that hold NIKs, health, violence or drug use (the rest: docs/encryption.md)
+    Sealed("import_quarantine", ("batch_id", "position"), "record", "sensitive", sa.Text(), False),
+    Sealed("linkage_pair", ("id",), "evidence", "sensitive", sa.Text(), False),
+    Sealed("ppks_flag_version", ("version_id",), "evidence", "sensitive", sa.Text(), False),
+    Sealed("case_assessment", ("id",), "summary", "sensitive", sa.Text()),
+    Sealed("case_note", ("id",), "text", "sensitive", sa.Text(), False),
 )  # fmt: skip
+KEY_TYPES = {"position": sa.Integer()}  # the other keys are UUIDs
+
+
+def _table(spec: Sealed, *columns: sa.ColumnClause) -> sa.TableClause:
+    keys = [sa.column(key, KEY_TYPES.get(key, sa.Uuid())) for key in spec.keys]
+    return sa.table(spec.table, *keys, *columns)
+
+
+def _not_null(spec: Sealed, nullable: bool) -> None:
+    if not nullable:
+        with op.batch_alter_table(spec.table) as batch:
+            batch.alter_column(spec.column, nullable=False)
 
 
 def _keyring():
@@ -70,8 +89,11 @@ def _keyring():
 
 def _index(spec: tuple[str, bool, str | None], table: str, column: str) -> None:
     name, unique, where = spec
-    condition = {"sqlite_where": sa.text(where), "postgresql_where": sa.text(where)} if where else {}
-    op.create_index(name, table, [column], unique=unique, **condition)
+    if where:
+        condition = sa.text(where)
+        op.create_index(name, table, [column], unique=unique, sqlite_where=condition, postgresql_where=condition)
+    else:
+        op.create_index(name, table, [column], unique=unique)
 
 
 def _rename(table: str, old: str, new: str) -> None:
@@ -100,9 +122,8 @@ def upgrade() -> None:
         op.add_column(spec.table, sa.Column(f"{spec.column}_sealed", sa.LargeBinary(), nullable=True))
         if spec.index:
             op.add_column(spec.table, sa.Column(spec.index, sa.LargeBinary(), nullable=True))
-        table = sa.table(
-            spec.table,
-            sa.column(spec.key, sa.Uuid()),
+        table = _table(
+            spec,
             sa.column(spec.column, sa.Text()),
             sa.column(f"{spec.column}_sealed", sa.LargeBinary()),
             *([sa.column(spec.index, sa.LargeBinary())] if spec.index else []),
@@ -110,17 +131,20 @@ def upgrade() -> None:
 
         def sealed(value, spec=spec):
             text = str(value)
-            values = {
-                f"{spec.column}_sealed": keyring.seal(spec.purpose, f"{spec.table}.{spec.column}", text),
-                spec.column: None,  # the same update drops the plain value
+            values: dict[str, object] = {
+                f"{spec.column}_sealed": keyring.seal(spec.purpose, f"{spec.table}.{spec.column}", text)
             }
+            if spec.nullable:
+                values[spec.column] = None  # the same update drops the plain value
             if spec.index:
                 values[spec.index] = keyring.index(spec.purpose, text)
             return values
 
-        vault.rewrite(conn, table, table.c[spec.key], table.c[spec.column], sealed)
+        keys = [table.c[key] for key in spec.keys]
+        vault.rewrite(conn, table, keys, table.c[spec.column], sealed)
         op.drop_column(spec.table, spec.column)
         _rename(spec.table, f"{spec.column}_sealed", spec.column)
+        _not_null(spec, spec.nullable)
         if spec.new_index and spec.index:
             _index(spec.new_index, spec.table, spec.index)
 
@@ -134,22 +158,24 @@ def downgrade() -> None:
         if spec.new_index:
             op.drop_index(spec.new_index[0], table_name=spec.table)
         op.add_column(spec.table, sa.Column(f"{spec.column}_plain", spec.plain_type, nullable=True))
-        table = sa.table(
-            spec.table,
-            sa.column(spec.key, sa.Uuid()),
-            sa.column(spec.column, sa.LargeBinary()),
-            sa.column(f"{spec.column}_plain", sa.Text()),
+        table = _table(
+            spec, sa.column(spec.column, sa.LargeBinary()), sa.column(f"{spec.column}_plain", sa.Text())
         )
 
         def opened(value, spec=spec):
             name = f"{spec.table}.{spec.column}"
-            return {f"{spec.column}_plain": keyring.open(spec.purpose, name, value), spec.column: None}
+            values: dict[str, object] = {f"{spec.column}_plain": keyring.open(spec.purpose, name, value)}
+            if spec.nullable:
+                values[spec.column] = None
+            return values
 
-        vault.rewrite(conn, table, table.c[spec.key], table.c[spec.column], opened)
+        keys = [table.c[key] for key in spec.keys]
+        vault.rewrite(conn, table, keys, table.c[spec.column], opened)
         op.drop_column(spec.table, spec.column)
         if spec.index:
             op.drop_column(spec.table, spec.index)
         _rename(spec.table, f"{spec.column}_plain", spec.column)
+        _not_null(spec, spec.nullable)
         if spec.old_index:
             _index(spec.old_index, spec.table, spec.column)
     op.drop_table("vault_key")
