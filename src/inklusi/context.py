@@ -18,7 +18,7 @@ from inklusi.config import Settings
 from inklusi.db import make_engine, transaction
 from inklusi.errors import NotInitialised
 from inklusi.i18n import msg
-from inklusi.vault import KeyRing, install, master_key
+from inklusi.vault import KeyRing, install, keyring_of, master_key
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,6 @@ class Context:
     settings: Settings
     engine: Engine
     audit_key: bytes
-    keyring: KeyRing
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -35,9 +34,13 @@ class Context:
             raise NotInitialised(msg("No audit key at {path}: run `inklusi init` first", path=str(key_file)))
         engine = make_engine(settings.db_url, echo=settings.sql_echo)
         audit_key = bytes.fromhex(key_file.read_text().strip())
-        keyring = KeyRing(master_key(settings), engine)
-        install(engine, keyring)
-        return cls(settings=settings, engine=engine, audit_key=audit_key, keyring=keyring)
+        install(engine, KeyRing(master_key(settings), engine))
+        return cls(settings=settings, engine=engine, audit_key=audit_key)
+
+    @property
+    def keyring(self) -> KeyRing:
+        """The data keys of this database (on the engine, where its encrypted columns find them)."""
+        return keyring_of(self.engine.dialect)
 
     @contextmanager
     def transaction(self, *, readonly: bool = False) -> Iterator[Connection]:

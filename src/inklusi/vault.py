@@ -115,8 +115,13 @@ def read_master_key_file(path: Path) -> bytes:
         )
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
-        problem = "The master key file {path} is readable by others (mode {mode}): chmod 600 it"
-        raise KeyProblem(msg(problem, path=str(path), mode=f"{mode:o}"))
+        raise KeyProblem(
+            msg(
+                "The master key file {path} is readable by others (mode {mode}): chmod 600 it",
+                path=str(path),
+                mode=f"{mode:o}",
+            )
+        )
     return parse_master_key(path.read_text())
 
 

@@ -91,7 +91,9 @@ def _index(spec: tuple[str, bool, str | None], table: str, column: str) -> None:
     name, unique, where = spec
     if where:
         condition = sa.text(where)
-        op.create_index(name, table, [column], unique=unique, sqlite_where=condition, postgresql_where=condition)
+        op.create_index(
+            name, table, [column], unique=unique, sqlite_where=condition, postgresql_where=condition
+        )
     else:
         op.create_index(name, table, [column], unique=unique)
 
