@@ -106,9 +106,7 @@ def run(settings: Settings, persons: int, queries: int, *, load: bool = True) ->
         indexes = [ctx.keyring.index("nik", nik) for nik in niks]  # the blind index, computed beforehand
         floor = timed(
             lambda index: conn.execute(
-                text(
-                    "SELECT person_id, name FROM person_version WHERE nik_index = :index AND valid_to IS NULL"
-                ),
+                text("SELECT person_id, name FROM person_version WHERE nik_index = :i AND valid_to IS NULL"),
                 {"i": index},
             ).all(),
             indexes,
