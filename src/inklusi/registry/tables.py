@@ -168,6 +168,7 @@ person_version = Table(
 )
 
 BLIND_INDEXES = {"person_version": ("nik", "nik_index"), "family_version": ("kk_number", "kk_index")}
+BLIND_INDEX_COLUMNS = frozenset(index for _plain, index in BLIND_INDEXES.values())
 
 
 def with_blind_indexes(table: Table, rows: list[dict[str, object]]) -> list[dict[str, object]]:
