@@ -447,31 +447,26 @@ class Rotation:
 
 
 def rotate(engine: Engine, keyring: KeyRing, purpose: str, *, batch: int = BATCH) -> Rotation:
-    """A new version of the purpose's key; every value sealed (or indexed) under an older one is rewritten
-    under it, a batch per transaction (the index key: in one transaction, the indexes must agree); then the
-    older versions are retired."""
+    """A new version of the purpose's key, active at once, the older versions retired; then every value
+    sealed under an older one (a straggler under a long-retired one too) is sealed again under it, a batch
+    per transaction. The index key: the new version and every blind index in one transaction (lookups must
+    agree with the key)."""
     if purpose not in PURPOSES:
         raise KeyProblem(msg("Unknown key purpose {purpose}", purpose=purpose))
-    with transaction(engine) as conn:
-        versions = [v for v in key_versions(conn) if v.purpose == purpose]
-        old = tuple(v.version for v in versions if v.retired_at is None)
-        new = max((v.version for v in versions), default=0) + 1
-        _add_version(conn, keyring.master, purpose, new)
-        if purpose != INDEX:  # data keys: the new version seals from now on, the old ones still open
-            conn.execute(update(vault_key).where(vault_key.c.purpose == purpose, vault_key.c.version < new)
-                         .values(retired_at=utcnow()))  # fmt: skip
-            keyring.load(conn)
     columns = sealed_columns()
+    with transaction(engine) as conn:
+        old = tuple(v.version for v in key_versions(conn) if v.purpose == purpose)
+        new = max(old, default=0) + 1
+        _add_version(conn, keyring.master, purpose, new)
+        current = and_(
+            vault_key.c.purpose == purpose, vault_key.c.version < new, vault_key.c.retired_at.is_(None)
+        )
+        conn.execute(update(vault_key).where(current).values(retired_at=utcnow()))
+        keyring.load(conn)
+        if purpose == INDEX:
+            rows = sum(_reindex(conn, keyring, c, batch) for c in columns if c.index is not None)
+            return Rotation(purpose, old, new, rows)
     rows = 0
-    if purpose == INDEX:
-        with transaction(engine) as conn:
-            conn.execute(update(vault_key).where(vault_key.c.purpose == INDEX, vault_key.c.version < new)
-                         .values(retired_at=utcnow()))  # fmt: skip
-            keyring.load(conn)
-            for sealed in columns:
-                if sealed.index is not None:
-                    rows += _reindex(conn, keyring, sealed, batch)
-        return Rotation(purpose, old, new, rows)
     for sealed in (c for c in columns if c.purpose == purpose):
         for version in old:
             while True:  # a batch per transaction; rows written meanwhile under the old key are caught too
