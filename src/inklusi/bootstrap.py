@@ -1,4 +1,5 @@
-"""``inklusi init``: data folder, secrets, schema, reference data, roles and the first administrator.
+"""``inklusi init``: data folder, secrets (the audit key, the master key of encryption at rest), schema (and
+the data keys: migration 0019), reference data, roles and the first administrator.
 
 Safe to run again: each step only does what is missing.
 """
@@ -10,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from inklusi import vault
 from inklusi.access import service as access
 from inklusi.access.model import OrganisationKind, Principal
 from inklusi.config import Settings
@@ -47,9 +49,11 @@ def init(settings: Settings, *, admin_password: str | None = None) -> InitReport
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # it holds personal data
     settings.data_dir.chmod(0o700)  # also a folder made before, by hand or by an older version
     write_secret(settings.audit_key_file, secrets.token_hex(32))
+    if settings.master_key is None:  # a master key from the environment is kept out of the data folder
+        write_secret(settings.master_key_path, vault.new_master_key())
     engine = make_engine(settings.db_url)
     try:
-        migrate(engine)
+        migrate(engine, master_key=vault.master_key(settings))
     finally:
         engine.dispose()
     ctx = Context.open(settings)

@@ -25,6 +25,7 @@ from inklusi.programmes.cli import programmes
 from inklusi.registry.cli import registry
 from inklusi.sharing.cli import sharing
 from inklusi.synth.cli import synth
+from inklusi.vault_cli import keys
 from inklusi.welfare.cli import welfare
 from inklusi.wilayah.cli import areas, nik
 
@@ -56,6 +57,7 @@ app.add_typer(programmes, name="programmes")
 app.add_typer(sharing, name="sharing")
 app.add_typer(directory, name="directory")
 app.add_typer(cases, name="cases")
+app.add_typer(keys, name="keys")
 app.command("synth")(synth)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     cases_break_glass_hours: int = Field(
         4, ge=1, le=72, description="Longest break-the-glass access to a case, in hours (and the default)"
     )
+    master_key: SecretStr | None = Field(
+        None,
+        description="The master key that wraps the data keys of encryption at rest (64 hexadecimal digits); "
+        "default: read from the master key file",
+    )
+    master_key_file: Path | None = Field(
+        None, description="The master key's file (default: master.key in the secrets folder, mode 0600)"
+    )
     audit_anchor_file: Path | None = Field(
         None,
         description="Where `inklusi audit verify` publishes the chain's head and checks it next time "
@@ -77,6 +85,10 @@ class Settings(BaseSettings):
     @property
     def audit_key_file(self) -> Path:
         return self.secrets_dir / "audit.key"
+
+    @property
+    def master_key_path(self) -> Path:
+        return self.master_key_file or self.secrets_dir / "master.key"
 
     @property
     def admin_password_file(self) -> Path:

@@ -1,7 +1,8 @@
-"""What a running Inklusi needs at hand: settings, the database engine and the audit key.
+"""What a running Inklusi needs at hand: settings, the database engine, the audit key and the key ring.
 
-``Context.open(settings)`` connects nothing: the engine connects on first use. Services take the context
-for the work they own and open their transaction with :meth:`Context.transaction`.
+``Context.open(settings)`` connects nothing: the engine connects on first use, and the key ring (installed
+on the engine, for its encrypted columns: :mod:`inklusi.vault`) reads the data keys then. Services take the
+context for the work they own and open their transaction with :meth:`Context.transaction`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from inklusi.config import Settings
 from inklusi.db import make_engine, transaction
 from inklusi.errors import NotInitialised
 from inklusi.i18n import msg
+from inklusi.vault import KeyRing, install, keyring_of, master_key
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,13 @@ class Context:
             raise NotInitialised(msg("No audit key at {path}: run `inklusi init` first", path=str(key_file)))
         engine = make_engine(settings.db_url, echo=settings.sql_echo)
         audit_key = bytes.fromhex(key_file.read_text().strip())
+        install(engine, KeyRing(master_key(settings), engine))
         return cls(settings=settings, engine=engine, audit_key=audit_key)
+
+    @property
+    def keyring(self) -> KeyRing:
+        """The data keys of this database (on the engine, where its encrypted columns find them)."""
+        return keyring_of(self.engine.dialect)
 
     @contextmanager
     def transaction(self, *, readonly: bool = False) -> Iterator[Connection]:

@@ -96,6 +96,7 @@ def _configure_sqlite(engine: Engine) -> None:
             "busy_timeout=30000",
             "cache_size=-131072",  # 128 MiB of page cache (the default, 2 MiB, thrashes on large indexes)
             "temp_store=MEMORY",
+            "secure_delete=ON",  # freed space is zeroed: a value replaced (sealed) leaves no copy behind
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
@@ -119,16 +120,20 @@ def transaction(engine: Engine, *, readonly: bool = False) -> Iterator[Connectio
             yield conn
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, *, master_key: bytes | None = None) -> Config:
+    """Alembic's configuration for ``engine``; ``master_key``: for migrations that seal or open values (else
+    they read it as ``inklusi.vault.master_key`` does, from the settings)."""
     config = Config()
     config.set_main_option("script_location", str(resources.files("inklusi") / "migrations"))
     config.attributes["engine"] = engine
+    if master_key is not None:
+        config.attributes["master_key"] = master_key
     return config
 
 
-def migrate(engine: Engine, revision: str = "heads") -> None:
+def migrate(engine: Engine, revision: str = "heads", *, master_key: bytes | None = None) -> None:
     """Bring the schema up to ``revision`` (default: the newest of every branch)."""
-    command.upgrade(alembic_config(engine), revision)
+    command.upgrade(alembic_config(engine, master_key=master_key), revision)
 
 
 def schema_revisions(engine: Engine) -> set[str]:

@@ -1,4 +1,5 @@
-"""Every slice's tables, for Alembic: importing them fills :data:`inklusi.db.metadata`."""
+"""Every slice's tables (and the foundation's: the wrapped data keys of :mod:`inklusi.vault`), for Alembic:
+importing them fills :data:`inklusi.db.metadata`."""
 
 from __future__ import annotations
 
@@ -21,5 +22,6 @@ SLICES_WITH_TABLES = (
 
 
 def import_all_tables() -> None:
+    import_module("inklusi.vault")
     for slice_name in SLICES_WITH_TABLES:
         import_module(f"inklusi.{slice_name}.tables")

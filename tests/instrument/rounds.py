@@ -52,7 +52,7 @@ def village_of_kk(ctx, kk_number: str) -> tuple[object, str]:
     stmt = (
         select(h.c.household_id, h.c.village_code)
         .join(f, f.c.household_id == h.c.household_id)
-        .where(f.c.kk_number == kk_number, f.c.valid_to.is_(None), h.c.valid_to.is_(None))
+        .where(f.c.kk_index == kk_number, f.c.valid_to.is_(None), h.c.valid_to.is_(None))  # its blind index
     )
     with ctx.engine.connect() as conn:
         return tuple(conn.execute(stmt).one())

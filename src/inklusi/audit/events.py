@@ -597,6 +597,18 @@ BREACH_REPORT = _kind(
 
 # --- Encryption at rest: data keys --------------------------------------------------------------------------
 
+KEYS_ROTATE = _kind(
+    "keys.rotate", "data_key", msg("A data key was rotated and the values under it sealed again"),
+    Purpose.administration,
+    key="the key's purpose (nik, kk, sensitive or index)", from_versions="the versions retired",
+    to_version="the new version", rows="how many values were sealed (or indexed) again",
+)  # fmt: skip
+KEYS_REWRAP = _kind(
+    "keys.rewrap", "data_key", msg("The data keys were wrapped under a new master key"),
+    Purpose.administration,
+    keys="how many key versions were wrapped again", master_key="where the new master key is kept",
+)  # fmt: skip
+
 
 def describe(action: str) -> Text | None:
     """What an action of the log means, for the auditor's pages (None: not in the catalogue)."""

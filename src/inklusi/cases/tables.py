@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from inklusi.db import UtcDateTime, metadata
+from inklusi.vault import Encrypted
 
 PHASES = (
     "'intake', 'assessment', 'planning', 'intervention', 'reintegration', 'monitoring', 'termination', "
@@ -96,7 +97,7 @@ case_assessment = Table(
     Column("case_id", Uuid, ForeignKey("case_file.id"), nullable=False),
     Column("risk_level", String(10), nullable=False),
     Column("categories", Text, nullable=False),  # JSON list of the categories confirmed
-    Column("summary", Text, nullable=True),
+    Column("summary", Encrypted("sensitive", "case_assessment.summary"), nullable=True),
     Column("organisation_id", Uuid, ForeignKey("organisation.id"), nullable=True),
     *_actor("recorded", nullable=False),
     CheckConstraint(f"risk_level IN ({RISKS})", name="risk_level"),
@@ -254,7 +255,7 @@ case_note = Table(
     Column("id", Uuid, primary_key=True),
     Column("case_id", Uuid, ForeignKey("case_file.id"), nullable=False),
     Column("referral_id", Uuid, ForeignKey("case_referral.id"), nullable=True),  # written under a referral
-    Column("text", Text, nullable=False),
+    Column("text", Encrypted("sensitive", "case_note.text"), nullable=False),
     Column("organisation_id", Uuid, ForeignKey("organisation.id"), nullable=True),
     *_actor("written", nullable=False),
     Index("ix_case_note_case", "case_id"),

@@ -4,9 +4,10 @@ A batch row is written in the same transaction as the registry changes it made, 
 whole or not at all.
 """
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, Uuid
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Uuid
 
 from inklusi.db import UtcDateTime, metadata
+from inklusi.vault import Encrypted
 
 import_batch = Table(
     "import_batch",
@@ -43,6 +44,8 @@ import_quarantine = Table(
     Column("batch_id", Uuid, ForeignKey("import_batch.id"), primary_key=True),
     Column("position", Integer, primary_key=True),  # order in the file (a held form may lack an id)
     Column("submission_id", String(120), nullable=True),
-    Column("record", Text, nullable=False),  # the form as read, JSON, members included
+    Column(
+        "record", Encrypted("sensitive", "import_quarantine.record"), nullable=False
+    ),  # the form as read, JSON
     Column("issues", JSON, nullable=False),
 )

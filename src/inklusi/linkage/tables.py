@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from inklusi.db import UtcDateTime, metadata
+from inklusi.vault import Encrypted
 
 KINDS = "kind IN ('person', 'household')"
 
@@ -118,7 +119,9 @@ linkage_pair = Table(
     Column("match_probability", Float, nullable=False),
     Column("match_weight", Float, nullable=False),
     Column("reason", String(40), nullable=False),  # between_thresholds, conflict:nik, transitive …
-    Column("evidence", Text, nullable=False),  # JSON: field, both values, level, weight
+    Column(
+        "evidence", Encrypted("sensitive", "linkage_pair.evidence"), nullable=False
+    ),  # JSON: field, both values …
     Column("area_a", String(13)),
     Column("area_b", String(13)),
     Column("status", String(16), nullable=False),  # pending, decided, superseded

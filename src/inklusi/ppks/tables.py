@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from inklusi.db import UtcDateTime, metadata
+from inklusi.vault import Encrypted
 
 ppks_run = Table(
     "ppks_run",
@@ -64,7 +65,9 @@ ppks_flag_version = Table(
     Column("household_id", Uuid, nullable=True),  # null for people outside households
     Column("rule_id", String(80), nullable=False),  # the first rule (in the rule set's order) that found it
     Column("rule_version", String(80), nullable=False),
-    Column("evidence", Text, nullable=False),  # JSON: rule id -> the answers it read
+    Column(
+        "evidence", Encrypted("sensitive", "ppks_flag_version.evidence"), nullable=False
+    ),  # rule id -> answers
     Column("run_id", Uuid, ForeignKey("ppks_run.id"), nullable=False),  # the run the evidence is from
     Column("registry_at", UtcDateTime, nullable=False),  # that run's registry moment
     Column("decided_by", Uuid, ForeignKey("user_account.id"), nullable=True),

@@ -3,6 +3,10 @@
 Every change writes a new version row; the row it replaces gets ``valid_to``. The current state is the
 version with ``valid_to IS NULL`` (a partial unique index allows at most one). Assets and programmes hang
 off the version they belong to, so history covers them too.
+
+NIK and KK numbers are stored sealed (:class:`~inklusi.vault.Encrypted`: reads give the number back) with a
+keyed blind index beside them for equality lookups and uniqueness (``nik_index == nik`` in a query indexes
+the number as it is bound); :func:`with_blind_indexes` fills the index of a row about to be written.
 """
 
 from sqlalchemy import (
@@ -24,6 +28,7 @@ from sqlalchemy import (
 )
 
 from inklusi.db import UtcDateTime, metadata
+from inklusi.vault import BlindIndex, Encrypted
 
 CURRENT = text("valid_to IS NULL")
 
@@ -105,12 +110,13 @@ family_version = Table(
     *_version_columns(),
     Column("family_id", Uuid, ForeignKey("family.id"), nullable=False),
     Column("household_id", Uuid, ForeignKey("household.id"), nullable=False),
-    Column("kk_number", String(16)),
+    Column("kk_number", Encrypted("kk", "family_version.kk_number")),
+    Column("kk_index", BlindIndex("kk")),
     _current_only("uq_family_version_current", "family_id"),
     _current_only(
         "uq_family_version_current_kk",
-        "kk_number",
-        where=text("valid_to IS NULL AND kk_number IS NOT NULL"),
+        "kk_index",
+        where=text("valid_to IS NULL AND kk_index IS NOT NULL"),
     ),
     Index("ix_family_version_family", "family_id", "valid_from"),
     Index("ix_family_version_household_id", "household_id"),
@@ -135,7 +141,8 @@ person_version = Table(
     metadata,
     *_version_columns(),
     Column("person_id", Uuid, ForeignKey("person.id"), nullable=False),
-    Column("nik", String(16)),
+    Column("nik", Encrypted("nik", "person_version.nik")),
+    Column("nik_index", BlindIndex("nik")),
     Column("name", String(200), nullable=False),
     Column("sex", SmallInteger, nullable=False),
     Column("birth_date", Date),
@@ -157,8 +164,20 @@ person_version = Table(
     CheckConstraint("sex IN (1, 2)", name="sex"),
     _current_only("uq_person_version_current", "person_id"),
     Index("ix_person_version_person", "person_id", "valid_from"),
-    Index("ix_person_version_nik", "nik"),
+    Index("ix_person_version_nik_index", "nik_index"),
 )
+
+BLIND_INDEXES = {"person_version": ("nik", "nik_index"), "family_version": ("kk_number", "kk_index")}
+BLIND_INDEX_COLUMNS = frozenset(index for _plain, index in BLIND_INDEXES.values())
+
+
+def with_blind_indexes(table: Table, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Rows to write into ``table`` with their blind index set from the plain number (computed as bound)."""
+    if table.name not in BLIND_INDEXES:
+        return rows
+    plain, index = BLIND_INDEXES[table.name]
+    return [{**row, index: row.get(plain)} for row in rows]
+
 
 person_programme = Table(
     "person_programme",

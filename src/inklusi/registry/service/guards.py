@@ -29,7 +29,7 @@ from inklusi.wilayah.model import AreaLevel, level_of
 _REFUSALS = (
     (
         "uq_family_version_current_kk",
-        "family_version.kk_number",
+        "family_version.kk_index",
         msg("This KK number already belongs to another family"),
     ),
     (

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 import pyarrow as pa
-from sqlalchemy import CompoundSelect, Select, SmallInteger, String, Uuid, and_, cast, null, select, union_all
+from sqlalchemy import CompoundSelect, Select, SmallInteger, Uuid, and_, cast, null, select, union_all
 from sqlalchemy.engine import Connection
 
 from inklusi.access.model import Scope
@@ -78,7 +78,7 @@ def _current_persons(scope: Scope, person_ids: list[UUID] | None = None) -> Comp
             p.c.person_id,
             cast(null(), Uuid).label("household_id"),
             cast(null(), Uuid).label("family_id"),
-            cast(null(), String(16)).label("kk_number"),
+            cast(null(), family_version.c.kk_number.type).label("kk_number"),
             cast(null(), SmallInteger).label("relationship"),
             p.c.nik,
             p.c.name,

@@ -29,7 +29,7 @@ from inklusi.registry.store.versions import (
     to_version,
     version_at,
 )
-from inklusi.registry.tables import family_member, family_version
+from inklusi.registry.tables import BLIND_INDEX_COLUMNS, family_member, family_version
 
 
 def all_versions(conn: Connection, kind: str, ids: list[UUID]) -> list[RowMapping]:
@@ -115,7 +115,7 @@ def snapshots(conn: Connection, kind: str, ids: list[UUID]) -> list[Snapshot]:
         return []
     rows = all_versions(conn, kind, ids)
     _table, key = VERSIONS[kind]
-    skip = {*PROVENANCE, key}
+    skip = {*PROVENANCE, key, *BLIND_INDEX_COLUMNS}  # an index is not a value of the record
     version_ids = [row["version_id"] for row in rows]
     extra: dict[UUID, dict[str, object]]
     if kind == "household":

@@ -130,7 +130,7 @@ def current_families_by_kk(conn: Connection, kk_numbers: Iterable[str]) -> dict[
     t = family_version
     found: dict[str, RowMapping] = {}
     for chunk in _chunks(set(kk_numbers)):
-        stmt = select(t).where(t.c.kk_number.in_(chunk), t.c.valid_to.is_(None))
+        stmt = select(t).where(t.c.kk_index.in_(chunk), t.c.valid_to.is_(None))
         found |= {row["kk_number"]: row for row in conn.execute(stmt).mappings()}
     return found
 
@@ -140,7 +140,9 @@ def current_persons_by_nik(conn: Connection, niks: Iterable[str]) -> dict[str, R
     t = person_version
     found: dict[str, RowMapping] = {}
     for chunk in _chunks(set(niks)):
-        stmt = select(t).where(t.c.nik.in_(chunk), t.c.valid_to.is_(None)).order_by(t.c.person_id.desc())
+        stmt = (
+            select(t).where(t.c.nik_index.in_(chunk), t.c.valid_to.is_(None)).order_by(t.c.person_id.desc())
+        )
         found |= {row["nik"]: row for row in conn.execute(stmt).mappings()}
     return found
 

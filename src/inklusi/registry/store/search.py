@@ -171,14 +171,14 @@ def persons_by_tokens(
 
 def persons_by_nik(conn: Connection, nik: str, scope: Scope, within: str | None) -> list[PersonHit]:
     def restrict(people: Select, area: ColumnElement[str]) -> Select:
-        people = people.where(person_version.c.nik == nik)
+        people = people.where(person_version.c.nik_index == nik)  # the blind index of the number
         return _filtered(people, scope, within, duplicates=True, area=area)
 
     return [PersonHit(**row) for row in conn.execute(_everyone(restrict)).mappings()]
 
 
 def persons_by_kk(conn: Connection, kk_number: str, scope: Scope, within: str | None) -> list[PersonHit]:
-    stmt = _current_people().where(family_version.c.kk_number == kk_number)
+    stmt = _current_people().where(family_version.c.kk_index == kk_number)
     stmt = _filtered(stmt, scope, within, duplicates=True)
     stmt = stmt.order_by(family_member.c.relationship)
     return [PersonHit(**row) for row in conn.execute(stmt).mappings()]

@@ -42,6 +42,7 @@ from inklusi.registry.tables import (
     person_outside,
     person_programme,
     person_version,
+    with_blind_indexes,
 )
 from inklusi.wilayah.nik import Sex
 
@@ -86,9 +87,8 @@ def insert_versions(
     (UUIDv7), in the order of ``rows``."""
     ids = new_ids(len(rows))
     table, _key = VERSIONS[kind]
-    bulk_insert(
-        conn, table, [{**common, **row, "version_id": id_} for id_, row in zip(ids, rows, strict=True)]
-    )
+    full = [{**common, **row, "version_id": id_} for id_, row in zip(ids, rows, strict=True)]
+    bulk_insert(conn, table, with_blind_indexes(table, full))
     return ids
 
 
