@@ -332,3 +332,15 @@ class Agreement:
                 )
             )
         return transform
+
+
+@dataclass(frozen=True)
+class AgreementInfo:
+    """An agreement as the staff pages list it: with its organisation's name, its state today, its clients
+    and today's usage per operation."""
+
+    agreement: Agreement
+    organisation: str
+    state: str
+    clients: tuple[str, ...]
+    usage: dict[str, int]

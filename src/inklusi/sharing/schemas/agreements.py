@@ -10,8 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from inklusi.ppks.model import Sensitivity
-from inklusi.sharing.model import FIELDS, Agreement, AgreementTerms, Operation, Transform
-from inklusi.sharing.service import AgreementInfo
+from inklusi.sharing.model import FIELDS, Agreement, AgreementInfo, AgreementTerms, Operation, Transform
 
 
 class AgreementDraft(BaseModel):

@@ -6,7 +6,7 @@ take effect on the partner's very next request (``authenticate_partner`` checks 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from inklusi.ids import new_id
 from inklusi.ppks.model import Sensitivity
 from inklusi.sharing.model import (
     Agreement,
+    AgreementInfo,
     AgreementStatus,
     AgreementTerms,
     Operation,
@@ -228,18 +229,6 @@ def revoke_agreement(ctx: Context, principal: Principal, agreement_id: UUID, *, 
             ctx, conn, principal, events.SHARING_AGREEMENT_REVOKE, agreement, reason=reason, clients=clients
         )
         return replace(agreement, status=AgreementStatus.revoked, revoked_at=now, revoked_reason=reason)
-
-
-@dataclass(frozen=True)
-class AgreementInfo:
-    """An agreement as the staff pages list it: with its organisation's name, its state today, its clients
-    and today's usage per operation."""
-
-    agreement: Agreement
-    organisation: str
-    state: str
-    clients: tuple[str, ...]
-    usage: dict[str, int]
 
 
 def list_agreements(ctx: Context, principal: Principal) -> list[AgreementInfo]:
