@@ -316,6 +316,9 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/partner/search"): Rule("public", ok(401), request=_body({})),
     ("POST", "/partner/extract"): Rule("public", ok(401), request=_body({})),
     ("POST", "/partner/match"): Rule("public", ok(401), request=_body({"nik": "1" * 16, "deciles": [1]})),
+    ("GET", "/partner/releases"): Rule("public", ok(401)),
+    ("GET", "/partner/releases/{release_id}"): Rule("public", ok(401)),
+    ("GET", "/partner/releases/{release_id}/export"): Rule("public", ok(401)),
     ("GET", "/audit/verify"): Rule(AUDIT),
     ("GET", "/audit/entries"): Rule(AUDIT),
     # Released tables (tests/sharing/releases/): releasing needs sharing:release nationwide; the first

@@ -64,6 +64,15 @@ def _match(world: World, situation: str) -> dict:
     return {"json": body}
 
 
+def _release(world: World, situation: str) -> dict:
+    """Own agreement's table (also under ``above_ceiling``: it cannot hold a sensitive category); another
+    partner's table; a public table (not the partner's either)."""
+    name = {"other_partner": "ministry", "outside_area": "public"}.get(situation, "foundation")
+    return {"path": world.releases[name]}
+
+
+# The partner's own released tables are served; another agreement's or a public one is not found.
+_RELEASE_STATUSES = {"own_rows": {200}, "other_partner": {404}, "outside_area": {404}, "above_ceiling": {200}}
 # Each route: how to ask in each situation, and the statuses allowed in the data situations.
 CASES: dict[tuple[str, str], tuple[Request, dict[str, set[int]]]] = {
     ("GET", "/agreement"): (lambda w, s: {}, {s: {200} for s in SITUATIONS}),
@@ -83,7 +92,13 @@ CASES: dict[tuple[str, str], tuple[Request, dict[str, set[int]]]] = {
         _match,
         {"own_rows": {200}, "other_partner": {403}, "outside_area": {403}, "above_ceiling": {200}},
     ),
+    ("GET", "/releases"): (lambda w, s: {}, {s: {200} for s in SITUATIONS}),
+    ("GET", "/releases/{release_id}"): (_release, _RELEASE_STATUSES),
+    ("GET", "/releases/{release_id}/export"): (_release, _RELEASE_STATUSES),
 }
+
+
+ROW_ROUTES = {"/lookup", "/search", "/extract", "/match"}  # the others answer no household or person
 
 
 def partner_routes(client) -> set[tuple[str, str]]:
@@ -150,7 +165,8 @@ def test_no_answer_carries_anything_outside_the_agreement(ctx, client, situation
     wrong = []
     for (method, path), (make, statuses) in sorted(CASES.items()):
         asked = make(world, situation)
-        response = client.request(method, PARTNER + path, headers=headers, **asked)
+        url = PARTNER + path.replace("{release_id}", str(asked.pop("path", "")))
+        response = client.request(method, url, headers=headers, **asked)
         expected = {401, 403} if situation in CREDENTIALS else statuses[situation]
         if response.status_code not in expected:
             wrong.append(f"{method} {path} [{situation}]: {response.status_code} {response.text[:300]}")
@@ -158,7 +174,7 @@ def test_no_answer_carries_anything_outside_the_agreement(ctx, client, situation
         leaked = [m for m in markers if m in response.text and m not in json.dumps(asked)]
         if leaked:
             wrong.append(f"{method} {path} [{situation}] leaked {leaked}")
-        if response.status_code == 200 and path != "/agreement":
+        if response.status_code == 200 and path in ROW_ROUTES:
             extra = returned_fields(response) - allowed
             if extra:
                 wrong.append(f"{method} {path} [{situation}] returned fields outside the allow-list: {extra}")
@@ -188,3 +204,25 @@ def test_own_rows_are_returned_through_every_data_route(ctx, client):
     assert client.post(PARTNER + "/match", headers=headers, **_match(world, "own_rows")).json() == {
         "match": True
     }
+
+
+def test_a_partner_reads_only_its_own_released_tables(ctx, client):
+    world = build(ctx)
+    headers = {"Authorization": f"Bearer {token(ctx, world.foundation_client)}", **PURPOSE}
+    listed = client.get(f"{PARTNER}/releases", headers=headers).json()["releases"]
+    assert [r["id"] for r in listed] == [str(world.releases["foundation"])]
+    own = f"{PARTNER}/releases/{world.releases['foundation']}"
+    table = client.get(own, headers=headers).json()
+    assert table["id"] == str(world.releases["foundation"]) and table["agreement_id"] == str(
+        world.foundation_agreement
+    )
+    assert HIV not in [c["code"] for c in table["columns"]]  # the ceiling kept it out at release time
+    exported = client.get(f"{own}/export", headers=headers)
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert exported.content == sharing.csv_of(
+        sharing.get_release(ctx, world.drafter, world.releases["foundation"])
+    )
+    no_purpose = client.get(own, headers={"Authorization": headers["Authorization"]})
+    assert no_purpose.status_code == 422
+    refused = client.get(f"{PARTNER}/releases/{world.releases['ministry']}", headers=headers)
+    assert refused.status_code == 404 and "Zakat DKI" in refused.text

@@ -1,6 +1,7 @@
 """A small world for the sharing tests: households in Jakarta, Bandung and Aceh with stated welfare ranks
 and verified PPKS flags, two partner organisations with approved agreements (drafted by a steward,
-approved by a privacy officer) and a client each.
+approved by a privacy officer) and a client each, and a released table for each agreement and a public
+one (made by a planner, who holds ``sharing:release``).
 
 The ranks and flags are written as the welfare ranking and the PPKS identification store them (their
 tables), so each test does not train a model or run the rules: what is under test here is what the
@@ -57,6 +58,7 @@ ALL_OPERATIONS = {
     Operation.search: 1000,
     Operation.extract: 1000,
     Operation.match: 1000,
+    Operation.aggregates: 1000,
 }
 
 
@@ -75,6 +77,7 @@ class World:
     ministry_agreement: UUID
     foundation_client: sharing.IssuedClient
     ministry_client: sharing.IssuedClient
+    releases: dict[str, UUID]  # "foundation", "ministry", "public" -> a released table
 
     def person(self, household_id: UUID, index: int = 0) -> UUID:
         return self.members[household_id][index]
@@ -208,9 +211,18 @@ def build(ctx) -> World:
     )  # fmt: skip
     foundation_client = sharing.issue_client(ctx, drafter, foundation_agreement, name="Aplikasi zakat")
     ministry_client = sharing.issue_client(ctx, drafter, ministry_agreement, name="Sistem kementerian")
+    planner = user(ctx, "perencana.uji", ("planner", None))
+    releases = {
+        name: sharing.create_release(
+            ctx, planner, dataset="persons_ppks", epsilon=0.5, agreement_id=agreement_id
+        ).release.id
+        for name, agreement_id in (
+            ("foundation", foundation_agreement), ("ministry", ministry_agreement), ("public", None)
+        )
+    }  # fmt: skip
     return World(
         (j1, j2), (b1, b2), a1, members, niks, drafter, approver, foundation, ministry,
-        foundation_agreement, ministry_agreement, foundation_client, ministry_client,
+        foundation_agreement, ministry_agreement, foundation_client, ministry_client, releases,
     )  # fmt: skip
 
 

@@ -554,6 +554,12 @@ SHARING_RELEASE_REFUSED = _kind(
     dataset="the dataset asked for", agreement="the agreement (none: public)", budget="the ledger's budget",
     spent="what the ledger had spent", asked="the epsilon asked",
 )  # fmt: skip
+SHARING_RELEASE_READ = _kind(
+    "sharing.release_read", "sharing_release",
+    msg("A partner read a table released for its agreement"), Purpose.data_sharing,
+    purpose="the purpose the partner named", agreement="the agreement (id)", client_id="the partner client",
+    dataset="the dataset of the table", level="province or regency",
+)  # fmt: skip
 
 
 # --- Data sharing: data-subject requests and breach reports -------------------------------------------------

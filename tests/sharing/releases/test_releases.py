@@ -5,7 +5,6 @@ categories stay out of public releases, and nothing published is small."""
 from __future__ import annotations
 
 import json
-from uuid import UUID
 
 import numpy as np
 import pytest
@@ -14,11 +13,10 @@ from inklusi.audit import service as audit
 from inklusi.audit.model import LogQuery
 from inklusi.disclosure import exposed
 from inklusi.errors import Conflict, Forbidden, Invalid
+from inklusi.ppks.model import Sensitivity
 from inklusi.sharing import service
 from tests.factories import SYSTEM, user
-from tests.sharing.releases.data import flagged, ranked
-
-AGREEMENT = UUID("00000000-0000-7000-8000-0000000000a1")
+from tests.sharing.releases.data import agreement, flagged, ranked
 
 
 def _actions(ctx) -> list[str]:
@@ -53,13 +51,14 @@ def test_a_release_is_stored_and_served_again_without_new_noise(ctx):
 
 def test_a_release_for_an_agreement_has_its_own_ledger_line(ctx):
     ranked(ctx)
+    shared_with = agreement(ctx)
     public = service.create_release(ctx, SYSTEM, dataset="households_decile", epsilon=1)
     shared = service.create_release(
-        ctx, SYSTEM, dataset="households_decile", epsilon=1, agreement_id=AGREEMENT
+        ctx, SYSTEM, dataset="households_decile", epsilon=1, agreement_id=shared_with
     )
     assert public.release.id != shared.release.id and shared.created
     lines = {(b.dataset, b.agreement_id): b.spent for b in service.budget_lines(ctx, SYSTEM)}
-    assert lines[("households_decile", None)] == 1 and lines[("households_decile", AGREEMENT)] == 1
+    assert lines[("households_decile", None)] == 1 and lines[("households_decile", shared_with)] == 1
 
 
 def test_the_ledger_refuses_what_would_exceed_the_budget(ctx):
@@ -99,6 +98,7 @@ def test_a_sequence_of_requests_never_takes_the_ledger_past_its_budget(ctx):
 
 def test_persons_by_ppks_category_count_people_and_keep_sensitive_categories_out_of_public(ctx):
     flagged(ctx)
+    sensitive = agreement(ctx, sensitivity_ceiling=Sensitivity.sensitive)
     made = service.create_release(ctx, SYSTEM, dataset="persons_ppks", level="regency", epsilon=1)
     release = made.release
     codes = [c.code for c in release.columns]
@@ -112,11 +112,11 @@ def test_persons_by_ppks_category_count_people_and_keep_sensitive_categories_out
     with pytest.raises(Forbidden):
         service.create_release(
             ctx, planner, dataset="persons_ppks", epsilon=1, categories=["persons_with_disabilities"],
-            agreement_id=AGREEMENT,
+            agreement_id=sensitive,
         )  # fmt: skip
     shared = service.create_release(
         ctx, SYSTEM, dataset="persons_ppks", epsilon=1, categories=["persons_with_disabilities", "poor"],
-        agreement_id=AGREEMENT,
+        agreement_id=sensitive,
     )  # fmt: skip
     assert [c.code for c in shared.release.columns] == ["persons_with_disabilities", "poor"]
     assert shared.release.thresholds == (10, 5)

@@ -9,9 +9,11 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -19,6 +21,7 @@ from inklusi.api import ContextDep, LanguageDep, problem_doc
 from inklusi.errors import Unauthenticated
 from inklusi.i18n import Text, msg
 from inklusi.sharing import service
+from inklusi.sharing.api.releases import file_response, release_out
 from inklusi.sharing.schemas.agreements import agreement_out
 from inklusi.sharing.schemas.partner import ExtractRequest, LookupRequest, MatchRequest, SearchRequest
 
@@ -182,3 +185,27 @@ def match(ctx: ContextDep, partner: PartnerDep, purpose: PurposeDep, body: Match
         area_code=body.area_code,
     )  # fmt: skip
     return {"match": answer}
+
+
+@router.get("/releases")
+def releases(ctx: ContextDep, partner: PartnerDep) -> dict[str, Any]:
+    """The tables released for this client's agreement (its ``aggregates`` operation), newest first:
+    counts by area with noise and suppression, no personal data."""
+    return {"releases": [asdict(r) for r in service.partner_releases(ctx, partner)]}
+
+
+@router.get("/releases/{release_id}")
+def release(ctx: ContextDep, partner: PartnerDep, purpose: PurposeDep, release_id: UUID) -> dict[str, Any]:
+    """A table released for this client's agreement (null where suppressed), as stored: never noised
+    again. Counts one against the day's ``aggregates`` quota; audited with the purpose."""
+    return release_out(service.partner_release(ctx, partner, release_id, purpose=purpose or ""))
+
+
+@router.get(
+    "/releases/{release_id}/export",
+    responses={200: {"content": {"text/csv": {}}, "description": "The table as CSV"}},
+)
+def export_release(ctx: ContextDep, partner: PartnerDep, purpose: PurposeDep, release_id: UUID) -> Response:
+    """The same table as CSV ("x" where suppressed): the same bytes on every request."""
+    table = service.partner_release(ctx, partner, release_id, purpose=purpose or "")
+    return file_response(service.export_of(table))

@@ -24,6 +24,13 @@ def release_out(release: service.ReleasedTable) -> dict[str, Any]:
     return data
 
 
+def file_response(exported: service.ReleaseExport) -> Response:
+    disposition = f'attachment; filename="{exported.filename}"'
+    return Response(
+        exported.content, media_type=exported.media_type, headers={"Content-Disposition": disposition}
+    )
+
+
 def budget_out(line: service.BudgetLine) -> dict[str, Any]:
     return {**asdict(line), "left": line.left}
 
@@ -66,8 +73,4 @@ def release(ctx: ContextDep, principal: PrincipalDep, release_id: UUID) -> dict[
 @router.get("/sharing/releases/{release_id}/export")
 def export(ctx: ContextDep, principal: PrincipalDep, release_id: UUID) -> Response:
     """The stored table as CSV ("x" where suppressed): the same bytes on every request."""
-    exported = service.export_release(ctx, principal, release_id)
-    disposition = f'attachment; filename="{exported.filename}"'
-    return Response(
-        exported.content, media_type=exported.media_type, headers={"Content-Disposition": disposition}
-    )
+    return file_response(service.export_release(ctx, principal, release_id))

@@ -167,7 +167,7 @@ def _seconds_to_midnight(ctx: Context) -> int:
     return max(1, math.ceil((midnight - now).total_seconds()))
 
 
-def _consume(ctx: Context, conn: Connection, agreement: Agreement, operation: Operation, rows: int) -> None:
+def consume(ctx: Context, conn: Connection, agreement: Agreement, operation: Operation, rows: int) -> None:
     """Count ``rows`` against the operation's daily quota; past it, refuse (the transaction rolls back, so
     neither the rows nor their audit entry are handed out)."""
     quota = agreement.require_operation(operation)
@@ -338,7 +338,7 @@ def lookup(ctx: Context, partner: Partner, *, purpose: str, by: LookupBy, value:
             if person_id in restricted_persons(conn, [person_id]):
                 raise Forbidden(msg("The person asked for restricted the processing of their data"))
             raise _not_among(agreement, by)
-        _consume(ctx, conn, agreement, Operation.lookup, len(projected.households))
+        consume(ctx, conn, agreement, Operation.lookup, len(projected.households))
         _audit_read(ctx, conn, partner, Operation.lookup, purpose, projected, {"by": by})
     return SharedPage(tuple(projected.households), 1, 1, 1, withheld_notices(agreement, projected))
 
@@ -399,7 +399,7 @@ def search(
         rows = household_rows(conn, agreement, chosen)
         projected = _projected(ctx, conn, agreement, rows)
         if projected.households:
-            _consume(ctx, conn, agreement, Operation.search, len(projected.households))
+            consume(ctx, conn, agreement, Operation.search, len(projected.households))
             detail = _query_detail(query, page=page, page_size=page_size)
             _audit_read(ctx, conn, partner, Operation.search, purpose, projected, detail)
     return SharedPage(
@@ -416,7 +416,7 @@ def extract(ctx: Context, partner: Partner, *, purpose: str, query: SharedQuery)
     with ctx.transaction() as conn:
         ids = candidates(conn, agreement, query)
         if ids:
-            _consume(ctx, conn, agreement, Operation.extract, len(ids))
+            consume(ctx, conn, agreement, Operation.extract, len(ids))
 
     def chunks() -> Iterator[ExtractChunk]:
         for part, start in enumerate(range(0, len(ids), EXTRACT_CHUNK), start=1):
@@ -461,7 +461,7 @@ def match(
                     answer = True
                     persons.append(str(hit.person_id))
                     households.append(str(row.id))
-        _consume(ctx, conn, agreement, Operation.match, 1)
+        consume(ctx, conn, agreement, Operation.match, 1)
         event = Event(
             kind=events.SHARING_PARTNER_MATCH,
             actor=partner.actor,

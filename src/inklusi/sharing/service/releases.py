@@ -8,9 +8,16 @@ served again, and the privacy-budget ledger they spend from (``docs/sharing-rele
   line locked. A release that would take the ledger past its budget is refused (409, audited). The same
   request again (same dataset, agreement, level, columns, epsilon and source data) returns the stored
   table and spends nothing: a table is never noised twice.
+  A release for an agreement needs the agreement approved, in force today and allowing ``aggregates``;
+  a sensitive PPKS category in it needs the agreement's sensitivity ceiling ``sensitive`` (and a releaser
+  with ``ppks:sensitive``). A refusal spends nothing.
 - :func:`list_releases`, :func:`get_release`, :func:`export_release`, :func:`budget_lines`
   (``sharing:read``): the stored tables (published entries only: the true counts are never stored) and the
-  ledger. They hold no personal data, so reading them is not audited.
+  ledger. They hold no personal data, so staff reading them is not audited.
+- :func:`partner_releases`, :func:`partner_release` (the partner API): the tables released for the
+  partner's own agreement (another agreement's or a public one's id is not found), under its
+  ``aggregates`` operation; reading a table counts one against that operation's daily quota and is audited
+  (``sharing.release_read``, with the partner's purpose), so every partner access is traceable.
 """
 
 from __future__ import annotations
@@ -39,7 +46,11 @@ from inklusi.ppks import service as ppks
 from inklusi.ppks import taxonomy
 from inklusi.ppks.model import Sensitivity
 from inklusi.sharing import privacy
+from inklusi.sharing.model import Agreement, Operation, within_ceiling
 from inklusi.sharing.privacy import Budget, TableDefinition, Unit
+from inklusi.sharing.service.agreements import agreement_in, today
+from inklusi.sharing.service.clients import Partner
+from inklusi.sharing.service.partner import check_purpose, consume
 from inklusi.sharing.store import releases as store
 from inklusi.spreadsheets import csv_bytes
 from inklusi.welfare import service as welfare
@@ -176,11 +187,11 @@ def _level(level: str) -> tuple[AreaLevel, int]:
 
 
 def _categories(
-    ctx: Context, principal: Principal, agreement_id: UUID | None, asked: Sequence[str]
+    ctx: Context, principal: Principal, agreement: Agreement | None, asked: Sequence[str]
 ) -> tuple[Column, ...]:
     """The PPKS categories of a table: those asked for (default: every non-sensitive one). A sensitive
-    category never goes into a public release, and into an agreement's only for a releaser who may see
-    sensitive categories nationwide."""
+    category never goes into a public release, and into an agreement's only under its sensitivity ceiling
+    ``sensitive`` and for a releaser who may see sensitive categories nationwide."""
     known = {c.code: c for c in taxonomy.categories()}
     codes = list(dict.fromkeys(a.strip() for a in asked if a.strip()))
     unknown = [c for c in codes if c not in known]
@@ -190,11 +201,22 @@ def _categories(
     if not codes:
         codes = [c.code for c in known.values() if c.sensitivity is Sensitivity.personal]
     sensitive = [c for c in codes if known[c].sensitivity is Sensitivity.sensitive]
-    if sensitive and agreement_id is None:
+    if sensitive and agreement is None:
         text = msg(
             "Sensitive PPKS categories are never in a public release: {codes}", codes=", ".join(sensitive)
         )
         raise Forbidden(text, [Issue("categories", "category.sensitive", text)])
+    if agreement is not None and (
+        above := [c for c in sensitive if not within_ceiling(c, agreement.sensitivity_ceiling)]
+    ):
+        text = msg(
+            "Agreement {name} has the sensitivity ceiling {ceiling}: the sensitive PPKS categories {codes} "
+            "cannot be released for it",
+            name=agreement.name,
+            ceiling=agreement.sensitivity_ceiling.value,
+            codes=", ".join(above),
+        )
+        raise Forbidden(text, [Issue("categories", "category.ceiling", text)])
     if sensitive and not principal.can(Permission.ppks_sensitive):
         raise Forbidden(msg("You may not see sensitive PPKS categories"))
     order = list(known)
@@ -226,13 +248,13 @@ def _read_counts(
     principal: Principal,
     dataset: str,
     level: str,
-    agreement_id: UUID | None,
+    agreement: Agreement | None,
     asked: Sequence[str],
 ) -> _Counts:
     area_level, length = _level(level)
     limits = ppks.thresholds_of(ctx)
     if dataset == PERSONS_PPKS:
-        columns = _categories(ctx, principal, agreement_id, asked)
+        columns = _categories(ctx, principal, agreement, asked)
         rows = _areas(ctx, area_level)
         flagged = ppks.flagged_people_by_area(ctx, length, [c.code for c in columns])
         cells = _grid(rows, [c.code for c in columns], flagged.counts)
@@ -247,6 +269,22 @@ def _read_counts(
     found = [(area, str(decile), n) for area, decile, n in ranked.counts]
     cells = _grid(rows, [c.code for c in columns], found)
     return _Counts(ranked.source, rows, columns, (limits.personal,) * len(columns), cells)
+
+
+def _agreement(ctx: Context, agreement_id: UUID) -> Agreement:
+    """The agreement a release is for: it exists, is approved and in force today, and allows
+    ``aggregates`` (refused otherwise, naming the agreement and why, before anything is read or spent)."""
+    with ctx.transaction(readonly=True) as conn:
+        try:
+            agreement = agreement_in(conn, agreement_id)
+        except NotFound as missing:
+            raise Invalid(missing.text, [Issue("agreement_id", "unknown", missing.text)]) from None
+    try:
+        agreement.require_in_force(today(ctx))
+        agreement.require_operation(Operation.aggregates)
+    except Forbidden as refused:
+        raise Forbidden(refused.text, [Issue("agreement_id", "agreement", refused.text)]) from None
+    return agreement
 
 
 def _key(parameters: dict[str, object]) -> str:
@@ -268,7 +306,8 @@ def create_release(
     definition = _definition(dataset)
     asked = privacy.epsilon_milli(epsilon)
     scope = scope_of(agreement_id)
-    counts = _read_counts(ctx, principal, dataset, level, agreement_id, categories)
+    agreement = _agreement(ctx, agreement_id) if agreement_id is not None else None
+    counts = _read_counts(ctx, principal, dataset, level, agreement, categories)
     parameters: dict[str, object] = {
         "dataset": dataset,
         "level": level,
@@ -476,8 +515,55 @@ def csv_of(release: ReleasedTable, marker: str = "x") -> bytes:
     return csv_bytes(header, rows)
 
 
-def export_release(ctx: Context, principal: Principal, release_id: UUID) -> ReleaseExport:
-    """The stored table as CSV (the same bytes every time)."""
-    release = get_release(ctx, principal, release_id)
+def export_of(release: ReleasedTable) -> ReleaseExport:
+    """The table as a CSV file (the same bytes every time)."""
     name = f"release-{release.dataset}-{release.level}-{release.id}.csv"
     return ReleaseExport(csv_of(release), name, MEDIA_TYPE)
+
+
+def export_release(ctx: Context, principal: Principal, release_id: UUID) -> ReleaseExport:
+    """The stored table as CSV (the same bytes every time)."""
+    return export_of(get_release(ctx, principal, release_id))
+
+
+# --- The partner API ----------------------------------------------------------------------------------------
+
+
+def partner_releases(ctx: Context, partner: Partner) -> list[ReleaseSummary]:
+    """The tables released for the partner's agreement, newest first (no table, no personal data: neither
+    counted nor audited)."""
+    agreement = partner.agreement
+    agreement.require_operation(Operation.aggregates)
+    with ctx.transaction(readonly=True) as conn:
+        return [_summary(r) for r in store.list_releases(conn, scope=scope_of(agreement.id))]
+
+
+def partner_release(ctx: Context, partner: Partner, release_id: UUID, *, purpose: str) -> ReleasedTable:
+    """A table released for the partner's agreement (another agreement's or a public one's: not found).
+    Counts one against the agreement's daily ``aggregates`` quota and is audited with the partner's
+    purpose, in one transaction."""
+    agreement = partner.agreement
+    agreement.require_operation(Operation.aggregates)
+    purpose = check_purpose(purpose)
+    with ctx.transaction() as conn:
+        row = store.release_by_id(conn, release_id)
+        if row is None or row["agreement_id"] != agreement.id:
+            raise NotFound(
+                msg("Agreement {name} has no released table {id}", name=agreement.name, id=str(release_id))
+            )
+        consume(ctx, conn, agreement, Operation.aggregates, 1)
+        event = Event(
+            kind=events.SHARING_RELEASE_READ,
+            actor=partner.actor,
+            purpose=Purpose.data_sharing,
+            object_id=str(release_id),
+            detail={
+                "purpose": purpose,
+                "agreement": str(agreement.id),
+                "client_id": partner.client_id,
+                "dataset": row["dataset"],
+                "level": row["level"],
+            },
+        )
+        audit.record(ctx, conn, event)
+    return _table(row)

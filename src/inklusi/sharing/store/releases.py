@@ -74,9 +74,11 @@ def release_by_id(conn: Connection, release_id: UUID) -> RowMapping | None:
     return conn.execute(select(sharing_release).where(sharing_release.c.id == release_id)).mappings().first()
 
 
-def list_releases(conn: Connection, *, limit: int = 200) -> list[RowMapping]:
-    """The newest releases first, without their tables."""
+def list_releases(conn: Connection, *, scope: str | None = None, limit: int = 200) -> list[RowMapping]:
+    """The newest releases first (of one ledger scope: an agreement's id or public), without their tables."""
     r = sharing_release
     columns = [c for c in r.c if c.name not in ("table", "parameters")]
     stmt = select(*columns).order_by(r.c.created_at.desc(), r.c.id).limit(limit)
+    if scope is not None:
+        stmt = stmt.where(r.c.scope == scope)
     return list(conn.execute(stmt).mappings())
