@@ -249,7 +249,9 @@ def test_the_api_documentation_works_offline(page, site):
     page.route("**/*", offline)
     page.goto(site["url"] + "/api/v1/docs")
     page.locator(".opblock").first.wait_for(timeout=30_000)
-    assert page.locator(".opblock").count() > 20  # every operation, from the served OpenAPI document
+    # every operation, from the served OpenAPI document (past about 115 paths Swagger UI renders the
+    # operations as they scroll into view, so count what it loaded, not what it drew)
+    assert page.evaluate("() => window.ui.specSelectors.operations().size") > 100
     assert "/api/v1/auth/token" in page.locator("#swagger-ui").inner_text()
     assert outside == []
     shoot(page, "13-api-docs")
