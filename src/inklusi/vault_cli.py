@@ -11,14 +11,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from inklusi import vault
-from inklusi.audit import events
-from inklusi.audit import service as audit
-from inklusi.audit.events import Event
 from inklusi.audit.model import Actor, Purpose
 from inklusi.console import console, open_context, say
 from inklusi.i18n import msg
-from inklusi.schema import import_all_tables
+
+# The vault, the audit service and the tables (SQLAlchemy) are imported when a command runs: a fast
+# `inklusi --help`.
 
 OPERATOR = Actor.system("inklusi keys")
 keys = typer.Typer(help="The data keys of encryption at rest.", no_args_is_help=True)
@@ -27,6 +25,9 @@ keys = typer.Typer(help="The data keys of encryption at rest.", no_args_is_help=
 @keys.command("status")
 def status() -> None:
     """Each key's versions (active or retired) and how many values each still seals."""
+    from inklusi import vault
+    from inklusi.schema import import_all_tables
+
     import_all_tables()
     columns = vault.sealed_columns()
     with open_context() as ctx, ctx.transaction(readonly=True) as conn:
@@ -57,14 +58,22 @@ def rotate(
             help="A key to rotate: nik, kk, sensitive or index (repeatable; default: the data keys)"
         ),
     ] = None,
-    batch: Annotated[int, typer.Option(min=100, help="Values sealed again per transaction")] = vault.BATCH,
+    batch: Annotated[
+        int | None, typer.Option(min=100, help="Values sealed again per transaction (default 5,000)")
+    ] = None,
 ) -> None:
     """A new version of each key; every value under an older one is sealed (or indexed) again, a batch at a
     time; the older versions are retired. Rotate the index key only with the application stopped."""
+    from inklusi import vault
+    from inklusi.audit import events
+    from inklusi.audit import service as audit
+    from inklusi.audit.events import Event
+    from inklusi.schema import import_all_tables
+
     import_all_tables()
     with open_context() as ctx:
         for name in purpose or list(vault.DATA_PURPOSES):
-            done = vault.rotate(ctx.engine, ctx.keyring, name, batch=batch)
+            done = vault.rotate(ctx.engine, ctx.keyring, name, batch=batch or vault.BATCH)
             detail = {
                 "key": done.purpose,
                 "from_versions": list(done.from_versions),
@@ -94,6 +103,11 @@ def rewrap(
 ) -> None:
     """Wrap every data key under a new master key (one transaction). A master key read from its file is
     then replaced by the new one; one set in INKLUSI_MASTER_KEY must be changed by hand."""
+    from inklusi import vault
+    from inklusi.audit import events
+    from inklusi.audit import service as audit
+    from inklusi.audit.events import Event
+
     new_master = vault.read_master_key_file(new_master_key_file)
     with open_context() as ctx:
         with ctx.transaction() as conn:
