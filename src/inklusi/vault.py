@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import secrets
 import struct
@@ -316,6 +317,25 @@ class Encrypted(TypeDecorator[str]):
         return str
 
 
+class EncryptedJSON(Encrypted):
+    """A JSON value (what a ``JSON`` column holds: a dict, a list …) stored sealed as its JSON text."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: object, dialect: Dialect) -> bytes | None:
+        if value is None:
+            return None
+        return super().process_bind_param(json.dumps(value, ensure_ascii=False), dialect)
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> Any:
+        text = super().process_result_value(value, dialect)
+        return None if text is None else json.loads(text)
+
+    @property
+    def python_type(self) -> type:
+        return dict
+
+
 class BlindIndex(TypeDecorator[bytes]):
     """The keyed equality index of an encrypted column: compare it with the plain value
     (``person_version.c.nik_index == nik``) and the value is indexed as it is bound."""
@@ -381,7 +401,9 @@ class SealedColumn:
 
 
 def sealed_columns(tables: Iterable[Table] | None = None) -> list[SealedColumn]:
-    """Every :class:`Encrypted` column of the metadata (after ``schema.import_all_tables()``)."""
+    """Every :class:`Encrypted` (and :class:`EncryptedJSON`) column of the metadata (after
+    ``schema.import_all_tables()``): the one list of sealed columns that rotation, ``keys status`` and the
+    tests read."""
     found = []
     for table in tables if tables is not None else metadata.sorted_tables:
         indexes = {

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from inklusi.db import UtcDateTime, metadata
+from inklusi.vault import Encrypted
 
 programme = Table(
     "programme",
@@ -96,9 +97,10 @@ fkp_meeting = Table(
     Column("village_code", String(13), nullable=False),
     Column("held_on", Date, nullable=False),
     Column("place", String(200), nullable=False),
-    Column("attendance", Text, nullable=False),  # JSON [{"name", "role"}]
+    # JSON [{"name", "role"}]
+    Column("attendance", Encrypted("sensitive", "fkp_meeting.attendance"), nullable=False),
     Column("attendees", Integer, nullable=False),
-    Column("minutes", Text, nullable=False),
+    Column("minutes", Encrypted("sensitive", "fkp_meeting.minutes"), nullable=False),
     Column("recorded_by", Uuid, ForeignKey("user_account.id"), nullable=True),
     Column("recorded_at", UtcDateTime, nullable=False),
     Index("ix_fkp_meeting_list", "list_id", "village_code"),
@@ -113,8 +115,8 @@ grievance = Table(
     Column("kind", String(16), nullable=False),
     Column("list_id", Uuid, ForeignKey("beneficiary_list.id"), nullable=True),
     Column("meeting_id", Uuid, ForeignKey("fkp_meeting.id"), nullable=True),
-    Column("statement", Text, nullable=False),
-    Column("evidence", Text, nullable=False),
+    Column("statement", Encrypted("sensitive", "grievance.statement"), nullable=False),
+    Column("evidence", Encrypted("sensitive", "grievance.evidence"), nullable=False),
     Column("submitted_by", Uuid, ForeignKey("user_account.id"), nullable=True),
     Column("submitted_by_name", String(120), nullable=False),
     Column("submitted_at", UtcDateTime, nullable=False),
@@ -122,7 +124,7 @@ grievance = Table(
     Column("decided_by", Uuid, ForeignKey("user_account.id"), nullable=True),
     Column("decided_by_name", String(120), nullable=True),
     Column("decided_at", UtcDateTime, nullable=True),
-    Column("decision_note", Text, nullable=True),
+    Column("decision_note", Encrypted("sensitive", "grievance.decision_note"), nullable=True),
     Column("reassessment", Boolean, nullable=False),
     CheckConstraint("kind IN ('ranking', 'exclusion', 'inclusion')", name="kind"),
     CheckConstraint("status IN ('submitted', 'upheld', 'dismissed')", name="status"),
@@ -137,7 +139,7 @@ fkp_decision = Table(
     Column("meeting_id", Uuid, ForeignKey("fkp_meeting.id"), nullable=False),
     Column("household_id", Uuid, ForeignKey("household.id"), nullable=False),
     Column("decision", String(10), nullable=False),
-    Column("reason", Text, nullable=False),
+    Column("reason", Encrypted("sensitive", "fkp_decision.reason"), nullable=False),
     Column("change_request_id", Uuid, ForeignKey("change_request.id"), nullable=True),
     Column("grievance_id", Uuid, ForeignKey("grievance.id"), nullable=True),
     CheckConstraint("decision IN ('confirm', 'remove', 'add')", name="decision"),

@@ -10,7 +10,6 @@ the number as it is bound); :func:`with_blind_indexes` fills the index of a row 
 """
 
 from sqlalchemy import (
-    JSON,
     CheckConstraint,
     Column,
     Date,
@@ -28,7 +27,7 @@ from sqlalchemy import (
 )
 
 from inklusi.db import UtcDateTime, metadata
-from inklusi.vault import BlindIndex, Encrypted
+from inklusi.vault import BlindIndex, Encrypted, EncryptedJSON
 
 CURRENT = text("valid_to IS NULL")
 
@@ -253,9 +252,9 @@ change_request = Table(
     Column("target_id", Uuid, nullable=False),
     Column("household_id", Uuid, ForeignKey("household.id"), nullable=False),  # where the target lives
     Column("village_code", String(13), ForeignKey("area.code"), nullable=False),  # for scope
-    Column("changes", JSON, nullable=False),  # field → new value
-    Column("reason", Text, nullable=False),
-    Column("evidence", Text, nullable=False),
+    Column("changes", EncryptedJSON("sensitive", "change_request.changes"), nullable=False),  # field → value
+    Column("reason", Encrypted("sensitive", "change_request.reason"), nullable=False),
+    Column("evidence", Encrypted("sensitive", "change_request.evidence"), nullable=False),
     Column("status", String(10), nullable=False),
     Column("submitted_by", Uuid, nullable=True),
     Column("submitted_by_name", String(120), nullable=False),
@@ -263,7 +262,7 @@ change_request = Table(
     Column("submitted_at", UtcDateTime, nullable=False),
     Column("decided_by", Uuid, nullable=True),
     Column("decided_at", UtcDateTime, nullable=True),
-    Column("decision_note", Text, nullable=True),
+    Column("decision_note", Encrypted("sensitive", "change_request.decision_note"), nullable=True),
     Column("applied_version_id", Uuid, nullable=True),
     CheckConstraint("target_type IN ('household', 'person')", name="target_type"),
     CheckConstraint("status IN ('submitted', 'applied', 'rejected')", name="status"),

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from inklusi.db import UtcDateTime, metadata
+from inklusi.vault import Encrypted
 
 # --- Agreements, their approvals and partner clients (and their access tokens) ---------------------------
 # An agreement's terms are JSON texts (operations with quotas, areas, deciles, PPKS categories, fields with
@@ -202,16 +203,19 @@ subject_request = Table(
     Column("received_at", UtcDateTime, nullable=False),
     Column("due_at", UtcDateTime, nullable=False),
     Column("channel", String(16), nullable=False),
-    Column("statement", Text, nullable=False),
-    Column("contact", Text, nullable=True),  # how to reach the person with the answer (erasable)
-    Column("details", Text, nullable=False),  # JSON: a correction's changes, a deletion's items ...
+    Column("statement", Encrypted("sensitive", "subject_request.statement"), nullable=False),
+    # how to reach the person with the answer (erasable)
+    Column("contact", Encrypted("sensitive", "subject_request.contact"), nullable=True),
+    # JSON: a correction's changes, a deletion's items ...
+    Column("details", Encrypted("sensitive", "subject_request.details"), nullable=False),
     Column("status", String(16), nullable=False),
     Column("change_request_id", Uuid, nullable=True),
     Column("grievance_id", Uuid, nullable=True),
-    Column("decisions", Text, nullable=False),  # JSON: a deletion's decisions (kept with the reason, or gone)
+    # JSON: a deletion's decisions (kept with the reason, or gone)
+    Column("decisions", Encrypted("sensitive", "subject_request.decisions"), nullable=False),
     Column("received_by", Uuid, ForeignKey("user_account.id"), nullable=True),
     Column("received_by_name", String(120), nullable=False),
-    Column("response", Text, nullable=True),
+    Column("response", Encrypted("sensitive", "subject_request.response"), nullable=True),
     Column("closed_at", UtcDateTime, nullable=True),
     Column("closed_by", Uuid, ForeignKey("user_account.id"), nullable=True),
     Column("closed_by_name", String(120), nullable=True),
