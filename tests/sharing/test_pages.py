@@ -114,3 +114,46 @@ def test_pages_refuse_who_may_not(client, ctx):
     assert login(client, "pencacah", "pencacah-password").status_code == 303
     assert client.get("/sharing").status_code == 403
     assert client.get("/sharing/agreements").status_code == 403
+
+
+RAW_CODES = re.compile(
+    r"\b(as_is|pseudonymise|generalise|not_yet_valid|in_progress|on_time|due_soon|registry_record|"
+    r"welfare_rank|neglected_elderly|people_living_with_hiv|persons_with_disabilities)\b"
+)
+ENGLISH_CODES = re.compile(r"\b(approved|draft|revoked|lookup|search|extract|match|personal|received)\b")
+
+
+def _words_shown(html: str) -> str:
+    """What a person reads: the page's text without its <code> elements, tags, attributes and script."""
+    html = re.sub(r"<(code|script|style|title)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_no_page_shows_a_raw_code_in_either_language(client, ctx):
+    world = build(ctx)
+    person = world.person(world.jakarta[0])
+    asked = sharing.submit_request(
+        ctx, world.approver, sharing.RequestInput(kind="access", statement="Siapa membaca", person_id=person)
+    )
+    assert login(client).status_code == 303
+    pages = [
+        "/sharing", "/sharing/agreements", f"/sharing/agreements/{world.foundation_agreement}",
+        "/sharing/clients", "/sharing/releases", f"/sharing/releases/{world.releases['foundation']}",
+        "/sharing/subjects", "/sharing/subjects/new", f"/sharing/subjects/{asked.id}",
+        f"/sharing/subjects/{asked.id}/report", f"/sharing/audit?person={person}",
+        f"/sharing/breach?partner={world.foundation_client.client_id}&date_from={date.today()}"
+        f"&date_to={date.today()}",
+    ]  # fmt: skip
+    for language in ("id", "en"):
+        client.cookies.set("inklusi_lang", language)
+        for path in pages:
+            answer = client.get(path)
+            assert answer.status_code == 200, path
+            shown = _words_shown(answer.text)
+            assert RAW_CODES.findall(shown) == [], (language, path)
+            if language == "id":
+                assert ENGLISH_CODES.findall(shown) == [], path
+    agreement = client.get(f"/sharing/agreements/{world.foundation_agreement}").text  # English
+    assert "Pseudonymised" not in agreement and "pseudonymised" in agreement
+    assert '<code translate="no">lookup</code>' in agreement and "general personal data <code" in agreement
+    assert 'Verified PPKS categories <code translate="no">person.ppks_categories</code>' in agreement

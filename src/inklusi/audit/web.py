@@ -41,10 +41,10 @@ PURPOSE_LABELS = {
     Purpose.administration: msg("Administration"),
     Purpose.authentication: msg("Authentication"),
     Purpose.audit_review: msg("Audit review"),
-    Purpose.data_sharing: msg("Data sharing with a partner"),
-    Purpose.statistics_release: msg("Releasing statistics"),
+    Purpose.data_sharing: msg("Data sharing"),
+    Purpose.statistics_release: msg("Releasing protected statistics"),
     Purpose.subject_rights: msg("A data subject's request"),
-    Purpose.breach_response: msg("Breach investigation"),
+    Purpose.breach_response: msg("Responding to a breach"),
 }
 LENGTHS = {"actor": 120, "action": 40, "object_id": 64}
 SEQ_MAX = 2**62  # an entry number past what a BIGINT holds is refused, not sent to the database

@@ -21,8 +21,8 @@ from inklusi.ppks import taxonomy
 from inklusi.ppks.model import Sensitivity
 from inklusi.sharing import service
 from inklusi.sharing.model import DECILES, FIELDS, AgreementTerms, Operation, Transform
-from inklusi.sharing.web.forms import FormDep, Refusal, text_of
-from inklusi.web.pages import page_language, render
+from inklusi.sharing.web.forms import FormDep, Refusal, show, text_of
+from inklusi.web.pages import page_language
 from inklusi.web.session import PagePrincipal, require_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -51,11 +51,10 @@ def show_list(
     ctx = request.app.state.ctx
     agreements = service.list_agreements(ctx, principal)
     may_draft = principal.can(Permission.sharing_manage)
-    return render(
+    return show(
         request,
         "sharing/agreements.html",
         status_code=refusal.status if refusal else 200,
-        active="sharing",
         agreements=agreements,
         may_draft=may_draft,
         organisations=sorted(access.organisation_names(ctx).items(), key=lambda item: item[1])
@@ -151,11 +150,10 @@ def show_agreement(
     ctx = request.app.state.ctx
     info = service.get_agreement(ctx, principal, agreement_id)
     agreement = info.agreement
-    return render(
+    return show(
         request,
         "sharing/agreement.html",
         status_code=refusal.status if refusal else 200,
-        active="sharing",
         info=info,
         a=agreement,
         may_approve=principal.can(Permission.sharing_approve)

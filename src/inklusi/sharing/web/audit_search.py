@@ -18,8 +18,9 @@ from inklusi.errors import Forbidden, Invalid, NotFound
 from inklusi.i18n import msg
 from inklusi.sharing import service
 from inklusi.sharing.web.breach import BreachForm, breach_page_for
+from inklusi.sharing.web.forms import show
 from inklusi.sharing.web.subjects import Problems
-from inklusi.web.pages import page_language, render
+from inklusi.web.pages import page_language
 from inklusi.web.session import PagePrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -51,11 +52,10 @@ def audit_search(
             subject, lines = service.person_log(ctx, principal, person_id)
         except (Invalid, NotFound, Forbidden) as error:
             problems = Problems.of(error, page_language(request))
-    return render(
+    return show(
         request,
         "sharing/audit_search.html",
         status_code=problems.status if problems else 200,
-        active="sharing",
         person=person,
         subject=subject,
         lines=lines,

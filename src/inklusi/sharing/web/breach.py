@@ -19,8 +19,9 @@ from inklusi.db import utcnow
 from inklusi.errors import Invalid, Issue
 from inklusi.i18n import msg
 from inklusi.sharing import service
+from inklusi.sharing.web.forms import show
 from inklusi.sharing.web.subjects import Problems, day_start
-from inklusi.web.pages import attachment, page_language, render
+from inklusi.web.pages import attachment, page_language
 from inklusi.web.session import PagePrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -69,11 +70,10 @@ def breach_page_for(request: Request, principal: Principal, form: BreachForm, te
             )
         except Invalid as error:
             problems = Problems.of(error, page_language(request))
-    return render(
+    return show(
         request,
         template,
         status_code=problems.status if problems else 200,
-        active="sharing",
         form=form,
         report=report,
         problems=problems,

@@ -13,8 +13,8 @@ from inklusi.access.model import Permission, Principal
 from inklusi.errors import Conflict, Invalid, NotFound
 from inklusi.i18n import msg
 from inklusi.sharing import service
-from inklusi.sharing.web.forms import FormDep, Refusal, text_of
-from inklusi.web.pages import page_language, render
+from inklusi.sharing.web.forms import FormDep, Refusal, show, text_of
+from inklusi.web.pages import page_language
 from inklusi.web.session import PagePrincipal, require_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -30,11 +30,10 @@ def show_clients(
 ) -> Response:
     ctx = request.app.state.ctx
     agreements = {info.agreement.id: info for info in service.list_agreements(ctx, principal)}
-    return render(
+    return show(
         request,
         "sharing/clients.html",
         status_code=refusal.status if refusal else (201 if issued else 200),
-        active="sharing",
         clients=service.list_clients(ctx, principal),
         agreements=agreements,
         may_manage=principal.can(Permission.sharing_manage),

@@ -1,5 +1,6 @@
-"""What the sharing pages' forms share: the posted form, read once, and a refused form's problems shown
-above it (each issue beside its field), never an error page for a mistake in a form."""
+"""What the sharing pages share: a page rendered with the slice's words for its codes
+(``inklusi.sharing.labels``), the posted form, read once, and a refused form's problems shown above it
+(each issue beside its field), never an error page for a mistake in a form."""
 
 from __future__ import annotations
 
@@ -7,10 +8,25 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from inklusi.errors import InklusiError
 from inklusi.i18n import Language
+from inklusi.sharing.labels import words
+from inklusi.web.pages import page_language, render
+
+
+def show(request: Request, template: str, status_code: int = 200, **context: object) -> Response:
+    """A sharing page, with ``words`` (every code of the slice as words in the page's language)."""
+    return render(
+        request,
+        template,
+        status_code=status_code,
+        active="sharing",
+        words=words(page_language(request)),
+        **context,
+    )
 
 
 async def form_of(request: Request) -> FormData:

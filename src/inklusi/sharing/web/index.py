@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from inklusi.access.model import Permission
 from inklusi.errors import Forbidden
 from inklusi.i18n import msg
-from inklusi.web.pages import render
+from inklusi.sharing.web.forms import show
 from inklusi.web.session import PagePrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -45,4 +45,4 @@ def index(request: Request, principal: PagePrincipal) -> Response:
         ("/sharing/audit", msg("Audit search"), msg("Partner reads in the audit log"), audit),
     ]
     shown = [(href, title, text) for href, title, text, permission in links if principal.holds(permission)]
-    return render(request, "sharing/index.html", active="sharing", links=shown)
+    return show(request, "sharing/index.html", links=shown)

@@ -18,7 +18,8 @@ from inklusi.access.model import Permission, Principal
 from inklusi.errors import InklusiError, Invalid, Issue
 from inklusi.i18n import Language, msg
 from inklusi.sharing import service
-from inklusi.web.pages import page_language, render
+from inklusi.sharing.web.forms import show
+from inklusi.web.pages import page_language
 from inklusi.web.session import PagePrincipal, require_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -51,11 +52,10 @@ class Problems:
 def _list(request: Request, principal: Principal, problems: Problems | None = None) -> Response:
     ctx = request.app.state.ctx
     language = page_language(request)
-    return render(
+    return show(
         request,
         "sharing/releases.html",
         status_code=problems.status if problems else 200,
-        active="sharing",
         releases=service.list_releases(ctx, principal),
         budgets=service.budget_lines(ctx, principal),
         datasets={name: text.render(language) for name, text in service.DATASET_NAMES.items()},
@@ -115,10 +115,9 @@ def release_page(request: Request, principal: PagePrincipal, release_id: UUID) -
     ctx = request.app.state.ctx
     found = service.get_release(ctx, principal, release_id)
     language = page_language(request)
-    return render(
+    return show(
         request,
         "sharing/release.html",
-        active="sharing",
         release=found,
         dataset_name=service.DATASET_NAMES[found.dataset].render(language),
         columns=[c.label(language) for c in found.columns],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -21,9 +21,11 @@ from inklusi.access.model import Permission, Principal
 from inklusi.db import utcnow
 from inklusi.errors import Conflict, InklusiError, Invalid, Issue
 from inklusi.i18n import Language, msg
+from inklusi.registry.labels import value_label
 from inklusi.sharing import service
 from inklusi.sharing.subjects import CHANNELS, DeletionItem, RequestKind
-from inklusi.web.pages import attachment, page_language, render
+from inklusi.sharing.web.forms import show
+from inklusi.web.pages import attachment, page_language
 from inklusi.web.session import PagePrincipal, require_csrf
 from inklusi.wilayah import service as wilayah
 
@@ -73,39 +75,6 @@ def day_start(
     return datetime.combine(day + timedelta(days=1) if next_day else day, time.min, zone)
 
 
-def labels(language: Language) -> dict[str, Any]:
-    return {
-        "kind_words": {
-            "access": msg("Access: what is held, who read it").render(language),
-            "correction": msg("Correction of wrong data").render(language),
-            "objection": msg("Objection to the automated ranking").render(language),
-            "restriction": msg("Restriction: not shared with partners").render(language),
-            "deletion": msg("Deletion").render(language),
-        },
-        "status_words": {
-            "received": msg("received").render(language),
-            "in_progress": msg("in progress").render(language),
-            "answered": msg("answered").render(language),
-            "refused": msg("refused").render(language),
-        },
-        "deadline_words": {
-            "on_time": msg("on time").render(language),
-            "due_soon": msg("due within 24 hours").render(language),
-            "overdue": msg("overdue").render(language),
-            "met": msg("answered in time").render(language),
-            "late": msg("answered late").render(language),
-        },
-        "item_words": {
-            "registry_record": msg("the registry record").render(language),
-            "welfare_rank": msg("the welfare ranking").render(language),
-            "ppks_flags": msg("the PPKS flags").render(language),
-            "access_log": msg("the audit log about them").render(language),
-            "request_contact": msg("contact details left with earlier requests").render(language),
-            "restriction": msg("their restriction (lift it)").render(language),
-        },
-    }
-
-
 @router.get("/sharing/subjects")
 def queue_page(
     request: Request, principal: PagePrincipal, status: Annotated[str, Query(max_length=10)] = "open"
@@ -114,15 +83,13 @@ def queue_page(
     chosen = status if status in service.QUEUES else "open"
     found = service.request_queue(ctx, principal, show=chosen)
     now = utcnow()
-    return render(
+    return show(
         request,
         "sharing/subjects.html",
-        active="sharing",
         rows=[(r, r.deadline(now)) for r in found],
         chosen=chosen,
         queues=service.QUEUES,
         places=wilayah.area_names(ctx, {r.village_code for r in found}),
-        **labels(page_language(request)),
     )
 
 
@@ -130,17 +97,15 @@ def show_new(
     request: Request, principal: Principal, values: dict[str, str], problems: Problems | None = None
 ) -> Response:
     principal.require(Permission.subjects_manage)
-    return render(
+    return show(
         request,
         "sharing/subject_new.html",
         status_code=problems.status if problems else 200,
-        active="sharing",
         values=values,
         problems=problems,
         kinds=list(RequestKind),
         channels=CHANNELS,
         items=list(DeletionItem),
-        **labels(page_language(request)),
     )
 
 
@@ -201,17 +166,15 @@ def show_request(
 ) -> Response:
     subject_request = service.get_request(request.app.state.ctx, principal, request_id)
     ctx = request.app.state.ctx
-    return render(
+    return show(
         request,
         "sharing/subject.html",
         status_code=problems.status if problems else 200,
-        active="sharing",
         r=subject_request,
         deadline=subject_request.deadline(utcnow()),
         place=wilayah.area_names(ctx, {subject_request.village_code}).get(subject_request.village_code, ""),
         problems=problems,
         language_suffix="id" if page_language(request) == "id" else "en",
-        **labels(page_language(request)),
     )
 
 
@@ -239,12 +202,14 @@ def close(request: Request, principal: PagePrincipal, request_id: UUID, form: Fo
 def report_page(request: Request, principal: PagePrincipal, request_id: UUID) -> Response:
     """The access report as a page to print and hand over."""
     made = service.access_report(request.app.state.ctx, principal, request_id, format="html")
-    return render(
+    relationship = made.person.relationship
+    return show(
         request,
         "sharing/subject_report.html",
-        active="sharing",
         report=made,
-        **labels(page_language(request)),
+        relationship=value_label("relationship", relationship.value, page_language(request))
+        if relationship is not None
+        else "",
     )
 
 
