@@ -11,7 +11,14 @@ from inklusi.registry.model import Dwelling, FamilyData, HouseholdData, MemberDa
 from inklusi.wilayah.nik import Sex, format_kk, format_nik
 
 SYSTEM = Principal.system("tests")
-_serial = count(1)
+_counter = count()
+
+
+def _serial() -> int:
+    """The next NIK or KK serial (1-9999). It wraps around: the suite makes more numbers than that, but each
+    test starts from a fresh database and makes far fewer, so a number never repeats within one test."""
+    return next(_counter) % 9999 + 1
+
 
 # Villages used in tests: one in DKI Jakarta (31), one in Jawa Barat (32), one in Aceh (11).
 JAKARTA_VILLAGE = "31.71.01.1001"  # Gambir, Kota Administrasi Jakarta Pusat
@@ -20,7 +27,7 @@ ACEH_VILLAGE = "11.01.01.2001"  # Keude Bakongan
 
 
 def person(name: str, sex: Sex, born: date, district: str, **attributes) -> PersonData:
-    nik = format_nik(district, born, sex, next(_serial))
+    nik = format_nik(district, born, sex, _serial())
     return PersonData(name=name, sex=sex, nik=nik, birth_date=born, **attributes)
 
 
@@ -40,7 +47,7 @@ def household(village: str = JAKARTA_VILLAGE, *, members: int = 3, **dwelling) -
     ][:members]
     family = FamilyData(
         members=tuple(people),
-        kk_number=format_kk(district, date(2015, 6, 1), next(_serial)),
+        kk_number=format_kk(district, date(2015, 6, 1), _serial()),
         programmes=frozenset({"pkh"}),
     )
     defaults = {
